@@ -1,0 +1,742 @@
+package io.couponengine;
+
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimRequest;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.code.CodeFormat;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.error.Violation;
+import io.couponengine.internal.CodeGenerationJob;
+import io.couponengine.internal.EventBus;
+import io.couponengine.internal.Ids;
+import io.couponengine.internal.StoreCalls;
+import io.couponengine.memory.InMemoryCouponStore;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CouponEvent;
+import io.couponengine.spi.CouponEventListener;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.spi.EventType;
+import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coupon engine: create templates, generate their codes, claim coupons, list them, expire them and redeem them.
+ * This is the only class most applications touch.
+ *
+ * <pre>{@code
+ * CouponEngine engine = CouponEngine.builder().build();   // in-memory store
+ * Template t = engine.createTemplate(spec);               // status CREATING; codes are generated in the background
+ * engine.generation(t.id()).join();                       // status AVAILABLE
+ * ClaimResult r = engine.claim(new ClaimRequest("user-1", t.id(), "request-1"));
+ * List<Coupon> usable = engine.coupons("user-1", CouponStatus.USABLE);
+ * engine.close();
+ * }</pre>
+ *
+ * <p>Every public method validates its arguments and throws only {@link CouponException}; expected refusals are typed
+ * results ({@link ClaimResult}, {@link RedemptionResult}). Store failures surface as
+ * {@link ErrorCode#STORE_UNAVAILABLE}. Reads apply expiry passively: a coupon or template past its validity is shown,
+ * and persisted, as EXPIRED even before the active sweep ({@link #expireDue()}) reaches it.
+ *
+ * <p>An engine is thread-safe. Several engines (in one process or many) may share one store; every decision that
+ * must be atomic (a claim, a reservation) is one store operation.
+ */
+public final class CouponEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CouponEngine.class);
+  /** Longest accepted user id, order id, template id or idempotency key. */
+  public static final int MAX_ID_LENGTH = 128;
+  /** Most codes in one reservation. */
+  public static final int MAX_CODES_PER_ORDER = 100;
+  private static final int TEMPLATE_ID_ATTEMPTS = 16;
+
+  private final EngineConfig config;
+  private final CouponStore store;
+  private final Clock clock;
+  private final Executor executor;
+  private final ExecutorService ownExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final EventBus events;
+  private final Map<String, CompletableFuture<Template>> generations = new ConcurrentHashMap<>();
+  /** Template specs never change, so claims may reuse a template read once (its status is checked by the store). */
+  private final Map<String, Template> claimTemplates = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private CouponEngine(EngineConfig config) {
+    this.config = config;
+    this.store = config.store();
+    this.clock = config.clock();
+    this.events = new EventBus(config.listeners());
+    if (config.executor() == null) {
+      this.ownExecutor = Executors.newFixedThreadPool(2, daemonThreads("coupon-generation"));
+      this.executor = ownExecutor;
+    } else {
+      this.ownExecutor = null;
+      this.executor = config.executor();
+    }
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("coupon-scheduler"));
+    if (config.expirySweepInterval() != null) {
+      long ms = config.expirySweepInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(this::scheduledSweep, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Starts a builder. With nothing set, the engine uses an {@link InMemoryCouponStore}, the system UTC clock, a
+   * two-thread daemon pool for code generation, no scheduled sweep and a 30-minute reservation timeout.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The configuration this engine was built with.
+   *
+   * @return the immutable config
+   */
+  public EngineConfig config() {
+    return config;
+  }
+
+  // ---- templates ---------------------------------------------------------------------------------------------
+
+  /**
+   * Validates and stores a template, then starts generating its codes on the generation executor.
+   *
+   * @param spec the operator's specification
+   * @return the stored template, in status {@link TemplateStatus#CREATING}
+   * @throws CouponException INVALID_ARGUMENT for a null spec, INVALID_TEMPLATE when a fixed window has already
+   *     ended, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public Template createTemplate(TemplateSpec spec) {
+    ensureOpen();
+    if (spec == null) {
+      throw CouponException.invalidArgument("spec must not be null");
+    }
+    Instant now = clock.instant();
+    Instant until = spec.validity().claimableUntil();
+    if (until != null && !until.isAfter(now)) {
+      throw CouponException.invalidTemplate(List.of(new Violation("validity.to", "must be in the future")));
+    }
+    Template template = null;
+    for (int attempt = 0; attempt < TEMPLATE_ID_ATTEMPTS && template == null; attempt++) {
+      Template candidate = new Template(Ids.templateId(), spec, TemplateStatus.CREATING, now, null);
+      if (StoreCalls.call("create template", () -> store.insertTemplate(candidate))) {
+        template = candidate;
+      }
+    }
+    if (template == null) {
+      throw CouponException.of(ErrorCode.CONFLICT, "no free template id after %d attempts", TEMPLATE_ID_ATTEMPTS);
+    }
+    events.publish(CouponEvent.ofTemplate(EventType.TEMPLATE_CREATED, now, template.id(), Map.of()));
+    CompletableFuture<Template> future = new CompletableFuture<>();
+    generations.put(template.id(), future);
+    CodeGenerationJob job = new CodeGenerationJob(template, store, events, clock, config.generationBatchSize(),
+        future);
+    try {
+      executor.execute(job);
+    } catch (RuntimeException e) {
+      job.fail(e);
+    }
+    return template;
+  }
+
+  /**
+   * A future that completes with the template once its codes are ready (status AVAILABLE), or exceptionally with
+   * {@code CouponException(GENERATION_FAILED)} when generation failed. For a template created by another engine
+   * instance, the store is polled until the template leaves CREATING.
+   *
+   * @param templateId the template
+   * @return the future; completed exceptionally with TEMPLATE_NOT_FOUND for an unknown template
+   * @throws CouponException INVALID_ARGUMENT for a malformed id
+   */
+  public CompletableFuture<Template> generation(String templateId) {
+    requireId("templateId", templateId);
+    CompletableFuture<Template> local = generations.get(templateId);
+    if (local != null) {
+      return local;
+    }
+    CompletableFuture<Template> result = new CompletableFuture<>();
+    pollGeneration(templateId, result);
+    return result;
+  }
+
+  private void pollGeneration(String templateId, CompletableFuture<Template> result) {
+    try {
+      Optional<Template> t = store.findTemplate(templateId);
+      if (t.isEmpty()) {
+        result.completeExceptionally(
+            CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+      } else if (t.get().status() == TemplateStatus.CREATING) {
+        scheduler.schedule(() -> pollGeneration(templateId, result), 50, TimeUnit.MILLISECONDS);
+      } else if (t.get().status() == TemplateStatus.FAILED) {
+        result.completeExceptionally(CouponException.of(ErrorCode.GENERATION_FAILED,
+            "generation of template '%s' failed: %s", templateId, t.get().failureReason()));
+      } else {
+        result.complete(t.get());
+      }
+    } catch (RuntimeException e) {
+      result.completeExceptionally(StoreCalls.translate("find template", e));
+    }
+  }
+
+  /**
+   * Finds a template. A template past its claim window is returned, and persisted, as EXPIRED.
+   *
+   * @param templateId the id
+   * @return the template, or empty
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
+   */
+  public Optional<Template> template(String templateId) {
+    requireId("templateId", templateId);
+    if (!CodeFormat.isValidTemplateId(templateId)) {
+      return Optional.empty(); // the engine never creates such an id: no need to ask the store
+    }
+    return StoreCalls.call("find template", () -> store.findTemplate(templateId)).map(this::passiveExpire);
+  }
+
+  /**
+   * The templates a user could claim now: AVAILABLE, inside their claim window, not sold out, and below the user's
+   * limit.
+   *
+   * @param userId the user
+   * @return the claimable templates
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
+   */
+  public List<Template> claimableTemplates(String userId) {
+    requireId("userId", userId);
+    Instant now = clock.instant();
+    Map<String, Integer> held = new HashMap<>();
+    for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(userId))) {
+      held.merge(c.templateId(), 1, Integer::sum);
+    }
+    List<Template> out = new ArrayList<>();
+    for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(TemplateStatus.AVAILABLE))) {
+      Template seen = passiveExpire(t, now);
+      if (seen.status() == TemplateStatus.AVAILABLE
+          && held.getOrDefault(t.id(), 0) < t.spec().perUserLimit()
+          && StoreCalls.call("remaining codes", () -> store.remainingCodes(t.id())) > 0) {
+        out.add(seen);
+      }
+    }
+    return out;
+  }
+
+  // ---- claims ------------------------------------------------------------------------------------------------
+
+  /**
+   * Claims one coupon: checks the claim rules and, in one atomic store operation, takes a code and records the
+   * user's coupon.
+   *
+   * @param request user, template and idempotency key
+   * @return CLAIMED with the new coupon, DUPLICATE with the earlier one, or a refusal
+   * @throws CouponException INVALID_ARGUMENT for null, blank or oversized fields, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public ClaimResult claim(ClaimRequest request) {
+    ensureOpen();
+    if (request == null) {
+      throw CouponException.invalidArgument("request must not be null");
+    }
+    requireId("userId", request.userId());
+    requireId("templateId", request.templateId());
+    requireId("idempotencyKey", request.idempotencyKey());
+    Template template = claimTemplate(request.templateId());
+    if (template == null) {
+      return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
+    }
+    Instant now = clock.instant();
+    if (template.isPastClaimWindow(now)) {
+      passiveExpire(template, now);
+      return ClaimResult.refused(ClaimOutcome.TEMPLATE_EXPIRED);
+    }
+    ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
+        Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
+        template.spec().validity().expiresAt(now));
+    ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
+    if (result.outcome() == ClaimOutcome.CLAIMED) {
+      events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));
+    } else if (result.outcome() == ClaimOutcome.TEMPLATE_NOT_FOUND) {
+      claimTemplates.remove(template.id());
+    }
+    return result;
+  }
+
+  private Template claimTemplate(String templateId) {
+    Template cached = claimTemplates.get(templateId);
+    if (cached != null) {
+      return cached;
+    }
+    if (!CodeFormat.isValidTemplateId(templateId)) {
+      return null;
+    }
+    Optional<Template> loaded = StoreCalls.call("find template", () -> store.findTemplate(templateId));
+    // cache only templates that can be claimed: their spec is final; the store re-checks the status on each claim
+    loaded.filter(t -> t.status() == TemplateStatus.AVAILABLE).ifPresent(t -> claimTemplates.put(templateId, t));
+    return loaded.orElse(null);
+  }
+
+  // ---- coupons -----------------------------------------------------------------------------------------------
+
+  /**
+   * A user's coupons in a status, as seen now: USABLE excludes coupons past their validity, EXPIRED includes them
+   * (and persists the change).
+   *
+   * @param userId the user
+   * @param status the status to list
+   * @return the coupons, oldest claim first
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
+   */
+  public List<Coupon> coupons(String userId, CouponStatus status) {
+    requireId("userId", userId);
+    if (status == null) {
+      throw CouponException.invalidArgument("status must not be null");
+    }
+    Instant now = clock.instant();
+    List<Coupon> out = new ArrayList<>();
+    for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(userId))) {
+      Coupon seen = passiveExpire(c, now);
+      if (seen.status() == status) {
+        out.add(seen);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Finds a coupon by code. The code is normalized (case, spaces, dashes) and its check character verified before
+   * any store is consulted.
+   *
+   * @param code what the user typed
+   * @return the coupon, or empty when no coupon has this (well-formed) code
+   * @throws CouponException INVALID_CODE for a malformed code or a wrong check character, STORE_UNAVAILABLE
+   */
+  public Optional<Coupon> couponByCode(String code) {
+    String canonical = CodeFormat.canonicalize(code);
+    Instant now = clock.instant();
+    return StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical)).map(c -> passiveExpire(c, now));
+  }
+
+  // ---- redemption --------------------------------------------------------------------------------------------
+
+  /**
+   * Reserves coupons for an order, all or none: USABLE → RESERVED. Idempotent by order id. A reservation not
+   * committed or released within the reservation timeout is released by the sweeper.
+   *
+   * @param userId the user placing the order (every code must be theirs)
+   * @param orderId the order id
+   * @param codes the codes to reserve, 1 to {@value #MAX_CODES_PER_ORDER}, distinct
+   * @return RESERVED, or a refusal naming the offending code
+   * @throws CouponException INVALID_ARGUMENT, INVALID_CODE, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public RedemptionResult reserve(String userId, String orderId, List<String> codes) {
+    ensureOpen();
+    requireId("userId", userId);
+    requireId("orderId", orderId);
+    if (codes == null || codes.isEmpty() || codes.size() > MAX_CODES_PER_ORDER) {
+      throw CouponException.invalidArgument("codes must hold 1 to %d codes", MAX_CODES_PER_ORDER);
+    }
+    LinkedHashSet<String> canonical = new LinkedHashSet<>();
+    for (String code : codes) {
+      if (!canonical.add(CodeFormat.canonicalize(code))) {
+        throw CouponException.invalidArgument("code '%s' appears twice", code);
+      }
+    }
+    Instant now = clock.instant();
+    ReserveCommand command = new ReserveCommand(userId, orderId, List.copyOf(canonical), now,
+        now.plus(config.reservationTimeout()));
+    RedemptionResult result = StoreCalls.call("reserve", () -> store.reserve(command));
+    if (result.outcome().isSuccess() && !result.replayed()) {
+      events.publish(CouponEvent.ofOrder(EventType.RESERVED, now, orderId, userId, result.coupons()));
+    }
+    return result;
+  }
+
+  /**
+   * Commits an order's reservation: RESERVED → USED. Idempotent by order id.
+   *
+   * @param orderId the order
+   * @return COMMITTED, ORDER_NOT_FOUND or ORDER_CONFLICT (the order was released)
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public RedemptionResult commit(String orderId) {
+    ensureOpen();
+    requireId("orderId", orderId);
+    Instant now = clock.instant();
+    RedemptionResult result = StoreCalls.call("commit", () -> store.commit(orderId, now));
+    publishOrder(EventType.COMMITTED, now, result);
+    return result;
+  }
+
+  /**
+   * Releases an order's reservation: RESERVED → USABLE (for example when the order is cancelled). Idempotent by
+   * order id.
+   *
+   * @param orderId the order
+   * @return RELEASED, ORDER_NOT_FOUND or ORDER_CONFLICT (the order was committed)
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public RedemptionResult release(String orderId) {
+    ensureOpen();
+    requireId("orderId", orderId);
+    Instant now = clock.instant();
+    RedemptionResult result = StoreCalls.call("release", () -> store.release(orderId, now));
+    publishOrder(EventType.RELEASED, now, result);
+    return result;
+  }
+
+  private void publishOrder(EventType type, Instant now, RedemptionResult result) {
+    if (result.outcome().isSuccess() && !result.replayed()) {
+      String user = result.coupons().isEmpty() ? null : result.coupons().get(0).userId();
+      events.publish(CouponEvent.ofOrder(type, now, result.orderId(), user, result.coupons()));
+    }
+  }
+
+  // ---- expiry ------------------------------------------------------------------------------------------------
+
+  /**
+   * Runs one active sweep: expires every template past its claim window and every USABLE coupon past its validity,
+   * in batches of the configured sweep batch size. Safe to run on several engines at once.
+   *
+   * @return how many coupons and templates this call expired
+   * @throws CouponException STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public int expireDue() {
+    ensureOpen();
+    Instant now = clock.instant();
+    int expired = 0;
+    for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.CREATING)) {
+      for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(s))) {
+        if (t.isPastClaimWindow(now) && expireTemplate(t, now)) {
+          expired++;
+        }
+      }
+    }
+    while (true) {
+      List<Coupon> batch = StoreCalls.call("expire coupons",
+          () -> store.expireDueCoupons(now, config.sweepBatchSize()));
+      for (Coupon c : batch) {
+        events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, c));
+      }
+      expired += batch.size();
+      if (batch.size() < config.sweepBatchSize()) {
+        return expired;
+      }
+    }
+  }
+
+  /**
+   * Releases every reservation held longer than the reservation timeout. The scheduled sweep calls this too.
+   *
+   * @return how many orders were released
+   * @throws CouponException STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public int releaseStaleReservations() {
+    ensureOpen();
+    Instant now = clock.instant();
+    int released = 0;
+    while (true) {
+      List<String> stale = StoreCalls.call("find stale reservations",
+          () -> store.findStaleReservations(now, config.sweepBatchSize()));
+      int before = released;
+      for (String orderId : stale) {
+        RedemptionResult r = StoreCalls.call("release", () -> store.release(orderId, now));
+        if (r.outcome().isSuccess() && !r.replayed()) {
+          released++;
+          publishOrder(EventType.RELEASED, now, r);
+        }
+      }
+      if (stale.size() < config.sweepBatchSize() || released == before) {
+        return released;
+      }
+    }
+  }
+
+  private void scheduledSweep() {
+    try {
+      expireDue();
+      releaseStaleReservations();
+    } catch (RuntimeException e) {
+      log.warn("scheduled expiry sweep failed; it runs again at the next interval", e);
+    }
+  }
+
+  private Template passiveExpire(Template t) {
+    return passiveExpire(t, clock.instant());
+  }
+
+  private Template passiveExpire(Template t, Instant now) {
+    if (t.statusAt(now) == TemplateStatus.EXPIRED && t.status() != TemplateStatus.EXPIRED) {
+      expireTemplate(t, now);
+      return t.withStatus(TemplateStatus.EXPIRED, null);
+    }
+    return t;
+  }
+
+  private boolean expireTemplate(Template t, Instant now) {
+    boolean changed = StoreCalls.call("expire template",
+        () -> store.updateTemplateStatus(t.id(), t.status(), TemplateStatus.EXPIRED, null));
+    if (changed) {
+      claimTemplates.remove(t.id());
+      events.publish(CouponEvent.ofTemplate(EventType.TEMPLATE_EXPIRED, now, t.id(), Map.of()));
+    }
+    return changed;
+  }
+
+  private Coupon passiveExpire(Coupon c, Instant now) {
+    if (c.statusAt(now) == CouponStatus.EXPIRED && c.status() != CouponStatus.EXPIRED) {
+      Optional<Coupon> changed = StoreCalls.call("expire coupon", () -> store.expireCoupon(c.id(), now));
+      changed.ifPresent(e -> events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, e)));
+      return c.withStatus(CouponStatus.EXPIRED, null);
+    }
+    return c;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------------------
+
+  /**
+   * Stops the scheduled sweep and the engine's own generation pool. Generation running on an executor the
+   * application supplied is not interrupted. The store is not closed: the application owns it. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      scheduler.shutdownNow();
+      if (ownExecutor != null) {
+        ownExecutor.shutdownNow();
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw CouponException.of(ErrorCode.ENGINE_CLOSED, "engine is closed");
+    }
+  }
+
+  static void requireId(String name, String value) {
+    if (value == null) {
+      throw CouponException.invalidArgument("%s must not be null", name);
+    }
+    if (value.isBlank()) {
+      throw CouponException.invalidArgument("%s must not be blank", name);
+    }
+    if (value.length() > MAX_ID_LENGTH) {
+      throw CouponException.invalidArgument("%s must be at most %d characters", name, MAX_ID_LENGTH);
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---- builder -----------------------------------------------------------------------------------------------
+
+  /**
+   * Builds a {@link CouponEngine}. Each setter may be called once. Not thread-safe. {@link #build()} copies the
+   * configuration, so reusing a builder never changes an engine already built.
+   *
+   * <pre>{@code
+   * CouponEngine engine = CouponEngine.builder()
+   *     .store(new InMemoryCouponStore())
+   *     .clock(Clock.systemUTC())
+   *     .expirySweep(Duration.ofMinutes(1))
+   *     .listener(event -> log.info("{}", event))
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private CouponStore store;
+    private Clock clock;
+    private Executor executor;
+    private final List<CouponEventListener> listeners = new ArrayList<>();
+    private Duration expirySweep;
+    private Duration reservationTimeout;
+    private int generationBatchSize;
+    private int sweepBatchSize;
+
+    private Builder() {}
+
+    /**
+     * Sets the store (default: a new {@link InMemoryCouponStore}).
+     *
+     * @param store the store; the engine never closes it
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    public Builder store(CouponStore store) {
+      requireState(this.store == null, "store was already set to %s", this.store);
+      this.store = requireArg(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the clock (default: {@link Clock#systemUTC()}); tests move a fixed clock instead of sleeping.
+     *
+     * @param clock the time source
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    public Builder clock(Clock clock) {
+      requireState(this.clock == null, "clock was already set to %s", this.clock);
+      this.clock = requireArg(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs code generation (default: the engine's own two-thread daemon pool, shut down by
+     * {@link CouponEngine#close()}). {@code Runnable::run} generates on the calling thread.
+     *
+     * @param executor the executor; the engine never shuts it down
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    public Builder executor(Executor executor) {
+      requireState(this.executor == null, "executor was already set to %s", this.executor);
+      this.executor = requireArg(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Adds an event listener (may be called several times; listeners run in the order added).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null
+     */
+    public Builder listener(CouponEventListener listener) {
+      listeners.add(requireArg(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Schedules the active sweep (expiry and stale reservations) every {@code interval} (default: not scheduled;
+     * call {@link CouponEngine#expireDue()} yourself).
+     *
+     * @param interval at least one second
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when too short or already set
+     */
+    public Builder expirySweep(Duration interval) {
+      requireState(this.expirySweep == null, "expiry sweep was already set to %s", this.expirySweep);
+      requireArg(interval, "interval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw CouponException.invalidArgument("expiry sweep interval must be at least 1s but was %s", interval);
+      }
+      this.expirySweep = interval;
+      return this;
+    }
+
+    /**
+     * Sets how long a reservation holds coupons before the sweeper releases it (default 30 minutes).
+     *
+     * @param timeout at least one second
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when too short or already set
+     */
+    public Builder reservationTimeout(Duration timeout) {
+      requireState(this.reservationTimeout == null, "reservation timeout was already set to %s",
+          this.reservationTimeout);
+      requireArg(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw CouponException.invalidArgument("reservation timeout must be at least 1s but was %s", timeout);
+      }
+      this.reservationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many codes are generated and loaded per store call (default 10,000).
+     *
+     * @param size 1 to 100,000
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when out of range or already set
+     */
+    public Builder generationBatchSize(int size) {
+      requireState(this.generationBatchSize == 0, "generation batch size was already set to %s",
+          this.generationBatchSize);
+      if (size < 1 || size > 100_000) {
+        throw CouponException.invalidArgument("generation batch size must be 1 to 100000 but was %d", size);
+      }
+      this.generationBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Sets how many coupons one sweep step expires (default 1,000).
+     *
+     * @param size 1 to 100,000
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when out of range or already set
+     */
+    public Builder sweepBatchSize(int size) {
+      requireState(this.sweepBatchSize == 0, "sweep batch size was already set to %s", this.sweepBatchSize);
+      if (size < 1 || size > 100_000) {
+        throw CouponException.invalidArgument("sweep batch size must be 1 to 100000 but was %d", size);
+      }
+      this.sweepBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Builds the engine; the builder may be reused afterwards without affecting it.
+     *
+     * @return a new engine
+     */
+    public CouponEngine build() {
+      return new CouponEngine(new EngineConfig(
+          store != null ? store : new InMemoryCouponStore(),
+          clock != null ? clock : Clock.systemUTC(),
+          executor,
+          listeners,
+          expirySweep,
+          reservationTimeout != null ? reservationTimeout : Duration.ofMinutes(30),
+          generationBatchSize != 0 ? generationBatchSize : 10_000,
+          sweepBatchSize != 0 ? sweepBatchSize : 1_000));
+    }
+
+    private static void requireState(boolean ok, String format, Object arg) {
+      if (!ok) {
+        throw CouponException.invalidArgument(format, arg);
+      }
+    }
+
+    private static <T> T requireArg(T value, String name) {
+      if (value == null) {
+        throw CouponException.invalidArgument("%s must not be null", name);
+      }
+      return value;
+    }
+  }
+}

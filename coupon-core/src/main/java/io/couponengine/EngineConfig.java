@@ -1,0 +1,29 @@
+package io.couponengine;
+
+import io.couponengine.spi.CouponEventListener;
+import io.couponengine.spi.CouponStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The immutable configuration an engine was built with (see {@link CouponEngine.Builder} for each setting's default).
+ *
+ * @param store the storage
+ * @param clock the time source
+ * @param executor runs code generation, or null for the engine's own small daemon pool
+ * @param listeners event listeners, called in order
+ * @param expirySweepInterval how often the active sweep runs, or null when it is not scheduled
+ * @param reservationTimeout how long a reservation holds coupons before the sweeper releases it
+ * @param generationBatchSize codes generated and loaded per store call
+ * @param sweepBatchSize coupons expired (or reservations released) per store call during a sweep
+ */
+public record EngineConfig(CouponStore store, Clock clock, Executor executor, List<CouponEventListener> listeners,
+                           Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
+                           int sweepBatchSize) {
+  /** Copies the listener list. */
+  public EngineConfig {
+    listeners = List.copyOf(listeners);
+  }
+}

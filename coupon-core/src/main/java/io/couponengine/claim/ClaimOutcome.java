@@ -1,0 +1,28 @@
+package io.couponengine.claim;
+
+/** How a claim ended. Only {@link #CLAIMED} and {@link #DUPLICATE} carry a coupon. */
+public enum ClaimOutcome {
+  /** A new coupon was issued to the user. */
+  CLAIMED,
+  /** The idempotency key was seen before: the earlier coupon is returned and nothing new is issued. */
+  DUPLICATE,
+  /** No template has this id. */
+  TEMPLATE_NOT_FOUND,
+  /** The template's codes are still being generated, or generation failed. */
+  TEMPLATE_NOT_READY,
+  /** The template's claim window is over. */
+  TEMPLATE_EXPIRED,
+  /** The user already holds the per-user limit of this template. */
+  LIMIT_REACHED,
+  /** Every code of the template has been issued. */
+  SOLD_OUT;
+
+  /**
+   * Whether the result carries a coupon.
+   *
+   * @return true for CLAIMED and DUPLICATE
+   */
+  public boolean hasCoupon() {
+    return this == CLAIMED || this == DUPLICATE;
+  }
+}

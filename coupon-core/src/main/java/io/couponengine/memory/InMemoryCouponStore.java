@@ -1,0 +1,419 @@
+package io.couponengine.memory;
+
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The embedded default store: everything in this JVM's heap, nothing survives a restart.
+ *
+ * <pre>{@code
+ * CouponEngine engine = CouponEngine.builder().store(new InMemoryCouponStore()).build(); // same as the default
+ * }</pre>
+ *
+ * <p>Thread-safe, and as strict as the networked stores: it passes the same contract suite. Concurrency is settled
+ * per template and per user, never by a global lock, so claims on different templates do not contend: a claim
+ * holds its template's monitor (limit check, code pop, idempotency record) and then its user's monitor to append the
+ * coupon; reservations and status changes hold only the user's monitor (every coupon of an order belongs to one
+ * user). Lock order is always template → user, so there is no deadlock.
+ */
+public final class InMemoryCouponStore implements CouponStore {
+
+  private static final Comparator<Coupon> BY_EXPIRY =
+      Comparator.comparing(Coupon::expiresAt).thenComparing(Coupon::id);
+
+  private final ConcurrentHashMap<String, TemplateState> templates = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, UserState> users = new ConcurrentHashMap<>();
+  /** code → user id (the coupon itself lives in the user's state). */
+  private final ConcurrentHashMap<String, String> ownerByCode = new ConcurrentHashMap<>();
+  /** id → user id. */
+  private final ConcurrentHashMap<String, String> ownerById = new ConcurrentHashMap<>();
+  /** USABLE coupons ordered by expiry, for the active sweep. */
+  private final ConcurrentSkipListSet<Coupon> usableByExpiry = new ConcurrentSkipListSet<>(BY_EXPIRY);
+  private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
+
+  /** Creates an empty store. */
+  public InMemoryCouponStore() {}
+
+  // ---- templates ---------------------------------------------------------------------------------------------
+
+  @Override
+  public boolean insertTemplate(Template template) {
+    return templates.putIfAbsent(template.id(), new TemplateState(template)) == null;
+  }
+
+  @Override
+  public Optional<Template> findTemplate(String templateId) {
+    TemplateState s = templates.get(templateId);
+    return s == null ? Optional.empty() : Optional.of(s.template);
+  }
+
+  @Override
+  public List<Template> findTemplates(TemplateStatus status) {
+    List<Template> out = new ArrayList<>();
+    for (TemplateState s : templates.values()) {
+      Template t = s.template;
+      if (t.status() == status) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next,
+      String reason) {
+    TemplateState s = templates.get(templateId);
+    if (s == null) {
+      return false;
+    }
+    synchronized (s) {
+      if (s.template.status() != expected) {
+        return false;
+      }
+      s.template = s.template.withStatus(next, reason);
+      return true;
+    }
+  }
+
+  // ---- code pool ---------------------------------------------------------------------------------------------
+
+  @Override
+  public long appendCodes(String templateId, long offset, List<String> codes) {
+    TemplateState s = requireTemplate(templateId);
+    synchronized (s) {
+      long loaded = s.loaded;
+      if (offset + codes.size() <= loaded) {
+        return loaded; // a retried batch: already in
+      }
+      if (offset != loaded) {
+        throw CouponException.of(ErrorCode.CONFLICT,
+            "template '%s' has %d codes loaded; a batch at offset %d does not fit", templateId, loaded, offset);
+      }
+      s.ensureCapacity(codes.size());
+      for (String code : codes) {
+        s.pool[s.poolEnd++] = code;
+      }
+      s.loaded += codes.size();
+      return s.loaded;
+    }
+  }
+
+  @Override
+  public long remainingCodes(String templateId) {
+    TemplateState s = templates.get(templateId);
+    if (s == null) {
+      return 0;
+    }
+    synchronized (s) {
+      return s.poolEnd - s.poolStart;
+    }
+  }
+
+  // ---- claims ------------------------------------------------------------------------------------------------
+
+  @Override
+  public ClaimResult claim(ClaimCommand c) {
+    TemplateState s = templates.get(c.templateId());
+    if (s == null) {
+      return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
+    }
+    UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
+    synchronized (s) {
+      IdemKey key = new IdemKey(c.userId(), c.idempotencyKey());
+      Coupon earlier = s.byIdempotencyKey.get(key);
+      if (earlier != null) {
+        return ClaimResult.duplicate(user.current(earlier.id()));
+      }
+      switch (s.template.status()) {
+        case AVAILABLE -> { }
+        case EXPIRED -> {
+          return ClaimResult.refused(ClaimOutcome.TEMPLATE_EXPIRED);
+        }
+        default -> {
+          return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_READY);
+        }
+      }
+      int held = s.claimsByUser.getOrDefault(c.userId(), 0);
+      if (held >= c.perUserLimit()) {
+        return ClaimResult.refused(ClaimOutcome.LIMIT_REACHED);
+      }
+      if (s.poolStart == s.poolEnd) {
+        return ClaimResult.refused(ClaimOutcome.SOLD_OUT);
+      }
+      String code = s.pool[s.poolStart];
+      s.pool[s.poolStart++] = null;
+      Coupon coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
+          CouponStatus.USABLE, null);
+      s.claimsByUser.put(c.userId(), held + 1);
+      s.byIdempotencyKey.put(key, coupon);
+      synchronized (user) {
+        user.coupons.put(coupon.id(), coupon);
+        user.idByCode.put(code, coupon.id());
+      }
+      // published after the user's state holds the coupon, so a reader that finds the owner finds the coupon
+      ownerByCode.put(code, c.userId());
+      ownerById.put(coupon.id(), c.userId());
+      usableByExpiry.add(coupon);
+      return ClaimResult.claimed(coupon);
+    }
+  }
+
+  // ---- coupons -----------------------------------------------------------------------------------------------
+
+  @Override
+  public List<Coupon> findCouponsByUser(String userId) {
+    UserState user = users.get(userId);
+    if (user == null) {
+      return List.of();
+    }
+    synchronized (user) {
+      return List.copyOf(user.coupons.values());
+    }
+  }
+
+  @Override
+  public Optional<Coupon> findCouponByCode(String code) {
+    String owner = ownerByCode.get(code);
+    if (owner == null) {
+      return Optional.empty();
+    }
+    UserState user = users.get(owner);
+    synchronized (user) {
+      return Optional.of(user.byCode(code));
+    }
+  }
+
+  @Override
+  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
+    String owner = ownerById.get(couponId);
+    if (owner == null) {
+      return Optional.empty();
+    }
+    UserState user = users.get(owner);
+    synchronized (user) {
+      Coupon c = user.coupons.get(couponId);
+      if (c == null || c.status() != CouponStatus.USABLE || now.isBefore(c.expiresAt())) {
+        return Optional.empty();
+      }
+      Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
+      user.coupons.put(couponId, expired);
+      usableByExpiry.remove(c);
+      return Optional.of(expired);
+    }
+  }
+
+  @Override
+  public List<Coupon> expireDueCoupons(Instant now, int limit) {
+    List<Coupon> out = new ArrayList<>();
+    for (Coupon candidate : usableByExpiry) {
+      if (out.size() >= limit || !candidate.expiresAt().isBefore(now.plusNanos(1))) {
+        break;
+      }
+      expireCoupon(candidate.id(), now).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  // ---- redemption --------------------------------------------------------------------------------------------
+
+  @Override
+  public RedemptionResult reserve(ReserveCommand cmd) {
+    UserState user = users.computeIfAbsent(cmd.userId(), id -> new UserState());
+    synchronized (user) {
+      Order existing = orders.get(cmd.orderId());
+      if (existing != null) {
+        if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
+            && new HashSet<>(existing.codes).equals(new HashSet<>(cmd.codes()))) {
+          return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
+              couponsOf(user, existing), true);
+        }
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
+      }
+      List<Coupon> targets = new ArrayList<>(cmd.codes().size());
+      for (String code : cmd.codes()) {
+        String owner = ownerByCode.get(code);
+        if (owner == null) {
+          return RedemptionResult.refused(RedemptionOutcome.UNKNOWN_CODE, cmd.orderId(), null, code);
+        }
+        if (!owner.equals(cmd.userId())) {
+          return RedemptionResult.refused(RedemptionOutcome.NOT_OWNER, cmd.orderId(), null, code);
+        }
+        Coupon c = user.byCode(code);
+        if (c.status() == CouponStatus.EXPIRED
+            || (c.status() == CouponStatus.USABLE && !cmd.now().isBefore(c.expiresAt()))) {
+          return RedemptionResult.refused(RedemptionOutcome.EXPIRED, cmd.orderId(), null, code);
+        }
+        if (c.status() != CouponStatus.USABLE) {
+          return RedemptionResult.refused(RedemptionOutcome.NOT_USABLE, cmd.orderId(), null, code);
+        }
+        targets.add(c);
+      }
+      List<Coupon> reserved = new ArrayList<>(targets.size());
+      for (Coupon c : targets) {
+        Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
+        user.coupons.put(c.id(), r);
+        usableByExpiry.remove(c);
+        reserved.add(r);
+      }
+      orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), cmd.reservedUntil(),
+          OrderStatus.RESERVED));
+      return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
+          false);
+    }
+  }
+
+  @Override
+  public RedemptionResult commit(String orderId, Instant now) {
+    return finish(orderId, OrderStatus.COMMITTED, CouponStatus.USED, RedemptionOutcome.COMMITTED);
+  }
+
+  @Override
+  public RedemptionResult release(String orderId, Instant now) {
+    return finish(orderId, OrderStatus.RELEASED, CouponStatus.USABLE, RedemptionOutcome.RELEASED);
+  }
+
+  private RedemptionResult finish(String orderId, OrderStatus target, CouponStatus couponTarget,
+      RedemptionOutcome success) {
+    Order peek = orders.get(orderId);
+    if (peek == null) {
+      return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+    }
+    UserState user = users.get(peek.userId);
+    synchronized (user) {
+      Order order = orders.get(orderId);
+      if (order.status == target) {
+        return RedemptionResult.success(success, orderId, order.status, couponsOf(user, order), true);
+      }
+      if (order.status != OrderStatus.RESERVED) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
+      }
+      List<Coupon> changed = new ArrayList<>();
+      for (String code : order.codes) {
+        Coupon c = user.byCode(code);
+        Coupon next = c.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
+        user.coupons.put(c.id(), next);
+        if (couponTarget == CouponStatus.USABLE) {
+          usableByExpiry.add(next);
+        }
+        changed.add(next);
+      }
+      orders.put(orderId, order.withStatus(target));
+      return RedemptionResult.success(success, orderId, target, changed, false);
+    }
+  }
+
+  @Override
+  public List<String> findStaleReservations(Instant now, int limit) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Order> e : orders.entrySet()) {
+      Order o = e.getValue();
+      if (o.status == OrderStatus.RESERVED && !now.isBefore(o.reservedUntil)) {
+        out.add(e.getKey());
+        if (out.size() >= limit) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Coupon> couponsOf(UserState user, Order order) {
+    List<Coupon> out = new ArrayList<>(order.codes.size());
+    for (String code : order.codes) {
+      out.add(user.byCode(code));
+    }
+    return out;
+  }
+
+  private TemplateState requireTemplate(String templateId) {
+    TemplateState s = templates.get(templateId);
+    if (s == null) {
+      throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
+    }
+    return s;
+  }
+
+  // ---- state holders -----------------------------------------------------------------------------------------
+
+  /** Per-template state, guarded by its own monitor. */
+  private static final class TemplateState {
+    volatile Template template;
+    String[] pool = new String[16];
+    int poolStart;
+    int poolEnd;
+    long loaded;
+    final Map<String, Integer> claimsByUser = new HashMap<>();
+    final Map<IdemKey, Coupon> byIdempotencyKey = new HashMap<>();
+
+    TemplateState(Template template) {
+      this.template = template;
+    }
+
+    void ensureCapacity(int more) {
+      if (poolEnd + more <= pool.length) {
+        return;
+      }
+      int live = poolEnd - poolStart;
+      int needed = live + more;
+      String[] next = needed <= pool.length ? pool : new String[Math.max(needed, pool.length * 2)];
+      System.arraycopy(pool, poolStart, next, 0, live);
+      if (next == pool) {
+        Arrays.fill(pool, live, poolEnd, null);
+      }
+      pool = next;
+      poolStart = 0;
+      poolEnd = live;
+    }
+  }
+
+  private record IdemKey(String userId, String key) {}
+
+  /** A user's coupons, guarded by its own monitor; insertion order is claim order. */
+  private static final class UserState {
+    final Map<String, Coupon> coupons = new java.util.LinkedHashMap<>();
+    final Map<String, String> idByCode = new HashMap<>();
+
+    Coupon current(String couponId) {
+      synchronized (this) {
+        return coupons.get(couponId);
+      }
+    }
+
+    Coupon byCode(String code) {
+      Coupon c = coupons.get(idByCode.get(code));
+      if (c == null) {
+        throw new IllegalStateException("code index points to a missing coupon: " + code);
+      }
+      return c;
+    }
+  }
+
+  private record Order(String userId, List<String> codes, Instant reservedUntil, OrderStatus status) {
+    Order withStatus(OrderStatus s) {
+      return new Order(userId, codes, reservedUntil, s);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.couponengine.spi;
+
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of templates, code pools, coupons and order reservations: the one extension point adapters implement
+ * ({@code InMemoryCouponStore} is the default; coupon-redis and coupon-jdbc ship others).
+ *
+ * <p>The contract, proven for every implementation by the abstract {@code CouponStoreContractTest} in
+ * coupon-core's test-jar:
+ * <ol>
+ *   <li>Issued coupons of a template never exceed the codes loaded for it; no code is issued twice.</li>
+ *   <li>A user never holds more coupons of a template than {@link ClaimCommand#perUserLimit()}.</li>
+ *   <li>{@link #claim} is atomic: a code leaves the pool if and only if the user's coupon is recorded.</li>
+ *   <li>A claim retried with the same (template, user, idempotency key) returns the same coupon as
+ *       {@code DUPLICATE}; reserve/commit/release retried with the same order id change nothing.</li>
+ *   <li>A coupon moves USABLE → RESERVED → USED, RESERVED → USABLE, or USABLE → EXPIRED; never otherwise.</li>
+ *   <li>What a method acknowledged is not lost within the durability the adapter documents.</li>
+ * </ol>
+ *
+ * <p>Implementations must be thread-safe and safe to share between several engine instances (and processes, for
+ * networked stores). Every method may throw {@link io.couponengine.error.CouponException} with
+ * {@code STORE_UNAVAILABLE}; adapters translate their backend's errors in one place. The engine never performs a
+ * read-then-write on these methods to make a decision: each decision is one call.
+ */
+public interface CouponStore extends AutoCloseable {
+
+  // ---- templates ---------------------------------------------------------------------------------------------
+
+  /**
+   * Stores a new template (status CREATING) unless one with its id exists.
+   *
+   * @param template the template
+   * @return true when stored; false when the id is taken (the engine then picks another id)
+   */
+  boolean insertTemplate(Template template);
+
+  /**
+   * Finds a template by id.
+   *
+   * @param templateId the id
+   * @return the template, or empty
+   */
+  Optional<Template> findTemplate(String templateId);
+
+  /**
+   * Lists templates in a status (used for claimable templates and sweeps).
+   *
+   * @param status the status
+   * @return the templates, in no particular order
+   */
+  List<Template> findTemplates(TemplateStatus status);
+
+  /**
+   * Changes a template's status if it currently has {@code expected} (compare-and-set).
+   *
+   * @param templateId the template
+   * @param expected the status it must have now
+   * @param next the new status
+   * @param reason a failure reason for FAILED, else null
+   * @return true when changed
+   */
+  boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next, String reason);
+
+  // ---- code pool ---------------------------------------------------------------------------------------------
+
+  /**
+   * Appends a batch of generated codes to a template's pool. Idempotent by offset: {@code offset} is how many codes
+   * the generator had loaded before this batch. A batch whose offset equals the loaded count is appended; a batch
+   * already appended (offset + size ≤ loaded count) is ignored, so a retried batch never loads a code twice.
+   *
+   * @param templateId the template
+   * @param offset codes loaded before this batch
+   * @param codes canonical codes, distinct
+   * @return the number of codes loaded for the template after the call
+   * @throws io.couponengine.error.CouponException CONFLICT when the offset leaves a gap or overlaps partially
+   */
+  long appendCodes(String templateId, long offset, List<String> codes);
+
+  /**
+   * How many codes are still in the pool (loaded and not yet issued).
+   *
+   * @param templateId the template
+   * @return the remaining count, 0 for an unknown template
+   */
+  long remainingCodes(String templateId);
+
+  // ---- claims ------------------------------------------------------------------------------------------------
+
+  /**
+   * Claims one coupon atomically: in this order, a known idempotency key answers DUPLICATE with the earlier
+   * coupon; an unknown template answers TEMPLATE_NOT_FOUND; a template not AVAILABLE answers TEMPLATE_NOT_READY
+   * (CREATING, FAILED) or TEMPLATE_EXPIRED (EXPIRED); a user at the limit answers LIMIT_REACHED; an empty pool
+   * answers SOLD_OUT; otherwise a code is taken, the coupon recorded (USABLE), the user's count incremented and the
+   * idempotency key remembered, all or nothing.
+   *
+   * @param command the claim
+   * @return the outcome, with the coupon for CLAIMED and DUPLICATE
+   */
+  ClaimResult claim(ClaimCommand command);
+
+  // ---- coupons -----------------------------------------------------------------------------------------------
+
+  /**
+   * All coupons of a user, in every stored status, oldest claim first.
+   *
+   * @param userId the user
+   * @return the coupons (empty when none)
+   */
+  List<Coupon> findCouponsByUser(String userId);
+
+  /**
+   * Finds a coupon by its canonical code.
+   *
+   * @param code the canonical code
+   * @return the coupon, or empty
+   */
+  Optional<Coupon> findCouponByCode(String code);
+
+  /**
+   * Marks one coupon EXPIRED if it is USABLE and {@code expiresAt <= now} (the passive check's write).
+   *
+   * @param couponId the coupon
+   * @param now the current instant
+   * @return the expired coupon when this call changed it, else empty
+   */
+  Optional<Coupon> expireCoupon(String couponId, Instant now);
+
+  /**
+   * Expires up to {@code limit} USABLE coupons with {@code expiresAt <= now}. Safe to run from several engines at
+   * once: each coupon is expired (and returned) by exactly one call.
+   *
+   * @param now the current instant
+   * @param limit the batch size
+   * @return the coupons this call expired
+   */
+  List<Coupon> expireDueCoupons(Instant now, int limit);
+
+  // ---- redemption --------------------------------------------------------------------------------------------
+
+  /**
+   * Reserves every code of the command for its order, all or none. A repeated reserve of the same order with the
+   * same user and codes answers RESERVED (replayed) while the order is still reserved.
+   *
+   * @param command the reservation
+   * @return RESERVED, or a refusal naming the offending code
+   */
+  RedemptionResult reserve(ReserveCommand command);
+
+  /**
+   * Commits a reserved order: its coupons become USED. Idempotent: committing a committed order answers COMMITTED
+   * (replayed); a released order answers ORDER_CONFLICT; an unknown one ORDER_NOT_FOUND.
+   *
+   * @param orderId the order
+   * @param now the current instant
+   * @return the outcome
+   */
+  RedemptionResult commit(String orderId, Instant now);
+
+  /**
+   * Releases a reserved order: its coupons become USABLE. Idempotent: releasing a released order answers RELEASED
+   * (replayed); a committed order answers ORDER_CONFLICT; an unknown one ORDER_NOT_FOUND.
+   *
+   * @param orderId the order
+   * @param now the current instant
+   * @return the outcome
+   */
+  RedemptionResult release(String orderId, Instant now);
+
+  /**
+   * Ids of orders still RESERVED whose {@code reservedUntil <= now}, at most {@code limit}.
+   *
+   * @param now the current instant
+   * @param limit the batch size
+   * @return order ids to release
+   */
+  List<String> findStaleReservations(Instant now, int limit);
+
+  /** Releases resources the store opened itself; never closes clients handed to it. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,25 @@
+package io.couponengine.spi;
+
+/** What a {@link CouponEvent} reports. */
+public enum EventType {
+  /** A template was validated and stored (status CREATING). */
+  TEMPLATE_CREATED,
+  /** Generation progress: details {@code generated} and {@code total}. */
+  GENERATION_PROGRESS,
+  /** All codes are loaded; the template is AVAILABLE. */
+  TEMPLATE_READY,
+  /** Generation failed; details {@code reason}. */
+  TEMPLATE_FAILED,
+  /** The template's claim window ended. */
+  TEMPLATE_EXPIRED,
+  /** A coupon was issued. */
+  CLAIMED,
+  /** Coupons were reserved for an order. */
+  RESERVED,
+  /** A reserved order was committed; its coupons are used. */
+  COMMITTED,
+  /** A reserved order was released; its coupons are usable again. */
+  RELEASED,
+  /** A coupon expired unused. */
+  EXPIRED
+}

@@ -1,0 +1,89 @@
+package io.couponengine.template;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.couponengine.internal.Json;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A stored coupon template: an operator's {@link TemplateSpec} plus its identity and life-cycle status.
+ * Immutable; a status change yields a new instance.
+ *
+ * @param id the template id, six characters of the code alphabet (it is part of every code)
+ * @param spec what the operator asked for
+ * @param status where the template is in its life cycle
+ * @param createdAt when it was created
+ * @param failureReason why generation failed (FAILED only), else null
+ */
+public record Template(String id, TemplateSpec spec, TemplateStatus status, Instant createdAt, String failureReason) {
+
+  /** Checks the required parts. */
+  public Template {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /**
+   * This template in another status.
+   *
+   * @param newStatus the status
+   * @param reason the failure reason, or null
+   * @return a copy
+   */
+  public Template withStatus(TemplateStatus newStatus, String reason) {
+    return new Template(id, spec, newStatus, createdAt, reason);
+  }
+
+  /**
+   * Whether the claim window is over at {@code now} (fixed validity only).
+   *
+   * @param now the current instant
+   * @return true when the template can no longer be claimed because of time
+   */
+  public boolean isPastClaimWindow(Instant now) {
+    Instant until = spec.validity().claimableUntil();
+    return until != null && !now.isBefore(until);
+  }
+
+  /**
+   * The status as seen at {@code now}: {@link TemplateStatus#EXPIRED} once the claim window is over, even before a
+   * sweep has persisted it.
+   *
+   * @param now the current instant
+   * @return the effective status
+   */
+  public TemplateStatus statusAt(Instant now) {
+    return !status.isFinal() && isPastClaimWindow(now) ? TemplateStatus.EXPIRED : status;
+  }
+
+  /**
+   * Shorthand for {@code spec().category()}.
+   *
+   * @return the category
+   */
+  @JsonIgnore
+  public CouponCategory category() {
+    return spec.category();
+  }
+
+  /**
+   * Serializes this template to JSON (what stores persist).
+   *
+   * @return JSON text
+   */
+  public String toJson() {
+    return Json.write(this);
+  }
+
+  /**
+   * Reads a template written by {@link #toJson()}.
+   *
+   * @param json the JSON text
+   * @return the template
+   */
+  public static Template fromJson(String json) {
+    return Json.read(json, Template.class);
+  }
+}

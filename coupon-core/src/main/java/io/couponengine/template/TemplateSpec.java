@@ -1,0 +1,284 @@
+package io.couponengine.template;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.internal.Json;
+
+/**
+ * What an operator submits to create a coupon template. Immutable; built with {@link #builder()}; round-trips
+ * through JSON with {@link #toJson()} and {@link #fromJson(String)}.
+ *
+ * <pre>{@code
+ * TemplateSpec spec = TemplateSpec.builder()
+ *     .name("Spring sale: 20 off 100")
+ *     .category(CouponCategory.THRESHOLD)
+ *     .productLine("mall")
+ *     .totalCount(1_000)
+ *     .perUserLimit(2)
+ *     .validity(Validity.rolling(Duration.ofDays(7)))
+ *     .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
+ *     .scope(Scope.goodsTypes("digital", "books"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Construction validates every field in one pass and throws {@link CouponException} with
+ * {@link ErrorCode#INVALID_TEMPLATE} listing all violations; a spec that exists is valid. Defaults: no description,
+ * per-user limit 1, {@link Scope#all()}, {@link Stacking#none()}, no operator, the category's code prefix.
+ *
+ * @param name display name, 1 to 100 characters
+ * @param description optional text, at most 1000 characters
+ * @param category THRESHOLD, DISCOUNT or DIRECT
+ * @param productLine the business line the template belongs to, 1 to 64 characters
+ * @param totalCount how many coupons exist, 1 to {@value #MAX_TOTAL_COUNT}
+ * @param perUserLimit how many coupons of this template one user may claim, 1 to {@value #MAX_PER_USER_LIMIT}
+ * @param validity when claimed coupons can be used
+ * @param discount what a coupon takes off; its kind must match the category
+ * @param scope which goods the coupon applies to
+ * @param stacking which other coupons it may combine with
+ * @param operatorId optional id of the operator who created it, at most 64 characters
+ * @param codePrefix optional 1 to 4 characters of the code alphabet that start every code (the family mark)
+ */
+public record TemplateSpec(
+    String name,
+    String description,
+    CouponCategory category,
+    String productLine,
+    long totalCount,
+    int perUserLimit,
+    Validity validity,
+    Discount discount,
+    Scope scope,
+    Stacking stacking,
+    String operatorId,
+    String codePrefix) {
+
+  /** The largest number of coupons one template may have. */
+  public static final long MAX_TOTAL_COUNT = 100_000_000L;
+  /** The largest per-user limit. */
+  public static final int MAX_PER_USER_LIMIT = 1_000;
+
+  /** Applies defaults, then validates every field at once. */
+  public TemplateSpec {
+    scope = scope == null ? Scope.all() : scope;
+    stacking = stacking == null ? Stacking.none() : stacking;
+    TemplateSpecValidator.requireValid(this);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The prefix every code of this template starts with: {@link #codePrefix()} or the category default.
+   *
+   * @return 1 to 4 characters of the code alphabet
+   */
+  public String effectiveCodePrefix() {
+    return codePrefix != null ? codePrefix : category.defaultCodePrefix();
+  }
+
+  /**
+   * Serializes this spec to JSON.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    return Json.write(this);
+  }
+
+  /**
+   * Reads a spec from JSON, validating it.
+   *
+   * @param json the JSON text produced by {@link #toJson()} or written by hand
+   * @return the spec
+   * @throws CouponException INVALID_TEMPLATE when the spec breaks a rule, INVALID_ARGUMENT when the JSON is
+   *     malformed
+   */
+  public static TemplateSpec fromJson(String json) {
+    if (json == null) {
+      throw CouponException.invalidArgument("json must not be null");
+    }
+    try {
+      return Json.MAPPER.readValue(json, TemplateSpec.class);
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof CouponException ce) {
+        throw ce;
+      }
+      throw CouponException.invalidArgument("template json is malformed: %s", e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw CouponException.invalidArgument("template json is malformed: %s", e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * Builds a {@link TemplateSpec}. Not thread-safe; every setter may be called once.
+   *
+   * <p>{@link #build()} validates the whole spec and reports every problem at once.
+   */
+  public static final class Builder {
+    private String name;
+    private String description;
+    private CouponCategory category;
+    private String productLine;
+    private long totalCount;
+    private int perUserLimit = 1;
+    private Validity validity;
+    private Discount discount;
+    private Scope scope;
+    private Stacking stacking;
+    private String operatorId;
+    private String codePrefix;
+
+    private Builder() {}
+
+    /**
+     * Sets the display name.
+     *
+     * @param name 1 to 100 characters
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Sets the optional description.
+     *
+     * @param description at most 1000 characters
+     * @return this builder
+     */
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    /**
+     * Sets the category.
+     *
+     * @param category THRESHOLD, DISCOUNT or DIRECT
+     * @return this builder
+     */
+    public Builder category(CouponCategory category) {
+      this.category = category;
+      return this;
+    }
+
+    /**
+     * Sets the product line.
+     *
+     * @param productLine 1 to 64 characters
+     * @return this builder
+     */
+    public Builder productLine(String productLine) {
+      this.productLine = productLine;
+      return this;
+    }
+
+    /**
+     * Sets how many coupons exist.
+     *
+     * @param totalCount 1 to {@value TemplateSpec#MAX_TOTAL_COUNT}
+     * @return this builder
+     */
+    public Builder totalCount(long totalCount) {
+      this.totalCount = totalCount;
+      return this;
+    }
+
+    /**
+     * Sets how many coupons one user may claim (default 1).
+     *
+     * @param perUserLimit 1 to {@value TemplateSpec#MAX_PER_USER_LIMIT}
+     * @return this builder
+     */
+    public Builder perUserLimit(int perUserLimit) {
+      this.perUserLimit = perUserLimit;
+      return this;
+    }
+
+    /**
+     * Sets the validity.
+     *
+     * @param validity fixed window or rolling duration
+     * @return this builder
+     */
+    public Builder validity(Validity validity) {
+      this.validity = validity;
+      return this;
+    }
+
+    /**
+     * Sets the discount.
+     *
+     * @param discount its kind must match the category
+     * @return this builder
+     */
+    public Builder discount(Discount discount) {
+      this.discount = discount;
+      return this;
+    }
+
+    /**
+     * Sets the scope (default {@link Scope#all()}).
+     *
+     * @param scope goods types and regions
+     * @return this builder
+     */
+    public Builder scope(Scope scope) {
+      this.scope = scope;
+      return this;
+    }
+
+    /**
+     * Sets the stacking rule (default {@link Stacking#none()}).
+     *
+     * @param stacking which coupons this one combines with
+     * @return this builder
+     */
+    public Builder stacking(Stacking stacking) {
+      this.stacking = stacking;
+      return this;
+    }
+
+    /**
+     * Sets the optional operator id.
+     *
+     * @param operatorId at most 64 characters
+     * @return this builder
+     */
+    public Builder operatorId(String operatorId) {
+      this.operatorId = operatorId;
+      return this;
+    }
+
+    /**
+     * Sets the code prefix (default by category: TH, DC, DR).
+     *
+     * @param codePrefix 1 to 4 characters of the code alphabet {@code 23456789ABCDEFGHJKMNPQRSTUVWXYZ}
+     * @return this builder
+     */
+    public Builder codePrefix(String codePrefix) {
+      this.codePrefix = codePrefix;
+      return this;
+    }
+
+    /**
+     * Validates and builds the spec.
+     *
+     * @return the immutable spec
+     * @throws CouponException INVALID_TEMPLATE listing every violation
+     */
+    public TemplateSpec build() {
+      return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity,
+          discount, scope, stacking, operatorId, codePrefix);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.couponengine.template;
+
+import io.couponengine.code.CodeFormat;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.Violation;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** All static rules of a {@link TemplateSpec}, checked in one pass (compare HikariConfig.validate()). */
+final class TemplateSpecValidator {
+  static final int MAX_NAME = 100;
+  static final int MAX_DESCRIPTION = 1000;
+  static final int MAX_ID = 64;
+  static final int MAX_SCOPE_ENTRIES = 1000;
+  private static final BigDecimal HUNDRED = new BigDecimal(100);
+  private static final BigDecimal MAX_AMOUNT = new BigDecimal("100000000");
+  private static final Duration MIN_ROLLING = Duration.ofMinutes(1);
+  private static final Duration MAX_ROLLING = Duration.ofDays(3650);
+
+  private TemplateSpecValidator() {}
+
+  static void requireValid(TemplateSpec s) {
+    List<Violation> v = new ArrayList<>();
+    text(v, "name", s.name(), MAX_NAME, true);
+    text(v, "description", s.description(), MAX_DESCRIPTION, false);
+    text(v, "productLine", s.productLine(), MAX_ID, true);
+    text(v, "operatorId", s.operatorId(), MAX_ID, false);
+    if (s.category() == null) {
+      v.add(new Violation("category", "must not be null"));
+    }
+    if (s.totalCount() < 1 || s.totalCount() > TemplateSpec.MAX_TOTAL_COUNT) {
+      v.add(new Violation("totalCount", "must be between 1 and " + TemplateSpec.MAX_TOTAL_COUNT));
+    }
+    if (s.perUserLimit() < 1 || s.perUserLimit() > TemplateSpec.MAX_PER_USER_LIMIT) {
+      v.add(new Violation("perUserLimit", "must be between 1 and " + TemplateSpec.MAX_PER_USER_LIMIT));
+    }
+    validity(v, s.validity());
+    discount(v, s.discount(), s.category());
+    for (String t : s.scope().goodsTypes()) {
+      text(v, "scope.goodsTypes", t, MAX_ID, true);
+    }
+    for (String r : s.scope().regions()) {
+      text(v, "scope.regions", r, MAX_ID, true);
+    }
+    if (s.scope().goodsTypes().size() + s.scope().regions().size() > MAX_SCOPE_ENTRIES) {
+      v.add(new Violation("scope", "must have at most " + MAX_SCOPE_ENTRIES + " entries"));
+    }
+    for (String id : s.stacking().templateIds()) {
+      text(v, "stacking.templateIds", id, MAX_ID, true);
+    }
+    if (s.codePrefix() != null && !CodeFormat.isValidPrefix(s.codePrefix())) {
+      v.add(new Violation("codePrefix", "must be 1 to " + CodeFormat.MAX_PREFIX
+          + " characters of " + CodeFormat.ALPHABET));
+    }
+    if (!v.isEmpty()) {
+      throw CouponException.invalidTemplate(v);
+    }
+  }
+
+  private static void text(List<Violation> v, String field, String value, int max, boolean required) {
+    if (value == null) {
+      if (required) {
+        v.add(new Violation(field, "must not be null"));
+      }
+    } else if (value.isBlank()) {
+      v.add(new Violation(field, "must not be blank"));
+    } else if (value.length() > max) {
+      v.add(new Violation(field, "must be at most " + max + " characters"));
+    }
+  }
+
+  private static void validity(List<Violation> v, Validity validity) {
+    if (validity == null) {
+      v.add(new Violation("validity", "must not be null"));
+      return;
+    }
+    if (validity.kind() == Validity.Kind.FIXED) {
+      if (validity.from() == null) {
+        v.add(new Violation("validity.from", "must not be null for a fixed window"));
+      }
+      if (validity.to() == null) {
+        v.add(new Violation("validity.to", "must not be null for a fixed window"));
+      }
+      if (validity.from() != null && validity.to() != null && !validity.to().isAfter(validity.from())) {
+        v.add(new Violation("validity.to", "must be after validity.from"));
+      }
+      if (validity.duration() != null) {
+        v.add(new Violation("validity.duration", "must be null for a fixed window"));
+      }
+    } else {
+      Duration d = validity.duration();
+      if (d == null) {
+        v.add(new Violation("validity.duration", "must not be null for a rolling validity"));
+      } else if (d.compareTo(MIN_ROLLING) < 0 || d.compareTo(MAX_ROLLING) > 0) {
+        v.add(new Violation("validity.duration", "must be between 1 minute and 3650 days"));
+      }
+      if (validity.from() != null || validity.to() != null) {
+        v.add(new Violation("validity", "from and to must be null for a rolling validity"));
+      }
+    }
+  }
+
+  private static void discount(List<Violation> v, Discount d, CouponCategory category) {
+    if (d == null) {
+      v.add(new Violation("discount", "must not be null"));
+      return;
+    }
+    if (category != null && category.discountKind() != d.kind()) {
+      v.add(new Violation("discount.kind", "must be " + category.discountKind() + " for category " + category));
+    }
+    switch (d.kind()) {
+      case THRESHOLD -> {
+        money(v, "discount.threshold", d.threshold());
+        money(v, "discount.amount", d.amount());
+        if (d.threshold() != null && d.amount() != null && d.amount().compareTo(d.threshold()) > 0) {
+          v.add(new Violation("discount.amount", "must not exceed discount.threshold"));
+        }
+        absent(v, "discount.percent", d.percent());
+      }
+      case AMOUNT_OFF -> {
+        money(v, "discount.amount", d.amount());
+        absent(v, "discount.threshold", d.threshold());
+        absent(v, "discount.percent", d.percent());
+      }
+      case PERCENT_OFF -> {
+        BigDecimal p = d.percent();
+        if (p == null) {
+          v.add(new Violation("discount.percent", "must not be null"));
+        } else if (p.signum() <= 0 || p.compareTo(HUNDRED) >= 0) {
+          v.add(new Violation("discount.percent", "must be greater than 0 and less than 100"));
+        } else if (p.stripTrailingZeros().scale() > 2) {
+          v.add(new Violation("discount.percent", "must have at most 2 decimals"));
+        }
+        absent(v, "discount.threshold", d.threshold());
+        absent(v, "discount.amount", d.amount());
+      }
+    }
+  }
+
+  private static void money(List<Violation> v, String field, BigDecimal m) {
+    if (m == null) {
+      v.add(new Violation(field, "must not be null"));
+    } else if (m.signum() <= 0) {
+      v.add(new Violation(field, "must be positive"));
+    } else if (m.stripTrailingZeros().scale() > 2) {
+      v.add(new Violation(field, "must have at most 2 decimals"));
+    } else if (m.compareTo(MAX_AMOUNT) > 0) {
+      v.add(new Violation(field, "must be at most " + MAX_AMOUNT.toPlainString()));
+    }
+  }
+
+  private static void absent(List<Violation> v, String field, Object value) {
+    if (value != null) {
+      v.add(new Violation(field, "must be null for this discount kind"));
+    }
+  }
+}

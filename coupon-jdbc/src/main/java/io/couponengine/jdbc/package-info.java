@@ -1,0 +1,2 @@
+/** JDBC storage adapter (filled by the coupon-jdbc issue). */
+package io.couponengine.jdbc;
