@@ -63,7 +63,8 @@ public record TemplateSpec(
   public TemplateSpec {
     scope = scope == null ? Scope.all() : scope;
     stacking = stacking == null ? Stacking.none() : stacking;
-    TemplateSpecValidator.requireValid(this);
+    TemplateSpecValidator.requireValid(name, description, category, productLine, totalCount, perUserLimit,
+        validity, discount, scope, stacking, operatorId, codePrefix);
   }
 
   /**

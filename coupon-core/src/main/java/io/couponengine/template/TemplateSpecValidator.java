@@ -21,36 +21,38 @@ final class TemplateSpecValidator {
 
   private TemplateSpecValidator() {}
 
-  static void requireValid(TemplateSpec s) {
+  static void requireValid(String name, String description, CouponCategory category, String productLine,
+      long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
+      String operatorId, String codePrefix) {
     List<Violation> v = new ArrayList<>();
-    text(v, "name", s.name(), MAX_NAME, true);
-    text(v, "description", s.description(), MAX_DESCRIPTION, false);
-    text(v, "productLine", s.productLine(), MAX_ID, true);
-    text(v, "operatorId", s.operatorId(), MAX_ID, false);
-    if (s.category() == null) {
+    text(v, "name", name, MAX_NAME, true);
+    text(v, "description", description, MAX_DESCRIPTION, false);
+    text(v, "productLine", productLine, MAX_ID, true);
+    text(v, "operatorId", operatorId, MAX_ID, false);
+    if (category == null) {
       v.add(new Violation("category", "must not be null"));
     }
-    if (s.totalCount() < 1 || s.totalCount() > TemplateSpec.MAX_TOTAL_COUNT) {
+    if (totalCount < 1 || totalCount > TemplateSpec.MAX_TOTAL_COUNT) {
       v.add(new Violation("totalCount", "must be between 1 and " + TemplateSpec.MAX_TOTAL_COUNT));
     }
-    if (s.perUserLimit() < 1 || s.perUserLimit() > TemplateSpec.MAX_PER_USER_LIMIT) {
+    if (perUserLimit < 1 || perUserLimit > TemplateSpec.MAX_PER_USER_LIMIT) {
       v.add(new Violation("perUserLimit", "must be between 1 and " + TemplateSpec.MAX_PER_USER_LIMIT));
     }
-    validity(v, s.validity());
-    discount(v, s.discount(), s.category());
-    for (String t : s.scope().goodsTypes()) {
+    validity(v, validity);
+    discount(v, discount, category);
+    for (String t : scope.goodsTypes()) {
       text(v, "scope.goodsTypes", t, MAX_ID, true);
     }
-    for (String r : s.scope().regions()) {
+    for (String r : scope.regions()) {
       text(v, "scope.regions", r, MAX_ID, true);
     }
-    if (s.scope().goodsTypes().size() + s.scope().regions().size() > MAX_SCOPE_ENTRIES) {
+    if (scope.goodsTypes().size() + scope.regions().size() > MAX_SCOPE_ENTRIES) {
       v.add(new Violation("scope", "must have at most " + MAX_SCOPE_ENTRIES + " entries"));
     }
-    for (String id : s.stacking().templateIds()) {
+    for (String id : stacking.templateIds()) {
       text(v, "stacking.templateIds", id, MAX_ID, true);
     }
-    if (s.codePrefix() != null && !CodeFormat.isValidPrefix(s.codePrefix())) {
+    if (codePrefix != null && !CodeFormat.isValidPrefix(codePrefix)) {
       v.add(new Violation("codePrefix", "must be 1 to " + CodeFormat.MAX_PREFIX
           + " characters of " + CodeFormat.ALPHABET));
     }

@@ -1,0 +1,612 @@
+package io.couponengine.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.couponengine.CouponEngine;
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimRequest;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.code.CodeGenerator;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage contract (ARCHITECTURE.md, "Invariants every store keeps"), run against every {@link CouponStore}.
+ *
+ * <pre>{@code
+ * class RedisCouponStoreTest extends CouponStoreContractTest {
+ *   protected CouponStore newStore() { return new RedisCouponStore(jedis, uniquePrefix()); }
+ * }
+ * }</pre>
+ *
+ * <p>A subclass implements {@link #newStore()} and may override {@link #newStoreSharingWith(CouponStore)} (a second
+ * client to the same backend, for multi-instance tests), {@link #cleanUp(CouponStore)} and the load sizes. The
+ * invariants are checked from the store's own data, never from the engine's counters.
+ */
+public abstract class CouponStoreContractTest {
+  protected static final Instant T0 = Instant.parse("2026-11-25T00:00:00Z");
+
+  protected MutableClock clock;
+  protected CouponStore store;
+  private final List<CouponEngine> engines = new ArrayList<>();
+  private final List<CouponStore> extraStores = new ArrayList<>();
+
+  /**
+   * A fresh, empty store (or a fresh namespace in a shared backend).
+   *
+   * @return the store under test
+   */
+  protected abstract CouponStore newStore();
+
+  /**
+   * Another client of the same data as {@code store}, as a second application instance would have. By default the
+   * same object.
+   *
+   * @param store the store from {@link #newStore()}
+   * @return a store seeing the same data
+   */
+  protected CouponStore newStoreSharingWith(CouponStore store) {
+    return store;
+  }
+
+  /**
+   * Removes what a test left behind (keys, tables, schemas).
+   *
+   * @param store the store from {@link #newStore()}
+   */
+  protected void cleanUp(CouponStore store) {}
+
+  /** Claims attempted by the concurrency test (the contract asks for 100,000). */
+  protected int concurrentClaims() {
+    return 100_000;
+  }
+
+  /** Threads of the concurrency test (the contract asks for at least 64). */
+  protected int concurrentThreads() {
+    return 64;
+  }
+
+  @BeforeEach
+  void setUpStore() {
+    clock = new MutableClock(T0);
+    store = newStore();
+  }
+
+  @AfterEach
+  void tearDownStore() {
+    engines.forEach(CouponEngine::close);
+    for (CouponStore s : extraStores) {
+      if (s != store) {
+        s.close();
+      }
+    }
+    try {
+      cleanUp(store);
+    } finally {
+      store.close();
+    }
+  }
+
+  protected CouponEngine engine() {
+    return engine(store);
+  }
+
+  protected CouponEngine engine(CouponStore s) {
+    CouponEngine e = CouponEngine.builder().store(s).clock(clock).executor(Runnable::run)
+        .generationBatchSize(1_000).sweepBatchSize(100).build();
+    engines.add(e);
+    return e;
+  }
+
+  protected Template ready(CouponEngine engine, long codes, int perUser) {
+    Template t = engine.createTemplate(Specs.threshold(codes, perUser));
+    return engine.generation(t.id()).join();
+  }
+
+  // ---- invariant 1 and 3: never over-issued, no code twice, claim atomic ----------------------------------------
+
+  @Test
+  void claim_recordsCouponAndTakesCode() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 3, 1);
+    ClaimResult r = engine.claim(new ClaimRequest("u1", t.id(), "k1"));
+
+    assertThat(r.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    Coupon c = r.coupon().orElseThrow();
+    assertThat(c.userId()).isEqualTo("u1");
+    assertThat(c.templateId()).isEqualTo(t.id());
+    assertThat(c.status()).isEqualTo(CouponStatus.USABLE);
+    assertThat(c.claimedAt()).isEqualTo(T0);
+    assertThat(c.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
+    assertThat(store.findCouponByCode(c.code())).contains(c);
+    assertThat(store.findCouponsByUser("u1")).containsExactly(c);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(2);
+  }
+
+  @Test
+  void claim_soldOut_whenPoolIsEmpty() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 2, 5);
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "a")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "b")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claim(new ClaimRequest("u3", t.id(), "c")).outcome()).isEqualTo(ClaimOutcome.SOLD_OUT);
+    assertThat(store.remainingCodes(t.id())).isZero();
+    assertThat(store.findCouponsByUser("u3")).isEmpty();
+  }
+
+  @Test
+  void claim_issuesEveryLoadedCodeOnce() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 250, 1_000);
+    Set<String> codes = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      engine.claim(new ClaimRequest("u1", t.id(), "k" + i)).coupon().ifPresent(c -> codes.add(c.code()));
+    }
+    assertThat(codes).hasSize(250);
+    assertThat(store.findCouponsByUser("u1")).hasSize(250);
+  }
+
+  @Test
+  void appendCodes_isIdempotentByOffset() {
+    Template t = new Template("AAAAAA", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    assertThat(store.insertTemplate(t)).isTrue();
+    CodeGenerator gen = new CodeGenerator("TH", "AAAAAA", 1, 2);
+    List<String> first = List.of(gen.code(0), gen.code(1), gen.code(2));
+    List<String> second = List.of(gen.code(3), gen.code(4));
+    assertThat(store.appendCodes(t.id(), 0, first)).isEqualTo(3);
+    assertThat(store.appendCodes(t.id(), 0, first)).isEqualTo(3);   // retried batch
+    assertThat(store.appendCodes(t.id(), 3, second)).isEqualTo(5);
+    assertThat(store.appendCodes(t.id(), 3, second)).isEqualTo(5);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(5);
+    assertThatThrownBy(() -> store.appendCodes(t.id(), 7, List.of(gen.code(7))))
+        .isInstanceOf(CouponException.class)
+        .extracting(e -> ((CouponException) e).code()).isEqualTo(ErrorCode.CONFLICT);
+  }
+
+  // ---- templates -----------------------------------------------------------------------------------------------
+
+  @Test
+  void insertTemplate_refusesTakenId() {
+    Template t = new Template("BBBBBB", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    assertThat(store.insertTemplate(t)).isTrue();
+    assertThat(store.insertTemplate(t.withStatus(TemplateStatus.AVAILABLE, null))).isFalse();
+    assertThat(store.findTemplate("BBBBBB")).contains(t);
+    assertThat(store.findTemplate("CCCCCC")).isEmpty();
+  }
+
+  @Test
+  void updateTemplateStatus_isCompareAndSet() {
+    Template t = new Template("DDDDDD", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    store.insertTemplate(t);
+    assertThat(store.updateTemplateStatus("DDDDDD", TemplateStatus.AVAILABLE, TemplateStatus.EXPIRED, null))
+        .isFalse();
+    assertThat(store.updateTemplateStatus("DDDDDD", TemplateStatus.CREATING, TemplateStatus.FAILED, "boom"))
+        .isTrue();
+    Template failed = store.findTemplate("DDDDDD").orElseThrow();
+    assertThat(failed.status()).isEqualTo(TemplateStatus.FAILED);
+    assertThat(failed.failureReason()).isEqualTo("boom");
+    assertThat(store.findTemplates(TemplateStatus.FAILED)).extracting(Template::id).contains("DDDDDD");
+    assertThat(store.updateTemplateStatus("ZZZZZZ", TemplateStatus.CREATING, TemplateStatus.FAILED, null))
+        .isFalse();
+  }
+
+  @Test
+  void claim_refusesUnknownNotReadyAndExpiredTemplates() {
+    CouponEngine engine = engine();
+    assertThat(engine.claim(new ClaimRequest("u1", "XXXXXX", "k")).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_NOT_FOUND);
+    Template creating = new Template("EEEEEE", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    store.insertTemplate(creating);
+    assertThat(engine.claim(new ClaimRequest("u1", "EEEEEE", "k")).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_NOT_READY);
+    ClaimCommand direct = new ClaimCommand("EEEEEE", "u1", "k", "id-1", 1, T0, T0.plusSeconds(60));
+    assertThat(store.claim(direct).outcome()).isEqualTo(ClaimOutcome.TEMPLATE_NOT_READY);
+    store.updateTemplateStatus("EEEEEE", TemplateStatus.CREATING, TemplateStatus.EXPIRED, null);
+    assertThat(store.claim(direct).outcome()).isEqualTo(ClaimOutcome.TEMPLATE_EXPIRED);
+  }
+
+  // ---- invariant 2: per-user limit -----------------------------------------------------------------------------
+
+  @Test
+  void claim_limitReached_atPerUserLimit() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 2);
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "1")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "2")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "3")).outcome()).isEqualTo(ClaimOutcome.LIMIT_REACHED);
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "3")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(store.findCouponsByUser("u1")).hasSize(2);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(7);
+  }
+
+  // ---- invariant 4: idempotent claims --------------------------------------------------------------------------
+
+  @Test
+  void claim_sameIdempotencyKey_returnsSameCouponAndIssuesNothing() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon first = engine.claim(new ClaimRequest("u1", t.id(), "req")).coupon().orElseThrow();
+    ClaimResult again = engine.claim(new ClaimRequest("u1", t.id(), "req"));
+    assertThat(again.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(again.coupon()).contains(first);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(9);
+    assertThat(store.findCouponsByUser("u1")).hasSize(1);
+    // the key is scoped to the user: another user's same key is a new claim
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "req")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+  }
+
+  @Test
+  void claim_duplicateAnsweredEvenWhenSoldOutOrAtLimit() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 1, 1);
+    Coupon first = engine.claim(new ClaimRequest("u1", t.id(), "req")).coupon().orElseThrow();
+    ClaimResult again = engine.claim(new ClaimRequest("u1", t.id(), "req"));
+    assertThat(again.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(again.coupon()).contains(first);
+  }
+
+  // ---- concurrency: 64 threads, 100,000 claims, fewer codes than claims ----------------------------------------
+
+  @Test
+  void claim_concurrently_neverOverIssuesNorExceedsLimits() throws Exception {
+    int claims = concurrentClaims();
+    int codes = claims / 5;
+    int users = claims / 4;
+    int limit = 2;
+    CouponEngine engine = engine();
+    Template t = ready(engine, codes, limit);
+    RunStats stats = runClaims(List.of(engine), t.id(), claims, users, concurrentThreads());
+    assertInvariants(t, codes, users, limit, stats);
+  }
+
+  @Test
+  void claim_fromSeveralEnginesSharingOneStore_keepsInvariants() throws Exception {
+    int claims = Math.max(1_000, concurrentClaims() / 5);
+    int codes = claims / 3;
+    int users = claims / 4;
+    int limit = 2;
+    List<CouponEngine> four = new ArrayList<>();
+    four.add(engine());
+    for (int i = 1; i < 4; i++) {
+      CouponStore shared = newStoreSharingWith(store);
+      extraStores.add(shared);
+      four.add(engine(shared));
+    }
+    Template t = ready(four.get(0), codes, limit);
+    RunStats stats = runClaims(four, t.id(), claims, users, concurrentThreads());
+    assertInvariants(t, codes, users, limit, stats);
+  }
+
+  /** What the claim threads saw. */
+  protected record RunStats(long claimed, long duplicates, long soldOut, long limitReached,
+                            List<Coupon> claimedCoupons, Map<String, String> firstCouponByKey,
+                            List<String> duplicateMismatches) {}
+
+  protected RunStats runClaims(List<CouponEngine> engines, String templateId, int claims, int users, int threads)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong claimed = new AtomicLong();
+    AtomicLong duplicates = new AtomicLong();
+    AtomicLong soldOut = new AtomicLong();
+    AtomicLong limitReached = new AtomicLong();
+    ConcurrentLinkedQueue<Coupon> issued = new ConcurrentLinkedQueue<>();
+    Map<String, String> byKey = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < threads; w++) {
+      futures.add(pool.submit(() -> {
+        start.await();
+        int i;
+        while ((i = next.getAndIncrement()) < claims) {
+          CouponEngine e = engines.get(i % engines.size());
+          String user = "user-" + (i % users);
+          String key = "k-" + i;
+          ClaimResult r = e.claim(new ClaimRequest(user, templateId, key));
+          switch (r.outcome()) {
+            case CLAIMED -> {
+              claimed.incrementAndGet();
+              issued.add(r.couponOrNull());
+              byKey.put(user + "/" + key, r.couponOrNull().id());
+              if (i % 10 == 0) { // a client retry of a claim that succeeded: must replay, not issue
+                ClaimResult retry = engines.get((i + 1) % engines.size())
+                    .claim(new ClaimRequest(user, templateId, key));
+                if (retry.outcome() != ClaimOutcome.DUPLICATE
+                    || !retry.couponOrNull().id().equals(r.couponOrNull().id())) {
+                  mismatches.add(key + " -> " + retry.outcome());
+                }
+                duplicates.incrementAndGet();
+              }
+            }
+            case DUPLICATE -> duplicates.incrementAndGet();
+            case SOLD_OUT -> soldOut.incrementAndGet();
+            case LIMIT_REACHED -> limitReached.incrementAndGet();
+            default -> mismatches.add(key + " unexpected " + r.outcome());
+          }
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : futures) {
+      f.get(10, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    return new RunStats(claimed.get(), duplicates.get(), soldOut.get(), limitReached.get(),
+        List.copyOf(issued), Map.copyOf(byKey), List.copyOf(mismatches));
+  }
+
+  protected void assertInvariants(Template t, int codes, int users, int limit, RunStats stats) {
+    assertThat(stats.duplicateMismatches()).as("retries that did not replay").isEmpty();
+    // from the store's data, not the engine's counters
+    Map<String, Integer> perUser = new HashMap<>();
+    Set<String> storedCodes = new HashSet<>();
+    long stored = 0;
+    for (int u = 0; u < users; u++) {
+      List<Coupon> held = store.findCouponsByUser("user-" + u);
+      for (Coupon c : held) {
+        assertThat(c.templateId()).isEqualTo(t.id());
+        assertThat(storedCodes.add(c.code())).as("code issued twice: %s", c.code()).isTrue();
+        stored++;
+      }
+      perUser.put("user-" + u, held.size());
+    }
+    long allowed = Math.min(codes, (long) users * limit);
+    assertThat(stored).as("issued coupons").isEqualTo(allowed);
+    assertThat(stats.claimed()).as("CLAIMED answers").isEqualTo(stored);
+    assertThat(perUser.values()).as("users over limit").allMatch(n -> n <= limit);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(codes - stored);
+    for (Coupon c : stats.claimedCoupons()) {
+      Optional<Coupon> found = store.findCouponByCode(c.code());
+      assertThat(found).as("claimed coupon stored").isPresent();
+      assertThat(found.get().id()).isEqualTo(c.id());
+      assertThat(found.get().userId()).isEqualTo(c.userId());
+    }
+  }
+
+  // ---- invariant 5: status transitions, expiry --------------------------------------------------------------
+
+  @Test
+  void expireCoupon_onlyUsableAndDue() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 5, 5);
+    Coupon c = engine.claim(new ClaimRequest("u1", t.id(), "k")).coupon().orElseThrow();
+    assertThat(store.expireCoupon(c.id(), T0.plus(Duration.ofDays(1)))).isEmpty();
+    Optional<Coupon> expired = store.expireCoupon(c.id(), c.expiresAt());
+    assertThat(expired).isPresent();
+    assertThat(expired.get().status()).isEqualTo(CouponStatus.EXPIRED);
+    assertThat(store.expireCoupon(c.id(), c.expiresAt())).isEmpty();
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
+  }
+
+  @Test
+  void expireDueCoupons_inBatches_eachOnce() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 250, 1_000);
+    for (int i = 0; i < 250; i++) {
+      engine.claim(new ClaimRequest("u" + (i % 7), t.id(), "k" + i));
+    }
+    Instant later = T0.plus(Duration.ofDays(8));
+    List<Coupon> first = store.expireDueCoupons(later, 100);
+    assertThat(first).hasSize(100).allMatch(c -> c.status() == CouponStatus.EXPIRED);
+    Set<String> ids = new HashSet<>();
+    first.forEach(c -> ids.add(c.id()));
+    List<Coupon> rest = new ArrayList<>();
+    List<Coupon> batch;
+    while (!(batch = store.expireDueCoupons(later, 100)).isEmpty()) {
+      rest.addAll(batch);
+    }
+    rest.forEach(c -> assertThat(ids.add(c.id())).isTrue());
+    assertThat(ids).hasSize(250);
+    assertThat(store.expireDueCoupons(T0.plus(Duration.ofDays(1)), 100)).isEmpty();
+  }
+
+  @Test
+  void expireDue_fromTwoEnginesAtOnce_expiresEachCouponOnce() throws Exception {
+    CouponEngine a = engine();
+    CouponStore other = newStoreSharingWith(store);
+    extraStores.add(other);
+    CouponEngine b = engine(other);
+    Template t = ready(a, 600, 1_000);
+    for (int i = 0; i < 600; i++) {
+      a.claim(new ClaimRequest("u" + (i % 13), t.id(), "k" + i));
+    }
+    clock.advance(Duration.ofDays(8));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<Integer> fa = pool.submit(a::expireDue);
+    Future<Integer> fb = pool.submit(b::expireDue);
+    int total = fa.get(2, TimeUnit.MINUTES) + fb.get(2, TimeUnit.MINUTES);
+    pool.shutdown();
+    assertThat(total).isEqualTo(600);
+    assertThat(a.coupons("u0", CouponStatus.EXPIRED)).hasSize(47);
+  }
+
+  @Test
+  void coupons_passiveExpiry_showsAndPersistsExpiredBeforeAnySweep() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 5, 5);
+    Coupon c = engine.claim(new ClaimRequest("u1", t.id(), "k")).coupon().orElseThrow();
+    clock.advance(Duration.ofDays(7));
+    assertThat(engine.coupons("u1", CouponStatus.USABLE)).isEmpty();
+    assertThat(engine.coupons("u1", CouponStatus.EXPIRED)).extracting(Coupon::id).containsExactly(c.id());
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
+    assertThat(engine.couponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
+  }
+
+  @Test
+  void template_passiveExpiry_fixedWindowOver() {
+    CouponEngine engine = engine();
+    Template t = engine.generation(engine.createTemplate(
+        Specs.fixed(5, 1, T0, T0.plus(Duration.ofDays(1)))).id()).join();
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    clock.advance(Duration.ofDays(1));
+    assertThat(engine.template(t.id()).orElseThrow().status()).isEqualTo(TemplateStatus.EXPIRED);
+    assertThat(store.findTemplate(t.id()).orElseThrow().status()).isEqualTo(TemplateStatus.EXPIRED);
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "k")).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_EXPIRED);
+    assertThat(engine.coupons("u1", CouponStatus.EXPIRED)).hasSize(1);
+  }
+
+  // ---- redemption: reserve / commit / release ------------------------------------------------------------------
+
+  protected List<Coupon> claimN(CouponEngine engine, Template t, String user, int n) {
+    List<Coupon> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(engine.claim(new ClaimRequest(user, t.id(), user + "-" + i)).coupon().orElseThrow());
+    }
+    return out;
+  }
+
+  @Test
+  void reserve_commit_movesCouponsToUsed() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    List<Coupon> mine = claimN(engine, t, "u1", 2);
+    List<String> codes = List.of(mine.get(0).code(), mine.get(1).code());
+    RedemptionResult r = engine.reserve("u1", "order-1", codes);
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(r.replayed()).isFalse();
+    assertThat(r.coupons()).allMatch(c -> c.status() == CouponStatus.RESERVED && "order-1".equals(c.orderId()));
+    assertThat(store.findCouponByCode(codes.get(0)).orElseThrow().status()).isEqualTo(CouponStatus.RESERVED);
+
+    RedemptionResult again = engine.reserve("u1", "order-1", codes);
+    assertThat(again.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(again.replayed()).isTrue();
+
+    RedemptionResult committed = engine.commit("order-1");
+    assertThat(committed.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(committed.orderStatus()).isEqualTo(OrderStatus.COMMITTED);
+    assertThat(committed.coupons()).allMatch(c -> c.status() == CouponStatus.USED);
+    RedemptionResult replay = engine.commit("order-1");
+    assertThat(replay.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(replay.replayed()).isTrue();
+    assertThat(engine.coupons("u1", CouponStatus.USED)).hasSize(2);
+    assertThat(engine.release("order-1").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(engine.reserve("u1", "order-1", codes).outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(engine.coupons("u1", CouponStatus.USED)).hasSize(2);
+  }
+
+  @Test
+  void release_movesCouponsBackToUsable_andIsIdempotent() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    engine.reserve("u1", "order-2", List.of(c.code()));
+    RedemptionResult released = engine.release("order-2");
+    assertThat(released.outcome()).isEqualTo(RedemptionOutcome.RELEASED);
+    assertThat(released.coupons()).allMatch(x -> x.status() == CouponStatus.USABLE && x.orderId() == null);
+    assertThat(engine.release("order-2").replayed()).isTrue();
+    assertThat(engine.commit("order-2").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(engine.coupons("u1", CouponStatus.USABLE)).hasSize(1);
+    // the released coupon can be reserved by a new order
+    assertThat(engine.reserve("u1", "order-3", List.of(c.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+  }
+
+  @Test
+  void reserve_refusals_changeNothing() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon mine = claimN(engine, t, "u1", 1).get(0);
+    Coupon theirs = claimN(engine, t, "u2", 1).get(0);
+    CodeGenerator other = new CodeGenerator("TH", t.id(), 42, 43);
+
+    RedemptionResult notOwner = engine.reserve("u1", "o1", List.of(mine.code(), theirs.code()));
+    assertThat(notOwner.outcome()).isEqualTo(RedemptionOutcome.NOT_OWNER);
+    assertThat(notOwner.offendingCode()).isEqualTo(theirs.code());
+    String unknown = other.code(999);
+    assertThat(engine.reserve("u1", "o1", List.of(mine.code(), unknown)).outcome())
+        .isIn(RedemptionOutcome.UNKNOWN_CODE);
+    // all or none: the first code was not reserved by the refused calls
+    assertThat(store.findCouponByCode(mine.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    assertThat(engine.commit("o1").outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+    assertThat(engine.release("o1").outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+
+    engine.reserve("u1", "o2", List.of(mine.code()));
+    RedemptionResult taken = engine.reserve("u1", "o3", List.of(mine.code()));
+    assertThat(taken.outcome()).isEqualTo(RedemptionOutcome.NOT_USABLE);
+
+    Coupon later = claimN(engine, t, "u3", 1).get(0);
+    clock.advance(Duration.ofDays(7));
+    assertThat(engine.reserve("u3", "o4", List.of(later.code())).outcome()).isEqualTo(RedemptionOutcome.EXPIRED);
+  }
+
+  @Test
+  void reserve_sameCouponRacedByManyOrders_exactlyOneWins() throws Exception {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    int threads = 32;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<RedemptionResult>> results = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      String order = "race-" + i;
+      results.add(pool.submit(() -> {
+        start.await();
+        return engine.reserve("u1", order, List.of(c.code()));
+      }));
+    }
+    start.countDown();
+    int wins = 0;
+    String winner = null;
+    for (Future<RedemptionResult> f : results) {
+      RedemptionResult r = f.get(1, TimeUnit.MINUTES);
+      if (r.outcome() == RedemptionOutcome.RESERVED) {
+        wins++;
+        winner = r.orderId();
+      } else {
+        assertThat(r.outcome()).isEqualTo(RedemptionOutcome.NOT_USABLE);
+      }
+    }
+    pool.shutdown();
+    assertThat(wins).isEqualTo(1);
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().orderId()).isEqualTo(winner);
+  }
+
+  @Test
+  void staleReservations_areReleasedBySweeper() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    engine.reserve("u1", "slow-order", List.of(c.code()));
+    assertThat(store.findStaleReservations(clock.instant(), 10)).isEmpty();
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(store.findStaleReservations(clock.instant(), 10)).containsExactly("slow-order");
+    assertThat(engine.releaseStaleReservations()).isEqualTo(1);
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    assertThat(engine.releaseStaleReservations()).isZero();
+    assertThat(engine.commit("slow-order").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+  }
+}
