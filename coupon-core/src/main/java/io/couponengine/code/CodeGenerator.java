@@ -33,6 +33,10 @@ public final class CodeGenerator {
   private final String templateId;
   private final long k0;
   private final long k1;
+  /** {@code PREFIX-TEMPLATE-} as characters, copied in front of every body. */
+  private final char[] head;
+  /** Damm interim state after folding prefix and template id: the body continues from it. */
+  private final int headInterim;
 
   /**
    * Creates a generator with an explicit key (tests and reproducible runs).
@@ -53,6 +57,12 @@ public final class CodeGenerator {
     this.templateId = templateId;
     this.k0 = k0;
     this.k1 = k1;
+    this.head = (prefix + "-" + templateId + "-").toCharArray();
+    int interim = 0;
+    for (char c : (prefix + templateId).toCharArray()) {
+      interim = (2 * interim + CodeFormat.valueOf(c)) % CodeFormat.RADIX;
+    }
+    this.headInterim = interim;
   }
 
   /**
@@ -73,13 +83,27 @@ public final class CodeGenerator {
    * @return the code
    */
   public String code(long serial) {
-    char[] body = new char[CodeFormat.BODY_LENGTH];
+    // Same result as CodeFormat.format(prefix, templateId, body), written straight into one char[]: this is the
+    // inner loop of generation.
+    char[] out = new char[head.length + CodeFormat.BODY_LENGTH + 2];
+    System.arraycopy(head, 0, out, 0, head.length);
     long v = permute(serial);
+    int[] digits = new int[CodeFormat.BODY_LENGTH];
     for (int i = CodeFormat.BODY_LENGTH - 1; i >= 0; i--) {
-      body[i] = CodeFormat.ALPHABET.charAt((int) (v % CodeFormat.RADIX));
+      digits[i] = (int) (v % CodeFormat.RADIX);
       v /= CodeFormat.RADIX;
     }
-    return CodeFormat.format(prefix, templateId, java.nio.CharBuffer.wrap(body));
+    int interim = headInterim;
+    int pos = head.length;
+    for (int i = 0; i < CodeFormat.BODY_LENGTH; i++) {
+      if (i == 4) {
+        out[pos++] = '-';
+      }
+      interim = (2 * interim + digits[i]) % CodeFormat.RADIX;
+      out[pos++] = CodeFormat.ALPHABET.charAt(digits[i]);
+    }
+    out[pos] = CodeFormat.ALPHABET.charAt(Math.floorMod(-2 * interim, CodeFormat.RADIX));
+    return new String(out);
   }
 
   /**

@@ -17,14 +17,15 @@ import io.couponengine.template.TemplateStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The embedded default store: everything in this JVM's heap, nothing survives a restart.
@@ -41,17 +42,15 @@ import java.util.concurrent.ConcurrentSkipListSet;
  */
 public final class InMemoryCouponStore implements CouponStore {
 
-  private static final Comparator<Coupon> BY_EXPIRY =
-      Comparator.comparing(Coupon::expiresAt).thenComparing(Coupon::id);
-
   private final ConcurrentHashMap<String, TemplateState> templates = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserState> users = new ConcurrentHashMap<>();
   /** code → user id (the coupon itself lives in the user's state). */
   private final ConcurrentHashMap<String, String> ownerByCode = new ConcurrentHashMap<>();
   /** id → user id. */
   private final ConcurrentHashMap<String, String> ownerById = new ConcurrentHashMap<>();
-  /** USABLE coupons ordered by expiry, for the active sweep. */
-  private final ConcurrentSkipListSet<Coupon> usableByExpiry = new ConcurrentSkipListSet<>(BY_EXPIRY);
+  /** Ids of USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
+  private final ConcurrentSkipListMap<Long, Set<String>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
+  private final ReentrantReadWriteLock bucketLock = new ReentrantReadWriteLock();
   private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
@@ -141,11 +140,15 @@ public final class InMemoryCouponStore implements CouponStore {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
     }
     UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
+    Coupon coupon;
+    // Only the decision is made under the template's monitor; publishing the coupon to the user's state and the
+    // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between.
     synchronized (s) {
       IdemKey key = new IdemKey(c.userId(), c.idempotencyKey());
       Coupon earlier = s.byIdempotencyKey.get(key);
       if (earlier != null) {
-        return ClaimResult.duplicate(user.current(earlier.id()));
+        Coupon current = user.current(earlier.id());
+        return ClaimResult.duplicate(current != null ? current : earlier);
       }
       switch (s.template.status()) {
         case AVAILABLE -> { }
@@ -165,20 +168,40 @@ public final class InMemoryCouponStore implements CouponStore {
       }
       String code = s.pool[s.poolStart];
       s.pool[s.poolStart++] = null;
-      Coupon coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
+      coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
           CouponStatus.USABLE, null);
       s.claimsByUser.put(c.userId(), held + 1);
       s.byIdempotencyKey.put(key, coupon);
-      synchronized (user) {
-        user.coupons.put(coupon.id(), coupon);
-        user.idByCode.put(code, coupon.id());
-      }
-      // published after the user's state holds the coupon, so a reader that finds the owner finds the coupon
-      ownerByCode.put(code, c.userId());
-      ownerById.put(coupon.id(), c.userId());
-      usableByExpiry.add(coupon);
-      return ClaimResult.claimed(coupon);
     }
+    synchronized (user) {
+      user.coupons.put(coupon.id(), coupon);
+      user.idByCode.put(coupon.code(), coupon.id());
+      trackExpiry(coupon);
+    }
+    // published after the user's state holds the coupon, so a reader that finds the owner finds the coupon
+    ownerByCode.put(coupon.code(), c.userId());
+    ownerById.put(coupon.id(), c.userId());
+    return ClaimResult.claimed(coupon);
+  }
+
+  private void trackExpiry(Coupon c) {
+    bucketLock.readLock().lock(); // shared: adds run in parallel; only dropping an empty bucket is exclusive
+    try {
+      usableByExpiryMinute.computeIfAbsent(expiryBucket(c), m -> ConcurrentHashMap.newKeySet()).add(c.id());
+    } finally {
+      bucketLock.readLock().unlock();
+    }
+  }
+
+  private void untrackExpiry(Coupon c) {
+    Set<String> bucket = usableByExpiryMinute.get(expiryBucket(c));
+    if (bucket != null) {
+      bucket.remove(c.id());
+    }
+  }
+
+  private static long expiryBucket(Coupon c) {
+    return Math.floorDiv(c.expiresAt().getEpochSecond(), 60);
   }
 
   // ---- coupons -----------------------------------------------------------------------------------------------
@@ -220,7 +243,7 @@ public final class InMemoryCouponStore implements CouponStore {
       }
       Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
       user.coupons.put(couponId, expired);
-      usableByExpiry.remove(c);
+      untrackExpiry(c);
       return Optional.of(expired);
     }
   }
@@ -228,11 +251,24 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     List<Coupon> out = new ArrayList<>();
-    for (Coupon candidate : usableByExpiry) {
-      if (out.size() >= limit || !candidate.expiresAt().isBefore(now.plusNanos(1))) {
-        break;
+    long nowBucket = Math.floorDiv(now.getEpochSecond(), 60);
+    for (Map.Entry<Long, Set<String>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
+      for (String id : bucket.getValue()) {
+        if (out.size() >= limit) {
+          return out;
+        }
+        expireCoupon(id, now).ifPresent(out::add); // re-checks status and exact expiry under the user's monitor
       }
-      expireCoupon(candidate.id(), now).ifPresent(out::add);
+      if (bucket.getKey() < nowBucket && bucket.getValue().isEmpty()) {
+        bucketLock.writeLock().lock();
+        try {
+          if (bucket.getValue().isEmpty()) {
+            usableByExpiryMinute.remove(bucket.getKey(), bucket.getValue());
+          }
+        } finally {
+          bucketLock.writeLock().unlock();
+        }
+      }
     }
     return out;
   }
@@ -275,7 +311,7 @@ public final class InMemoryCouponStore implements CouponStore {
       for (Coupon c : targets) {
         Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
         user.coupons.put(c.id(), r);
-        usableByExpiry.remove(c);
+        untrackExpiry(c);
         reserved.add(r);
       }
       orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), cmd.reservedUntil(),
@@ -316,7 +352,7 @@ public final class InMemoryCouponStore implements CouponStore {
         Coupon next = c.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
         user.coupons.put(c.id(), next);
         if (couponTarget == CouponStatus.USABLE) {
-          usableByExpiry.add(next);
+          trackExpiry(next);
         }
         changed.add(next);
       }

@@ -71,6 +71,22 @@ class CodeGeneratorTest {
   }
 
   @Test
+  void code_equalsTheSlowFormatPath() {
+    CodeGenerator g = new CodeGenerator("SPR", "K7PXQ2", 3, 4);
+    for (long i = 0; i < 5_000; i++) {
+      long v = g.permute(i);
+      char[] body = new char[CodeFormat.BODY_LENGTH];
+      for (int k = CodeFormat.BODY_LENGTH - 1; k >= 0; k--) {
+        body[k] = CodeFormat.ALPHABET.charAt((int) (v % CodeFormat.RADIX));
+        v /= CodeFormat.RADIX;
+      }
+      String expected = CodeFormat.format("SPR", "K7PXQ2", new String(body));
+      assertThat(g.code(i)).isEqualTo(expected);
+      assertThat(CodeFormat.canonicalize(expected)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void sipHash_matchesReferenceVector() {
     // SipHash-2-4 reference key 00..0f, message 00..07 -> 0x93f5f5799a932462 (paper, appendix A, 8-byte input)
     long k0 = 0x0706050403020100L;
