@@ -44,10 +44,10 @@ public final class InMemoryCouponStore implements CouponStore {
 
   private final ConcurrentHashMap<String, TemplateState> templates = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserState> users = new ConcurrentHashMap<>();
-  /** code → user id (the coupon itself lives in the user's state). */
-  private final ConcurrentHashMap<String, String> ownerByCode = new ConcurrentHashMap<>();
-  /** id → user id. */
-  private final ConcurrentHashMap<String, String> ownerById = new ConcurrentHashMap<>();
+  /** code → the coupon's cell; the cell's content changes only under its user's monitor. */
+  private final ConcurrentHashMap<String, CouponCell> byCode = new ConcurrentHashMap<>();
+  /** coupon id → the same cell. */
+  private final ConcurrentHashMap<String, CouponCell> byId = new ConcurrentHashMap<>();
   /** Ids of USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
   private final ConcurrentSkipListMap<Long, Set<String>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
   private final ReentrantReadWriteLock bucketLock = new ReentrantReadWriteLock();
@@ -141,14 +141,14 @@ public final class InMemoryCouponStore implements CouponStore {
     }
     UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
     Coupon coupon;
+    CouponCell cell;
     // Only the decision is made under the template's monitor; publishing the coupon to the user's state and the
     // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between.
     synchronized (s) {
       IdemKey key = new IdemKey(c.userId(), c.idempotencyKey());
-      Coupon earlier = s.byIdempotencyKey.get(key);
+      CouponCell earlier = s.byIdempotencyKey.get(key);
       if (earlier != null) {
-        Coupon current = user.current(earlier.id());
-        return ClaimResult.duplicate(current != null ? current : earlier);
+        return ClaimResult.duplicate(earlier.coupon);
       }
       switch (s.template.status()) {
         case AVAILABLE -> { }
@@ -170,17 +170,16 @@ public final class InMemoryCouponStore implements CouponStore {
       s.pool[s.poolStart++] = null;
       coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
           CouponStatus.USABLE, null);
+      cell = new CouponCell(coupon);
       s.claimsByUser.put(c.userId(), held + 1);
-      s.byIdempotencyKey.put(key, coupon);
+      s.byIdempotencyKey.put(key, cell);
     }
     synchronized (user) {
-      user.coupons.put(coupon.id(), coupon);
-      user.idByCode.put(coupon.code(), coupon.id());
+      user.cells.add(cell);
       trackExpiry(coupon);
     }
-    // published after the user's state holds the coupon, so a reader that finds the owner finds the coupon
-    ownerByCode.put(coupon.code(), c.userId());
-    ownerById.put(coupon.id(), c.userId());
+    byCode.put(coupon.code(), cell);
+    byId.put(coupon.id(), cell);
     return ClaimResult.claimed(coupon);
   }
 
@@ -213,36 +212,34 @@ public final class InMemoryCouponStore implements CouponStore {
       return List.of();
     }
     synchronized (user) {
-      return List.copyOf(user.coupons.values());
+      List<Coupon> out = new ArrayList<>(user.cells.size());
+      for (CouponCell cell : user.cells) {
+        out.add(cell.coupon);
+      }
+      return out;
     }
   }
 
   @Override
   public Optional<Coupon> findCouponByCode(String code) {
-    String owner = ownerByCode.get(code);
-    if (owner == null) {
-      return Optional.empty();
-    }
-    UserState user = users.get(owner);
-    synchronized (user) {
-      return Optional.of(user.byCode(code));
-    }
+    CouponCell cell = byCode.get(code);
+    return cell == null ? Optional.empty() : Optional.of(cell.coupon);
   }
 
   @Override
   public Optional<Coupon> expireCoupon(String couponId, Instant now) {
-    String owner = ownerById.get(couponId);
-    if (owner == null) {
+    CouponCell cell = byId.get(couponId);
+    if (cell == null) {
       return Optional.empty();
     }
-    UserState user = users.get(owner);
+    UserState user = users.get(cell.coupon.userId());
     synchronized (user) {
-      Coupon c = user.coupons.get(couponId);
-      if (c == null || c.status() != CouponStatus.USABLE || now.isBefore(c.expiresAt())) {
+      Coupon c = cell.coupon;
+      if (c.status() != CouponStatus.USABLE || now.isBefore(c.expiresAt())) {
         return Optional.empty();
       }
       Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
-      user.coupons.put(couponId, expired);
+      cell.coupon = expired;
       untrackExpiry(c);
       return Optional.of(expired);
     }
@@ -284,20 +281,20 @@ public final class InMemoryCouponStore implements CouponStore {
         if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
             && new HashSet<>(existing.codes).equals(new HashSet<>(cmd.codes()))) {
           return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
-              couponsOf(user, existing), true);
+              existing.coupons(), true);
         }
         return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
       }
-      List<Coupon> targets = new ArrayList<>(cmd.codes().size());
+      List<CouponCell> targets = new ArrayList<>(cmd.codes().size());
       for (String code : cmd.codes()) {
-        String owner = ownerByCode.get(code);
-        if (owner == null) {
+        CouponCell cell = byCode.get(code);
+        if (cell == null) {
           return RedemptionResult.refused(RedemptionOutcome.UNKNOWN_CODE, cmd.orderId(), null, code);
         }
-        if (!owner.equals(cmd.userId())) {
+        Coupon c = cell.coupon;
+        if (!c.userId().equals(cmd.userId())) {
           return RedemptionResult.refused(RedemptionOutcome.NOT_OWNER, cmd.orderId(), null, code);
         }
-        Coupon c = user.byCode(code);
         if (c.status() == CouponStatus.EXPIRED
             || (c.status() == CouponStatus.USABLE && !cmd.now().isBefore(c.expiresAt()))) {
           return RedemptionResult.refused(RedemptionOutcome.EXPIRED, cmd.orderId(), null, code);
@@ -305,17 +302,18 @@ public final class InMemoryCouponStore implements CouponStore {
         if (c.status() != CouponStatus.USABLE) {
           return RedemptionResult.refused(RedemptionOutcome.NOT_USABLE, cmd.orderId(), null, code);
         }
-        targets.add(c);
+        targets.add(cell);
       }
       List<Coupon> reserved = new ArrayList<>(targets.size());
-      for (Coupon c : targets) {
+      for (CouponCell cell : targets) {
+        Coupon c = cell.coupon;
         Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
-        user.coupons.put(c.id(), r);
+        cell.coupon = r;
         untrackExpiry(c);
         reserved.add(r);
       }
-      orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), cmd.reservedUntil(),
-          OrderStatus.RESERVED));
+      orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), List.copyOf(targets),
+          cmd.reservedUntil(), OrderStatus.RESERVED));
       return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
           false);
     }
@@ -341,16 +339,15 @@ public final class InMemoryCouponStore implements CouponStore {
     synchronized (user) {
       Order order = orders.get(orderId);
       if (order.status == target) {
-        return RedemptionResult.success(success, orderId, order.status, couponsOf(user, order), true);
+        return RedemptionResult.success(success, orderId, order.status, order.coupons(), true);
       }
       if (order.status != OrderStatus.RESERVED) {
         return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
       }
       List<Coupon> changed = new ArrayList<>();
-      for (String code : order.codes) {
-        Coupon c = user.byCode(code);
-        Coupon next = c.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
-        user.coupons.put(c.id(), next);
+      for (CouponCell cell : order.cells) {
+        Coupon next = cell.coupon.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
+        cell.coupon = next;
         if (couponTarget == CouponStatus.USABLE) {
           trackExpiry(next);
         }
@@ -376,14 +373,6 @@ public final class InMemoryCouponStore implements CouponStore {
     return out;
   }
 
-  private static List<Coupon> couponsOf(UserState user, Order order) {
-    List<Coupon> out = new ArrayList<>(order.codes.size());
-    for (String code : order.codes) {
-      out.add(user.byCode(code));
-    }
-    return out;
-  }
-
   private TemplateState requireTemplate(String templateId) {
     TemplateState s = templates.get(templateId);
     if (s == null) {
@@ -402,7 +391,7 @@ public final class InMemoryCouponStore implements CouponStore {
     int poolEnd;
     long loaded;
     final Map<String, Integer> claimsByUser = new HashMap<>();
-    final Map<IdemKey, Coupon> byIdempotencyKey = new HashMap<>();
+    final Map<IdemKey, CouponCell> byIdempotencyKey = new HashMap<>();
 
     TemplateState(Template template) {
       this.template = template;
@@ -427,29 +416,32 @@ public final class InMemoryCouponStore implements CouponStore {
 
   private record IdemKey(String userId, String key) {}
 
-  /** A user's coupons, guarded by its own monitor; insertion order is claim order. */
+  /** A user's coupons in claim order; the list and every cell's content are guarded by this monitor. */
   private static final class UserState {
-    final Map<String, Coupon> coupons = new java.util.LinkedHashMap<>();
-    final Map<String, String> idByCode = new HashMap<>();
+    final List<CouponCell> cells = new ArrayList<>(2);
+  }
 
-    Coupon current(String couponId) {
-      synchronized (this) {
-        return coupons.get(couponId);
-      }
-    }
+  /** The current version of one coupon; written under its user's monitor, read without a lock. */
+  private static final class CouponCell {
+    volatile Coupon coupon;
 
-    Coupon byCode(String code) {
-      Coupon c = coupons.get(idByCode.get(code));
-      if (c == null) {
-        throw new IllegalStateException("code index points to a missing coupon: " + code);
-      }
-      return c;
+    CouponCell(Coupon coupon) {
+      this.coupon = coupon;
     }
   }
 
-  private record Order(String userId, List<String> codes, Instant reservedUntil, OrderStatus status) {
+  private record Order(String userId, List<String> codes, List<CouponCell> cells, Instant reservedUntil,
+                       OrderStatus status) {
     Order withStatus(OrderStatus s) {
-      return new Order(userId, codes, reservedUntil, s);
+      return new Order(userId, codes, cells, reservedUntil, s);
+    }
+
+    List<Coupon> coupons() {
+      List<Coupon> out = new ArrayList<>(cells.size());
+      for (CouponCell cell : cells) {
+        out.add(cell.coupon);
+      }
+      return out;
     }
   }
 }
