@@ -1,0 +1,195 @@
+package io.couponengine.examples;
+
+import io.couponengine.CouponEngine;
+import io.couponengine.claim.ClaimRequest;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.code.CodeGenerator;
+import io.couponengine.redis.RedisCouponStore;
+import io.couponengine.template.CouponCategory;
+import io.couponengine.template.Discount;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStatus;
+import io.couponengine.template.Validity;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Claim load against a real Redis through {@link CouponEngine} and {@link RedisCouponStore}.
+ *
+ * <pre>
+ * java -cp coupon-examples/target/coupon-examples.jar io.couponengine.examples.RedisClaimLoad \
+ *     --redis redis://127.0.0.1:6379 --threads 50 --claims 200000 --users 50000 --limit 2 [--codes 100000] \
+ *     [--load-codes 1000000]
+ * </pre>
+ *
+ * Creates a template (its codes generated and loaded by the engine), measures a store-only load of
+ * {@code --load-codes} codes into a second template, runs the claims from {@code --threads} threads, then checks
+ * the invariants from Redis's data (not from the counters). Prints a summary and, as its last line, one JSON object.
+ * Uses a unique key prefix and deletes its keys at the end (SCAN + UNLINK); never flushes anything.
+ */
+public final class RedisClaimLoad {
+  private RedisClaimLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = new java.util.HashMap<>(Map.of("--redis", "redis://127.0.0.1:6379", "--threads", "50",
+        "--claims", "200000", "--users", "50000", "--limit", "2"));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      o.put(args[i], args[i + 1]);
+    }
+    int threads = Integer.parseInt(o.get("--threads"));
+    int claims = Integer.parseInt(o.get("--claims"));
+    int users = Integer.parseInt(o.get("--users"));
+    int limit = Integer.parseInt(o.get("--limit"));
+    long codes = Long.parseLong(o.getOrDefault("--codes", Integer.toString(claims / 2)));
+    long loadCodes = Long.parseLong(o.getOrDefault("--load-codes", "1000000"));
+    URI uri = URI.create(o.get("--redis"));
+    String prefix = "claimload-" + UUID.randomUUID().toString().substring(0, 8);
+
+    GenericObjectPoolConfig<redis.clients.jedis.Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(threads + 4);
+    pool.setMaxIdle(threads + 4);
+    pool.setJmxEnabled(false);
+    try (JedisPooled jedis = new JedisPooled(pool, uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), 10_000)) {
+      RedisCouponStore store = new RedisCouponStore(jedis, prefix);
+      try (CouponEngine engine = CouponEngine.builder().store(store).executor(Runnable::run)
+          .generationBatchSize(100_000).build()) {
+        // 1. store-only code load (what appendCodes costs), then the claim template through the engine
+        double loadPerSec = 0;
+        if (loadCodes > 0) {
+          String id = "QZQZQZ";
+          TemplateSpec ls = spec(loadCodes, 1);
+          store.insertTemplate(new Template(id, ls, TemplateStatus.CREATING, Instant.now(), null));
+          CodeGenerator gen = new CodeGenerator(ls.effectiveCodePrefix(), id, 7, 11);
+          List<String> all = new ArrayList<>((int) loadCodes);
+          for (long s = 0; s < loadCodes; s++) {
+            all.add(gen.code(s));
+          }
+          long t0 = System.nanoTime();
+          for (int from = 0; from < all.size(); from += 100_000) {
+            store.appendCodes(id, from, all.subList(from, Math.min(all.size(), from + 100_000)));
+          }
+          loadPerSec = loadCodes / ((System.nanoTime() - t0) / 1e9);
+        }
+        long g0 = System.nanoTime();
+        Template t = engine.generation(engine.createTemplate(spec(codes, limit)).id()).join();
+        double generatePerSec = codes / ((System.nanoTime() - g0) / 1e9);
+
+        // 2. the claims
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong claimed = new AtomicLong();
+        AtomicLong soldOut = new AtomicLong();
+        AtomicLong limitReached = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+          Thread th = new Thread(() -> {
+            try {
+              start.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+            int i;
+            while ((i = next.getAndIncrement()) < claims) {
+              ClaimResult r = engine.claim(new ClaimRequest("user-" + (i % users), t.id(), "k-" + i));
+              switch (r.outcome()) {
+                case CLAIMED -> claimed.incrementAndGet();
+                case SOLD_OUT -> soldOut.incrementAndGet();
+                case LIMIT_REACHED -> limitReached.incrementAndGet();
+                default -> other.incrementAndGet();
+              }
+            }
+          });
+          th.start();
+          workers.add(th);
+        }
+        long c0 = System.nanoTime();
+        start.countDown();
+        for (Thread th : workers) {
+          th.join();
+        }
+        double seconds = (System.nanoTime() - c0) / 1e9;
+        double claimsPerSec = claims / seconds;
+
+        // 3. invariants from Redis's data: the template's per-user codes, claim records and pool
+        String tag = prefix + ":{t:" + t.id() + "}:";
+        Map<String, String> uc = jedis.hgetAll(tag + "uc");
+        Set<String> seen = new HashSet<>();
+        long duplicateCodes = 0;
+        long usersOverLimit = 0;
+        long fromUsers = 0;
+        for (Map.Entry<String, String> e : uc.entrySet()) {
+          if (e.getKey().startsWith("c:")) {
+            String[] mine = e.getValue().split(" ");
+            fromUsers += mine.length;
+            if (mine.length > limit) {
+              usersOverLimit++;
+            }
+            for (String c : mine) {
+              if (!seen.add(c)) {
+                duplicateCodes++;
+              }
+            }
+          }
+        }
+        long records = jedis.hlen(tag + "cp");
+        long remaining = jedis.llen(tag + "pool");
+        long overIssued = Math.max(0, Math.max(records, fromUsers) - codes) + Math.max(0, records + remaining - codes);
+
+        System.out.printf("Redis claim load on %s (prefix %s)%n", uri, prefix);
+        System.out.printf("  store-only code load: %,d codes at %,.0f codes/s%n", loadCodes, loadPerSec);
+        System.out.printf("  engine generate+load: %,d codes at %,.0f codes/s%n", codes, generatePerSec);
+        System.out.printf("  claims: %,d from %d threads, %,d users, limit %d in %.2f s = %,.0f claims/s%n",
+            claims, threads, users, limit, seconds, claimsPerSec);
+        System.out.printf("  outcomes: claimed %,d, sold out %,d, limit reached %,d, other %,d%n",
+            claimed.get(), soldOut.get(), limitReached.get(), other.get());
+        System.out.printf("  from Redis: %,d claim records, %,d codes held by users, %,d left in the pool; "
+            + "over-issued %d, duplicate codes %d, users over limit %d%n",
+            records, fromUsers, remaining, overIssued, duplicateCodes, usersOverLimit);
+        long deleted = deleteKeys(jedis, prefix);
+        System.out.printf("  deleted %,d keys under %s%n", deleted, prefix);
+        System.out.printf("{\"codes\":%d,\"claimed\":%d,\"sold_out\":%d,\"limit_reached\":%d,\"over_issued\":%d,"
+            + "\"duplicate_codes\":%d,\"users_over_limit\":%d,\"claims_per_sec\":%.0f,\"code_load_per_sec\":%.0f,"
+            + "\"generate_and_load_per_sec\":%.0f,\"stored_claims\":%d,\"threads\":%d,\"claims\":%d}%n",
+            codes, claimed.get(), soldOut.get(), limitReached.get(), overIssued, duplicateCodes, usersOverLimit,
+            claimsPerSec, loadPerSec, generatePerSec, records, threads, claims);
+      }
+    }
+  }
+
+  private static TemplateSpec spec(long total, int perUser) {
+    return TemplateSpec.builder().name("load").category(CouponCategory.DIRECT).productLine("load")
+        .totalCount(total).perUserLimit(perUser).validity(Validity.rolling(Duration.ofDays(7)))
+        .discount(Discount.amountOff(new BigDecimal("5.00"))).build();
+  }
+
+  private static long deleteKeys(JedisPooled jedis, String prefix) {
+    long n = 0;
+    String cursor = ScanParams.SCAN_POINTER_START;
+    ScanParams match = new ScanParams().match(prefix + ":*").count(1_000);
+    do {
+      ScanResult<String> page = jedis.scan(cursor, match);
+      for (String k : page.getResult()) {
+        n += jedis.unlink(k);
+      }
+      cursor = page.getCursor();
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    return n;
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# redis-benchmark running the store's claim script (claim.lua here is a copy of
+# coupon-redis/src/main/resources/io/couponengine/redis/claim.lua: same keys, same commands) by EVALSHA.
+# Usage: claim-bench.sh [host] [port] [claims] [codes] [users] [limit] [clients]
+# Defaults mirror: RedisClaimLoad --threads 50 --claims 200000 --users 50000 --limit 2 (codes = claims / 2).
+# __rand_int__ (redis-benchmark -r USERS) picks the user and the idempotency key; keys live under a unique
+# prefix and are deleted at the end. Nothing is flushed.
+set -euo pipefail
+H=${1:-127.0.0.1}; P=${2:-6379}; N=${3:-200000}; CODES=${4:-$((N / 2))}; USERS=${5:-50000}; LIMIT=${6:-2}; C=${7:-50}
+DIR=$(cd "$(dirname "$0")" && pwd)
+PFX="claimbench-$$-$RANDOM"; T="BNCH22"; TAG="$PFX:{t:$T}:"
+cli() { redis-cli -h "$H" -p "$P" "$@"; }
+cli hset "${TAG}meta" status AVAILABLE loaded "$CODES" >/dev/null
+cli eval "local n=tonumber(ARGV[1]) for i=1,n,5000 do local t={} for j=i,math.min(i+4999,n) do t[#t+1]='DR-BNCH22-'..j end redis.call('RPUSH',KEYS[1],unpack(t)) end return redis.call('LLEN',KEYS[1])" 1 "${TAG}pool" "$CODES" >/dev/null
+SHA=$(cli -x script load < "$DIR/claim.lua")
+HEAD='{"id":"cid","code":"'
+TAIL='","templateId":"BNCH22","userId":"u","claimedAt":"2026-11-25T00:00:00Z","expiresAt":"2026-12-02T00:00:00Z","status":"USABLE","orderId":null}'
+redis-benchmark -h "$H" -p "$P" -c "$C" -n "$N" -r "$USERS" -q \
+  evalsha "$SHA" 8 "${TAG}meta" "${TAG}pool" "${TAG}uc" "${TAG}cp" "${TAG}ids" "${TAG}due" "${TAG}idem:__rand_int__" \
+  "${TAG}events" "user-__rand_int__" "cid-__rand_int__" "$LIMIT" "$HEAD" "$TAIL" 1796083200000 86400 1000000 \
+  2026-11-25T00:00:00Z "$T" | tr '\r' '\n' | grep "requests per second" | tail -1 | sed "s/.*: \([0-9.]* requests per second\)/redis-benchmark claim.lua: \1/"
+echo "claimed (claim records): $(cli hlen "${TAG}cp"), left in pool: $(cli llen "${TAG}pool")"
+cli --scan --pattern "$PFX:*" | while read -r k; do cli unlink "$k" >/dev/null; done

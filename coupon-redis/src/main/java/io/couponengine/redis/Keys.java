@@ -1,0 +1,122 @@
+package io.couponengine.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * The key layout. Every key of one template carries the hash tag {@code {t:<templateId>}}; every key of one user
+ * carries {@code {u:<bucket>}} where the bucket is {@code crc32(userId) mod USER_BUCKETS}, so a user's coupon states,
+ * orders and the bucket's event stream share one slot and each script touches exactly one slot (Redis Cluster).
+ */
+final class Keys {
+  /** Fixed: changing it moves every user to another slot (a data migration). */
+  static final int USER_BUCKETS = 64;
+
+  private final String prefix;
+
+  Keys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  String prefix() {
+    return prefix;
+  }
+
+  // ---- template slot --------------------------------------------------------------------------------------------
+
+  private String t(String templateId, String suffix) {
+    return prefix + ":{t:" + templateId + "}:" + suffix;
+  }
+
+  /** Hash: json, status, loaded. */
+  String meta(String templateId) {
+    return t(templateId, "meta");
+  }
+
+  /** List of codes not yet issued. */
+  String pool(String templateId) {
+    return t(templateId, "pool");
+  }
+
+  /** Hash: {@code n:<user>} claims held, {@code c:<user>} the user's codes in claim order (space separated). */
+  String userClaims(String templateId) {
+    return t(templateId, "uc");
+  }
+
+  /** Hash: code → claim record (the coupon as issued, USABLE; never changed afterwards). */
+  String claims(String templateId) {
+    return t(templateId, "cp");
+  }
+
+  /** Hash: coupon id → code. */
+  String ids(String templateId) {
+    return t(templateId, "ids");
+  }
+
+  /** Sorted set: code by expiresAt millis; candidates of the active expiry sweep. */
+  String due(String templateId) {
+    return t(templateId, "due");
+  }
+
+  /** String with TTL: the code issued to a (user, idempotency key). */
+  String idempotency(String templateId, String userId, String key) {
+    return t(templateId, "idem:" + userId.length() + ":" + userId + ":" + key);
+  }
+
+  /** Stream of CLAIMED events. */
+  String templateEvents(String templateId) {
+    return t(templateId, "events");
+  }
+
+  /** Set of every template id (its own slot). */
+  String registry() {
+    return prefix + ":templates";
+  }
+
+  // ---- user slot ------------------------------------------------------------------------------------------------
+
+  static int bucket(String userId) {
+    CRC32 crc = new CRC32();
+    crc.update(userId.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % USER_BUCKETS);
+  }
+
+  private String b(int bucket, String suffix) {
+    return prefix + ":{u:" + bucket + "}:" + suffix;
+  }
+
+  /** Hash: code → current coupon JSON, for coupons whose status changed since the claim (absent = USABLE). */
+  String states(String userId) {
+    return b(bucket(userId), "st:" + userId);
+  }
+
+  /** Generation counter of the user's list cache, bumped after each claim. */
+  String generation(String userId) {
+    return b(bucket(userId), "gen:" + userId);
+  }
+
+  /** String with TTL: {@code <generation>|<JSON array of claim records>}, the user's coupon list cache. */
+  String list(String userId) {
+    return b(bucket(userId), "list:" + userId);
+  }
+
+  /** Hash: order id → order (user, status, codes). */
+  String orders(int bucket) {
+    return b(bucket, "orders");
+  }
+
+  /** Sorted set: reserved order ids by reservedUntil millis. */
+  String reservations(int bucket) {
+    return b(bucket, "resv");
+  }
+
+  /** Stream of RESERVED, COMMITTED, RELEASED, EXPIRED events of the bucket's users. */
+  String bucketEvents(int bucket) {
+    return b(bucket, "events");
+  }
+
+  /** String: the user who owns an order id (written before the reservation; its own slot). */
+  String orderOwner(String orderId) {
+    return prefix + ":order:" + orderId;
+  }
+}

@@ -1,0 +1,809 @@
+package io.couponengine.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.code.CodeFormat;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.internal.Json;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A {@link CouponStore} on Redis (standalone, Sentinel-managed or Cluster): one Lua script, one round trip, one hash
+ * slot per claim.
+ *
+ * <pre>{@code
+ * UnifiedJedis jedis = new JedisPooled("redis://127.0.0.1:6379");   // or a JedisCluster
+ * RedisCouponStore store = RedisCouponStore.builder(jedis, "coupons")
+ *     .waitForReplicas(1, Duration.ofMillis(50))   // optional: WAIT after each claim
+ *     .build();
+ * CouponEngine engine = CouponEngine.builder().store(store).build();
+ * ...
+ * engine.close();
+ * jedis.close();   // the application owns the client; store.close() never closes it
+ * }</pre>
+ *
+ * <h2>Layout</h2>
+ * Keys of a template share the hash tag {@code {t:<templateId>}}: meta (JSON, status, loaded count), the code pool
+ * (a list), per-user claim counts and codes, claim records by code, coupon id → code, the expiry candidates, the
+ * idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
+ * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
+ * coupon states, the bucket's orders, reservations and event stream, and the user's list cache. An order's coupons
+ * all belong to its user, so reserve, commit and release are each one script in one slot, all or none, even when
+ * the order names coupons of several templates: the claim records they check are immutable, read first from the
+ * template slots and passed in. See {@code docs/redis.md}.
+ *
+ * <h2>Durability</h2>
+ * A claim is acknowledged when the script has run on the master. What it survives is Redis's choice:
+ * <ul>
+ *   <li>no AOF (RDB snapshots only): lost on a crash or restart since the last snapshot (minutes);</li>
+ *   <li>{@code appendfsync everysec}: survives a process crash (the page cache has it) but up to about one second
+ *       of acknowledged claims is lost when the machine or VM dies;</li>
+ *   <li>{@code appendfsync always}: fsync'ed before the reply; survives process and machine crashes;</li>
+ *   <li>replication: asynchronous; a fail-over can lose acknowledged claims the replica had not received. With
+ *       {@link Builder#waitForReplicas(int, Duration)} each claim waits for N replicas (WAIT); when fewer answer in
+ *       time the claim throws STORE_UNAVAILABLE although it was applied on the master, and a retry with the same
+ *       idempotency key answers DUPLICATE with the same coupon. WAIT narrows the window; it is not consensus.</li>
+ * </ul>
+ *
+ * <h2>Defaults</h2>
+ * Idempotency keys are kept 24 hours (a retry after that is a new claim), event streams are trimmed to about
+ * 1,000,000 entries ({@code MAXLEN ~}), user list caches live 10 minutes with up to 20% random jitter, no WAIT.
+ *
+ * <p>Thread-safe; share one instance per client. Every method may throw {@link CouponException} with
+ * STORE_UNAVAILABLE (translated in one place).
+ */
+public final class RedisCouponStore implements CouponStore {
+  private static final LuaScript CLAIM = LuaScript.load("claim");
+  private static final LuaScript APPEND = LuaScript.load("append");
+  private static final LuaScript INSERT = LuaScript.load("insert");
+  private static final LuaScript STATUS = LuaScript.load("status");
+  private static final LuaScript RESERVE = LuaScript.load("reserve");
+  private static final LuaScript FINISH = LuaScript.load("finish");
+  private static final LuaScript EXPIRE = LuaScript.load("expire");
+  private static final LuaScript CACHE = LuaScript.load("cache");
+  private static final String CODE_MARK = "#CODE#";
+  private static final Comparator<Coupon> CLAIM_ORDER = Comparator.comparing(Coupon::claimedAt);
+  static final int APPEND_BATCH = 10_000;
+
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final boolean cluster;
+  private final int waitReplicas;
+  private final Duration waitTimeout;
+  private final long idempotencyTtlSeconds;
+  private final long streamMaxLen;
+  private final Duration listTtl;
+  /** Hints only: coupon id → template id, so expireCoupon rarely has to scan the templates. */
+  private final Cache<String, String> templateOfCoupon = Caffeine.newBuilder().maximumSize(100_000).build();
+
+  private RedisCouponStore(Builder b) {
+    this.jedis = b.jedis;
+    this.keys = new Keys(b.prefix);
+    this.cluster = b.jedis instanceof JedisCluster;
+    this.waitReplicas = b.waitReplicas;
+    this.waitTimeout = b.waitTimeout;
+    this.idempotencyTtlSeconds = b.idempotencyTtl.toSeconds();
+    this.streamMaxLen = b.streamMaxLen;
+    this.listTtl = b.listTtl;
+  }
+
+  /**
+   * A store with default options.
+   *
+   * @param jedis the client (JedisPooled, JedisCluster, ...); not closed by this store
+   * @param prefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
+   * @throws IllegalArgumentException when the prefix is blank or contains braces
+   */
+  public RedisCouponStore(UnifiedJedis jedis, String prefix) {
+    this(builder(jedis, prefix).defaults());
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param jedis the client; not closed by the store
+   * @param prefix the key prefix
+   * @return the builder
+   * @throws IllegalArgumentException when the prefix is blank or contains braces
+   */
+  public static Builder builder(UnifiedJedis jedis, String prefix) {
+    return new Builder(jedis, prefix);
+  }
+
+  /**
+   * The key prefix.
+   *
+   * @return the prefix
+   */
+  public String prefix() {
+    return keys.prefix();
+  }
+
+  // ---- templates ---------------------------------------------------------------------------------------------
+
+  @Override
+  public boolean insertTemplate(Template template) {
+    return call("insert template", () -> {
+      // registry first: a crash between the two leaves an id without meta, which readers skip
+      jedis.sadd(keys.registry(), template.id());
+      Object r = INSERT.run(jedis, List.of(keys.meta(template.id())),
+          List.of(template.toJson(), template.status().name()));
+      return ((Long) r) == 1L;
+    });
+  }
+
+  @Override
+  public Optional<Template> findTemplate(String templateId) {
+    return call("find template", () ->
+        Optional.ofNullable(jedis.hget(keys.meta(templateId), "json")).map(Template::fromJson));
+  }
+
+  @Override
+  public List<Template> findTemplates(TemplateStatus status) {
+    return call("find templates", () -> {
+      List<String> ids = new ArrayList<>(jedis.smembers(keys.registry()));
+      List<Response<List<String>>> metas = new ArrayList<>(ids.size());
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (String id : ids) {
+          metas.add(p.hmget(keys.meta(id), "status", "json"));
+        }
+        p.sync();
+      }
+      List<Template> out = new ArrayList<>();
+      for (Response<List<String>> r : metas) {
+        List<String> v = r.get();
+        if (status.name().equals(v.get(0)) && v.get(1) != null) {
+          out.add(Template.fromJson(v.get(1)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next,
+      String reason) {
+    return call("update template status", () -> {
+      String json = jedis.hget(keys.meta(templateId), "json");
+      if (json == null) {
+        return false;
+      }
+      Template changed = Template.fromJson(json).withStatus(next, reason);
+      Object r = STATUS.run(jedis, List.of(keys.meta(templateId)),
+          List.of(expected.name(), next.name(), changed.toJson()));
+      return ((Long) r) == 1L;
+    });
+  }
+
+  // ---- code pool ---------------------------------------------------------------------------------------------
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The codes are sent in sub-batches of 10,000 (one script each: an offset check and RPUSH of up to 5,000
+   * values per command), all sub-batches of the call in one pipeline. Each sub-batch is idempotent by its own
+   * offset, so a call that failed half-way can be retried as a whole.
+   */
+  @Override
+  public long appendCodes(String templateId, long offset, List<String> codes) {
+    return call("append codes", () -> {
+      List<String> k = List.of(keys.meta(templateId), keys.pool(templateId));
+      if (codes.isEmpty()) {
+        return (Long) APPEND.run(jedis, k, List.of(Long.toString(offset)));
+      }
+      for (int attempt = 0; ; attempt++) {
+        List<Response<Object>> replies = new ArrayList<>();
+        try (AbstractPipeline p = jedis.pipelined()) {
+          for (int from = 0; from < codes.size(); from += APPEND_BATCH) {
+            List<String> batch = codes.subList(from, Math.min(codes.size(), from + APPEND_BATCH));
+            List<String> args = new ArrayList<>(batch.size() + 1);
+            args.add(Long.toString(offset + from));
+            args.addAll(batch);
+            replies.add(APPEND.queue(p, k, args));
+          }
+          p.sync();
+        }
+        try {
+          long loaded = 0;
+          for (Response<Object> r : replies) {
+            loaded = (Long) r.get();
+          }
+          return loaded;
+        } catch (JedisNoScriptException e) {
+          if (attempt > 0) {
+            throw e;
+          }
+          APPEND.reload(jedis, k.get(0)); // the sub-batches that ran are skipped by their offsets
+        }
+      }
+    });
+  }
+
+  @Override
+  public long remainingCodes(String templateId) {
+    return call("remaining codes", () -> jedis.llen(keys.pool(templateId)));
+  }
+
+  // ---- claims ------------------------------------------------------------------------------------------------
+
+  @Override
+  public ClaimResult claim(ClaimCommand c) {
+    return call("claim", () -> {
+      String t = c.templateId();
+      String head;
+      String tail;
+      String json = new Coupon(c.couponId(), CODE_MARK, t, c.userId(), c.claimedAt(), c.expiresAt(),
+          CouponStatus.USABLE, null).toJson();
+      int at = json.indexOf(CODE_MARK);
+      head = json.substring(0, at);
+      tail = json.substring(at + CODE_MARK.length());
+      List<String> k = List.of(keys.meta(t), keys.pool(t), keys.userClaims(t), keys.claims(t), keys.ids(t),
+          keys.due(t), keys.idempotency(t, c.userId(), c.idempotencyKey()), keys.templateEvents(t));
+      List<String> a = List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail,
+          Long.toString(c.expiresAt().toEpochMilli()), Long.toString(idempotencyTtlSeconds),
+          Long.toString(streamMaxLen), c.claimedAt().toString(), t);
+      List<?> reply = runClaim(k, a, c.userId());
+      ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
+      if (!outcome.hasCoupon()) {
+        return ClaimResult.refused(outcome);
+      }
+      String record = (String) reply.get(1);
+      if (record.isEmpty()) {
+        throw CouponException.of(ErrorCode.STORE_UNAVAILABLE,
+            "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), t);
+      }
+      Coupon coupon = Coupon.fromJson(record);
+      templateOfCoupon.put(coupon.id(), t);
+      if (outcome == ClaimOutcome.DUPLICATE) {
+        String current = jedis.hget(keys.states(c.userId()), coupon.code());
+        return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
+      }
+      if (waitReplicas > 0) {
+        long acked = jedis.waitReplicas(k.get(0), waitReplicas, waitTimeout.toMillis());
+        if (acked < waitReplicas) {
+          throw CouponException.of(ErrorCode.STORE_UNAVAILABLE, "claim of coupon '%s' was applied on the master "
+              + "but acknowledged by %d of %d replicas; retry with the same idempotency key", coupon.id(), acked,
+              waitReplicas);
+        }
+      }
+      return ClaimResult.claimed(coupon);
+    });
+  }
+
+  /** Runs the claim script and bumps the user's list-cache generation after it (same pipeline when standalone). */
+  private List<?> runClaim(List<String> k, List<String> a, String userId) {
+    if (cluster) {
+      // a cluster pipeline does not order commands across nodes: bump only after the script has run
+      List<?> reply = (List<?>) CLAIM.run(jedis, k, a);
+      if (ClaimOutcome.valueOf((String) reply.get(0)).hasCoupon()) {
+        jedis.incr(keys.generation(userId));
+      }
+      return reply;
+    }
+    for (int attempt = 0; ; attempt++) {
+      Response<Object> r;
+      try (AbstractPipeline p = jedis.pipelined()) {
+        r = CLAIM.queue(p, k, a);
+        p.incr(keys.generation(userId)); // after the script on the same connection: a concurrent rebuild loses
+        p.sync();
+      }
+      try {
+        return (List<?>) r.get();
+      } catch (JedisNoScriptException e) {
+        if (attempt > 0) {
+          throw e;
+        }
+        CLAIM.reload(jedis, k.get(0));
+      }
+    }
+  }
+
+  // ---- coupons -----------------------------------------------------------------------------------------------
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A cache hit costs one round trip (the user's generation, cached list and changed states are in one slot).
+   * The cached list holds the user's immutable claim records; statuses are always read live. A miss rebuilds the
+   * list from the template slots (the source of truth) and stores it only if no claim bumped the generation
+   * meanwhile; a user without coupons is cached as an explicit empty list.
+   */
+  @Override
+  public List<Coupon> findCouponsByUser(String userId) {
+    return call("find coupons", () -> {
+      String genKey = keys.generation(userId);
+      String listKey = keys.list(userId);
+      Response<List<String>> cached;
+      Response<Map<String, String>> states;
+      try (AbstractPipeline p = jedis.pipelined()) {
+        cached = p.mget(genKey, listKey);
+        states = p.hgetAll(keys.states(userId));
+        p.sync();
+      }
+      String gen = cached.get().get(0) == null ? "" : cached.get().get(0);
+      String value = cached.get().get(1);
+      List<Coupon> records;
+      if (value != null && value.startsWith(gen + "|")) {
+        records = List.of(Json.read(value.substring(gen.length() + 1), Coupon[].class));
+      } else {
+        records = rebuildList(userId, gen);
+      }
+      Map<String, String> changed = states.get();
+      List<Coupon> out = new ArrayList<>(records.size());
+      for (Coupon r : records) {
+        String now = changed.get(r.code());
+        Coupon c = now == null ? r : Coupon.fromJson(now);
+        templateOfCoupon.put(c.id(), c.templateId());
+        out.add(c);
+      }
+      return out;
+    });
+  }
+
+  private List<Coupon> rebuildList(String userId, String gen) {
+    List<String> templates = new ArrayList<>(jedis.smembers(keys.registry()));
+    Map<String, Response<String>> codesByTemplate = new LinkedHashMap<>();
+    try (AbstractPipeline p = jedis.pipelined()) {
+      for (String t : templates) {
+        codesByTemplate.put(t, p.hget(keys.userClaims(t), "c:" + userId));
+      }
+      p.sync();
+    }
+    List<Response<List<String>>> recordReplies = new ArrayList<>();
+    try (AbstractPipeline p = jedis.pipelined()) {
+      for (Map.Entry<String, Response<String>> e : codesByTemplate.entrySet()) {
+        String codes = e.getValue().get();
+        if (codes != null) {
+          recordReplies.add(p.hmget(keys.claims(e.getKey()), codes.split(" ")));
+        }
+      }
+      p.sync();
+    }
+    List<Coupon> records = new ArrayList<>();
+    StringBuilder json = new StringBuilder("[");
+    for (Response<List<String>> r : recordReplies) {
+      for (String rec : r.get()) {
+        if (rec != null) {
+          records.add(Coupon.fromJson(rec));
+        }
+      }
+    }
+    records.sort(CLAIM_ORDER); // stable: codes of one template stay in claim order
+    for (int i = 0; i < records.size(); i++) {
+      json.append(i == 0 ? "" : ",").append(records.get(i).toJson());
+    }
+    json.append(']');
+    long ttl = listTtl.toSeconds();
+    ttl += ThreadLocalRandom.current().nextLong(Math.max(1, ttl / 5) + 1); // jitter against avalanches
+    CACHE.run(jedis, List.of(keys.generation(userId), keys.list(userId)),
+        List.of(gen, gen + "|" + json, Long.toString(ttl)));
+    return records;
+  }
+
+  @Override
+  public Optional<Coupon> findCouponByCode(String code) {
+    return call("find coupon", () -> {
+      String t = templateOf(code);
+      if (t == null) {
+        return Optional.empty();
+      }
+      String rec = jedis.hget(keys.claims(t), code);
+      if (rec == null) {
+        return Optional.empty();
+      }
+      Coupon c = Coupon.fromJson(rec);
+      String now = jedis.hget(keys.states(c.userId()), code);
+      Coupon current = now == null ? c : Coupon.fromJson(now);
+      templateOfCoupon.put(current.id(), t);
+      return Optional.of(current);
+    });
+  }
+
+  private static String templateOf(String code) {
+    try {
+      String t = CodeFormat.templateIdOf(code);
+      return CodeFormat.isValidTemplateId(t) ? t : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
+    return call("expire coupon", () -> {
+      String t = templateOfCoupon.getIfPresent(couponId);
+      String code = t == null ? null : jedis.hget(keys.ids(t), couponId);
+      if (code == null) { // not a hint we hold: ask every template (one pipelined round trip)
+        List<String> templates = new ArrayList<>(jedis.smembers(keys.registry()));
+        List<Response<String>> found = new ArrayList<>();
+        try (AbstractPipeline p = jedis.pipelined()) {
+          for (String id : templates) {
+            found.add(p.hget(keys.ids(id), couponId));
+          }
+          p.sync();
+        }
+        for (int i = 0; i < templates.size() && code == null; i++) {
+          code = found.get(i).get();
+          t = templates.get(i);
+        }
+      }
+      if (code == null) {
+        return Optional.empty();
+      }
+      String rec = jedis.hget(keys.claims(t), code);
+      if (rec == null) {
+        return Optional.empty();
+      }
+      List<?> r = runExpire(Coupon.fromJson(rec), rec, now);
+      return "EXPIRED".equals(r.get(0)) ? Optional.of(Coupon.fromJson((String) r.get(1))) : Optional.empty();
+    });
+  }
+
+  private List<?> runExpire(Coupon record, String rec, Instant now) {
+    int bucket = Keys.bucket(record.userId());
+    return (List<?>) EXPIRE.run(jedis, List.of(keys.states(record.userId()), keys.bucketEvents(bucket)),
+        List.of(record.code(), rec, Long.toString(record.expiresAt().toEpochMilli()),
+            Long.toString(now.toEpochMilli()), now.toString(), Long.toString(streamMaxLen)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Walks each template's expiry candidates (a sorted set by expiry written by the claim script); the decision
+   * is the expire script's, in the owner's slot, so two sweepers never expire one coupon twice. Candidates that
+   * became final (USED, EXPIRED) are removed; RESERVED ones stay, since a release makes them USABLE again.
+   */
+  @Override
+  public List<Coupon> expireDueCoupons(Instant now, int limit) {
+    return call("expire coupons", () -> {
+      List<Coupon> out = new ArrayList<>();
+      double max = now.toEpochMilli();
+      int page = Math.max(limit, 100);
+      for (String t : jedis.smembers(keys.registry())) {
+        int offset = 0;
+        while (out.size() < limit) {
+          List<String> codes = jedis.zrangeByScore(keys.due(t), Double.NEGATIVE_INFINITY, max, offset, page);
+          if (codes.isEmpty()) {
+            break;
+          }
+          List<String> recs = jedis.hmget(keys.claims(t), codes.toArray(new String[0]));
+          List<String> gone = new ArrayList<>();
+          int kept = 0;
+          for (int i = 0; i < codes.size(); i++) {
+            String rec = recs.get(i);
+            if (rec == null) {
+              gone.add(codes.get(i));
+              continue;
+            }
+            if (out.size() >= limit) {
+              kept++;
+              continue;
+            }
+            List<?> r = runExpire(Coupon.fromJson(rec), rec, now);
+            switch ((String) r.get(0)) {
+              case "EXPIRED" -> {
+                out.add(Coupon.fromJson((String) r.get(1)));
+                gone.add(codes.get(i));
+              }
+              case "GONE" -> gone.add(codes.get(i));
+              default -> kept++;
+            }
+          }
+          if (!gone.isEmpty()) {
+            jedis.zrem(keys.due(t), gone.toArray(new String[0]));
+          }
+          if (codes.size() < page) {
+            break;
+          }
+          offset += kept;
+        }
+        if (out.size() >= limit) {
+          break;
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---- redemption --------------------------------------------------------------------------------------------
+
+  @Override
+  public RedemptionResult reserve(ReserveCommand cmd) {
+    return call("reserve", () -> {
+      String user = cmd.userId();
+      String orderId = cmd.orderId();
+      // 1. the order's owner pointer (order ids are global; the order itself lives in its user's bucket)
+      String ownerKey = keys.orderOwner(orderId);
+      if (jedis.setnx(ownerKey, user) == 0) {
+        String owner = jedis.get(ownerKey);
+        if (owner != null && !owner.equals(user)) {
+          String other = jedis.hget(keys.orders(Keys.bucket(owner)), orderId);
+          if (other != null) {
+            Map<?, ?> o = Json.read(other, Map.class);
+            return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
+                OrderStatus.valueOf((String) o.get("s")), null);
+          }
+          jedis.set(ownerKey, user); // a pointer left by a refused reservation of another user
+        }
+      }
+      // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots
+      List<Response<String>> recs = new ArrayList<>(cmd.codes().size());
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (String code : cmd.codes()) {
+          String t = templateOf(code);
+          recs.add(t == null ? null : p.hget(keys.claims(t), code));
+        }
+        p.sync();
+      }
+      int bucket = Keys.bucket(user);
+      List<String> args = new ArrayList<>(7 + cmd.codes().size() * 4);
+      args.add(user);
+      args.add(orderId);
+      args.add(Long.toString(cmd.now().toEpochMilli()));
+      args.add(Long.toString(cmd.reservedUntil().toEpochMilli()));
+      args.add(cmd.now().toString());
+      args.add(Long.toString(streamMaxLen));
+      args.add(Integer.toString(cmd.codes().size()));
+      for (int i = 0; i < cmd.codes().size(); i++) {
+        String rec = recs.get(i) == null ? null : recs.get(i).get();
+        args.add(cmd.codes().get(i));
+        if (rec == null) {
+          args.add("");
+          args.add("");
+          args.add("0");
+        } else {
+          Coupon c = Coupon.fromJson(rec);
+          args.add(rec);
+          args.add(c.userId());
+          args.add(Long.toString(c.expiresAt().toEpochMilli()));
+        }
+      }
+      // 3. one script in the user's slot decides, all or none
+      List<?> r = (List<?>) RESERVE.run(jedis, List.of(keys.states(user), keys.orders(bucket),
+          keys.reservations(bucket), keys.bucketEvents(bucket)), args);
+      return redemption(orderId, r);
+    });
+  }
+
+  @Override
+  public RedemptionResult commit(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED);
+  }
+
+  @Override
+  public RedemptionResult release(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE);
+  }
+
+  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget) {
+    return call(target == OrderStatus.COMMITTED ? "commit" : "release", () -> {
+      String user = jedis.get(keys.orderOwner(orderId));
+      if (user == null) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+      }
+      int bucket = Keys.bucket(user);
+      List<?> r = (List<?>) FINISH.run(jedis, List.of(keys.states(user), keys.orders(bucket),
+          keys.reservations(bucket), keys.bucketEvents(bucket)),
+          List.of(orderId, target.name(), couponTarget.name(), now.toString(), Long.toString(streamMaxLen)));
+      return redemption(orderId, r);
+    });
+  }
+
+  private static RedemptionResult redemption(String orderId, List<?> r) {
+    RedemptionOutcome outcome = RedemptionOutcome.valueOf((String) r.get(0));
+    String status = (String) r.get(1);
+    OrderStatus orderStatus = status.isEmpty() ? null : OrderStatus.valueOf(status);
+    String offending = ((String) r.get(2)).isEmpty() ? null : (String) r.get(2);
+    if (!outcome.isSuccess()) {
+      return RedemptionResult.refused(outcome, orderId, orderStatus, offending);
+    }
+    List<Coupon> coupons = new ArrayList<>(r.size() - 4);
+    for (int i = 4; i < r.size(); i++) {
+      coupons.add(Coupon.fromJson((String) r.get(i)));
+    }
+    return RedemptionResult.success(outcome, orderId, orderStatus, coupons, "1".equals(r.get(3)));
+  }
+
+  @Override
+  public List<String> findStaleReservations(Instant now, int limit) {
+    return call("find stale reservations", () -> {
+      List<Response<List<String>>> replies = new ArrayList<>(Keys.USER_BUCKETS);
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (int b = 0; b < Keys.USER_BUCKETS; b++) {
+          replies.add(p.zrangeByScore(keys.reservations(b), Double.NEGATIVE_INFINITY, now.toEpochMilli(), 0,
+              limit));
+        }
+        p.sync();
+      }
+      List<String> out = new ArrayList<>();
+      for (Response<List<String>> r : replies) {
+        for (String id : r.get()) {
+          if (out.size() < limit) {
+            out.add(id);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Nothing to release: the store opened no connection of its own; the client belongs to the caller. */
+  @Override
+  public void close() {}
+
+  private static <T> T call(String operation, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(operation, e);
+    }
+  }
+
+  // ---- builder -------------------------------------------------------------------------------------------------
+
+  /**
+   * Options of a {@link RedisCouponStore}. Each option may be set once. Not thread-safe; {@link #build()} copies
+   * the options, so reusing the builder never changes a built store.
+   */
+  public static final class Builder {
+    private final UnifiedJedis jedis;
+    private final String prefix;
+    private int waitReplicas = -1;
+    private Duration waitTimeout;
+    private Duration idempotencyTtl;
+    private long streamMaxLen = -1;
+    private Duration listTtl;
+
+    private Builder(UnifiedJedis jedis, String prefix) {
+      this.jedis = Objects.requireNonNull(jedis, "jedis");
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
+        throw new IllegalArgumentException("prefix must be non-blank and free of braces: '" + prefix + "'");
+      }
+      this.prefix = prefix;
+    }
+
+    /**
+     * After each successful claim, WAIT until {@code replicas} replicas acknowledged it. Default: no WAIT.
+     *
+     * @param replicas at least 1
+     * @param timeout how long to wait, positive
+     * @return this builder
+     * @throws IllegalArgumentException when replicas &lt; 1 or the timeout is not positive
+     * @throws IllegalStateException when already set
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      requireState(waitReplicas < 0, "wait for replicas was already set to %s", waitReplicas);
+      if (replicas < 1 || timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("replicas must be >= 1 and timeout positive");
+      }
+      this.waitReplicas = replicas;
+      this.waitTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long an idempotency key is remembered. Default 24 hours.
+     *
+     * @param ttl at least one second
+     * @return this builder
+     * @throws IllegalArgumentException when shorter than one second
+     * @throws IllegalStateException when already set
+     */
+    public Builder idempotencyTtl(Duration ttl) {
+      requireState(idempotencyTtl == null, "idempotency ttl was already set to %s", idempotencyTtl);
+      if (ttl == null || ttl.toSeconds() < 1) {
+        throw new IllegalArgumentException("idempotency ttl must be at least one second");
+      }
+      this.idempotencyTtl = ttl;
+      return this;
+    }
+
+    /**
+     * Approximate maximum length of each event stream ({@code XADD MAXLEN ~}). Default 1,000,000.
+     *
+     * @param maxLen at least 1,000
+     * @return this builder
+     * @throws IllegalArgumentException when below 1,000
+     * @throws IllegalStateException when already set
+     */
+    public Builder streamMaxLen(long maxLen) {
+      requireState(streamMaxLen < 0, "stream max length was already set to %s", streamMaxLen);
+      if (maxLen < 1_000) {
+        throw new IllegalArgumentException("stream max length must be at least 1000");
+      }
+      this.streamMaxLen = maxLen;
+      return this;
+    }
+
+    /**
+     * Base TTL of a cached user coupon list; each write adds up to 20% random jitter. Default 10 minutes.
+     *
+     * @param ttl at least one second
+     * @return this builder
+     * @throws IllegalArgumentException when shorter than one second
+     * @throws IllegalStateException when already set
+     */
+    public Builder listCacheTtl(Duration ttl) {
+      requireState(listTtl == null, "list cache ttl was already set to %s", listTtl);
+      if (ttl == null || ttl.toSeconds() < 1) {
+        throw new IllegalArgumentException("list cache ttl must be at least one second");
+      }
+      this.listTtl = ttl;
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     */
+    public RedisCouponStore build() {
+      return new RedisCouponStore(defaults());
+    }
+
+    private Builder defaults() {
+      Builder copy = new Builder(jedis, prefix);
+      copy.waitReplicas = Math.max(0, waitReplicas);
+      copy.waitTimeout = waitTimeout == null ? Duration.ZERO : waitTimeout;
+      copy.idempotencyTtl = idempotencyTtl == null ? Duration.ofHours(24) : idempotencyTtl;
+      copy.streamMaxLen = streamMaxLen < 0 ? 1_000_000 : streamMaxLen;
+      copy.listTtl = listTtl == null ? Duration.ofMinutes(10) : listTtl;
+      return copy;
+    }
+
+    private static void requireState(boolean ok, String format, Object arg) {
+      if (!ok) {
+        throw new IllegalStateException(String.format(format, arg));
+      }
+    }
+  }
+
+  // for tests and tools in this package
+  Keys keys() {
+    return keys;
+  }
+
+  static List<LuaScript> scripts() {
+    return Collections.unmodifiableList(List.of(CLAIM, APPEND, INSERT, STATUS, RESERVE, FINISH, EXPIRE, CACHE));
+  }
+
+  static Map<String, String> describe() {
+    Map<String, String> m = new HashMap<>();
+    for (LuaScript s : scripts()) {
+      m.put(s.name(), s.sha());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,312 @@
+package io.couponengine.redis;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.internal.Json;
+import io.couponengine.spi.CouponEvent;
+import io.couponengine.spi.CouponEventListener;
+import io.couponengine.spi.EventType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Reads the event streams a {@link RedisCouponStore} writes inside its scripts (CLAIMED per template; RESERVED,
+ * COMMITTED, RELEASED, EXPIRED per user bucket) with a consumer group, and hands each event to a listener.
+ *
+ * <pre>{@code
+ * RedisEventConsumer consumer = RedisEventConsumer.builder(jedis, "coupons", "ledger", "ledger-1",
+ *         event -> ledger.applyOnce(event.id(), event))      // idempotent by event id
+ *     .minIdle(Duration.ofSeconds(30))
+ *     .build();
+ * consumer.start();   // or call pollOnce() from your own scheduler
+ * ...
+ * consumer.close();   // stops the thread; the client stays open
+ * }</pre>
+ *
+ * <p><b>At-least-once.</b> An entry is XACKed only after the listener returned normally. An entry read by a consumer
+ * that died (or whose listener threw) stays pending and is re-claimed with XAUTOCLAIM by any consumer of the group
+ * once it has been idle for {@link Builder#minIdle(Duration)}. So a listener may see an event twice; it must be
+ * idempotent, keyed on {@link CouponEvent#id()} (deterministic: {@code CLAIMED:<couponId>},
+ * {@code RESERVED:<orderId>}, ...). Streams are trimmed with {@code MAXLEN ~}: a consumer group that falls further
+ * behind than the trim length loses entries.
+ *
+ * <p>Defaults: 100 entries per read, 30 s idle before re-claim, 100 ms pause when every stream was empty.
+ * {@link #pollOnce()} is not thread-safe per instance; run one thread per consumer name.
+ */
+public final class RedisEventConsumer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisEventConsumer.class);
+  private static final TypeReference<List<Coupon>> COUPONS = new TypeReference<>() {};
+
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final String group;
+  private final String consumer;
+  private final CouponEventListener listener;
+  private final int batch;
+  private final Duration minIdle;
+  private final Duration pause;
+  private final Set<String> grouped = ConcurrentHashMap.newKeySet();
+  private volatile boolean running;
+  private Thread thread;
+
+  private RedisEventConsumer(Builder b) {
+    this.jedis = b.jedis;
+    this.keys = new Keys(b.prefix);
+    this.group = b.group;
+    this.consumer = b.consumer;
+    this.listener = b.listener;
+    this.batch = b.batch;
+    this.minIdle = b.minIdle;
+    this.pause = b.pause;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param jedis the client of the store's Redis; not closed by the consumer
+   * @param prefix the store's key prefix
+   * @param group the consumer group (one per downstream system)
+   * @param consumer this consumer's name, unique within the group
+   * @param listener receives each event; must be idempotent by event id
+   * @return the builder
+   */
+  public static Builder builder(UnifiedJedis jedis, String prefix, String group, String consumer,
+      CouponEventListener listener) {
+    return new Builder(jedis, prefix, group, consumer, listener);
+  }
+
+  /**
+   * The streams read: every template's claim stream and every user bucket's stream.
+   *
+   * @return stream keys
+   */
+  List<String> streams() {
+    List<String> out = new ArrayList<>();
+    for (String t : jedis.smembers(keys.registry())) {
+      out.add(keys.templateEvents(t));
+    }
+    for (int b = 0; b < Keys.USER_BUCKETS; b++) {
+      out.add(keys.bucketEvents(b));
+    }
+    return out;
+  }
+
+  /**
+   * One pass over every stream: first re-claims entries idle longer than the minimum idle time (left by crashed
+   * consumers or failed listener calls), then reads new entries; each entry is acknowledged after the listener
+   * returned.
+   *
+   * @return how many events were delivered
+   */
+  public int pollOnce() {
+    int delivered = 0;
+    for (String stream : streams()) {
+      ensureGroup(stream);
+      Map.Entry<StreamEntryID, List<StreamEntry>> claimed = jedis.xautoclaim(stream, group, consumer,
+          minIdle.toMillis(), new StreamEntryID(0, 0), new XAutoClaimParams().count(batch));
+      if (claimed != null) {
+        delivered += deliver(stream, claimed.getValue());
+      }
+      List<Map.Entry<String, List<StreamEntry>>> fresh = jedis.xreadGroup(group, consumer,
+          XReadGroupParams.xReadGroupParams().count(batch),
+          Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+      if (fresh != null) {
+        for (Map.Entry<String, List<StreamEntry>> e : fresh) {
+          delivered += deliver(stream, e.getValue());
+        }
+      }
+    }
+    return delivered;
+  }
+
+  private int deliver(String stream, List<StreamEntry> entries) {
+    int n = 0;
+    for (StreamEntry entry : entries) {
+      if (entry == null || entry.getFields() == null) {
+        continue; // trimmed away while pending
+      }
+      CouponEvent event;
+      try {
+        event = toEvent(entry.getFields());
+      } catch (RuntimeException e) {
+        log.warn("unreadable event {} in {}: acknowledged and skipped", entry.getID(), stream, e);
+        jedis.xack(stream, group, entry.getID());
+        continue;
+      }
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("listener failed on event {}; it stays pending and is re-claimed after {}: {}", event.id(), minIdle,
+            e.toString());
+        continue;
+      }
+      jedis.xack(stream, group, entry.getID());
+      n++;
+    }
+    return n;
+  }
+
+  static CouponEvent toEvent(Map<String, String> f) {
+    List<Coupon> coupons = Json.MAPPER.convertValue(readTree(f.get("coupons")), COUPONS);
+    return new CouponEvent(f.get("id"), EventType.valueOf(f.get("type")), Instant.parse(f.get("at")),
+        f.get("tpl"), f.get("user"), f.get("order"), coupons, Map.of());
+  }
+
+  private static Object readTree(String json) {
+    try {
+      return Json.MAPPER.readTree(json == null ? "[]" : json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("unreadable coupons: " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureGroup(String stream) {
+    if (grouped.contains(stream)) {
+      return;
+    }
+    try {
+      jedis.xgroupCreate(stream, group, new StreamEntryID(0, 0), true);
+    } catch (JedisDataException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+        throw e;
+      }
+    }
+    grouped.add(stream);
+  }
+
+  /** Starts a daemon thread that calls {@link #pollOnce()} in a loop, pausing when nothing arrived. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("consumer already started");
+    }
+    running = true;
+    thread = new Thread(() -> {
+      while (running) {
+        try {
+          if (pollOnce() == 0) {
+            Thread.sleep(pause.toMillis());
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          log.warn("event poll failed; retrying", e);
+          try {
+            Thread.sleep(pause.toMillis());
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }, "coupon-redis-events-" + consumer);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Stops the thread (if started) and waits for it. Idempotent; never closes the client. */
+  @Override
+  public synchronized void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      thread = null;
+    }
+  }
+
+  /** Options of a {@link RedisEventConsumer}. Not thread-safe. */
+  public static final class Builder {
+    private final UnifiedJedis jedis;
+    private final String prefix;
+    private final String group;
+    private final String consumer;
+    private final CouponEventListener listener;
+    private int batch = 100;
+    private Duration minIdle = Duration.ofSeconds(30);
+    private Duration pause = Duration.ofMillis(100);
+
+    private Builder(UnifiedJedis jedis, String prefix, String group, String consumer,
+        CouponEventListener listener) {
+      this.jedis = Objects.requireNonNull(jedis, "jedis");
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      this.group = Objects.requireNonNull(group, "group");
+      this.consumer = Objects.requireNonNull(consumer, "consumer");
+      this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Entries per read and per re-claim. Default 100.
+     *
+     * @param count at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder batch(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("batch must be at least 1");
+      }
+      this.batch = count;
+      return this;
+    }
+
+    /**
+     * How long an entry must have been pending before another consumer re-claims it. Default 30 seconds.
+     *
+     * @param idle not negative
+     * @return this builder
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder minIdle(Duration idle) {
+      if (idle == null || idle.isNegative()) {
+        throw new IllegalArgumentException("min idle must not be negative");
+      }
+      this.minIdle = idle;
+      return this;
+    }
+
+    /**
+     * Pause of the background thread after a pass that delivered nothing. Default 100 ms.
+     *
+     * @param pause positive
+     * @return this builder
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder pause(Duration pause) {
+      if (pause == null || pause.isNegative() || pause.isZero()) {
+        throw new IllegalArgumentException("pause must be positive");
+      }
+      this.pause = pause;
+      return this;
+    }
+
+    /**
+     * Builds the consumer (it reads nothing until {@link #pollOnce()} or {@link #start()}).
+     *
+     * @return the consumer
+     */
+    public RedisEventConsumer build() {
+      Builder copy = new Builder(jedis, prefix, group, consumer, listener);
+      copy.batch = batch;
+      copy.minIdle = minIdle;
+      copy.pause = pause;
+      return new RedisEventConsumer(copy);
+    }
+  }
+}

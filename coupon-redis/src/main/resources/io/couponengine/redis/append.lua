@@ -1,0 +1,19 @@
+-- Appends one batch of codes, idempotent by offset. KEYS: 1 meta, 2 pool. ARGV: 1 offset, 2.. codes
+if not redis.call('HGET', KEYS[1], 'status') then
+  return redis.error_reply('CE_TEMPLATE_NOT_FOUND template does not exist')
+end
+local loaded = tonumber(redis.call('HGET', KEYS[1], 'loaded') or '0')
+local off = tonumber(ARGV[1])
+local n = #ARGV - 1
+if off + n <= loaded then return loaded end
+if off ~= loaded then
+  return redis.error_reply('CE_CONFLICT template has ' .. loaded .. ' codes loaded; a batch at offset ' .. off
+    .. ' does not fit')
+end
+local i = 2
+while i <= #ARGV do
+  local j = math.min(i + 4999, #ARGV)
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, j))
+  i = j + 1
+end
+return redis.call('HINCRBY', KEYS[1], 'loaded', n)
