@@ -178,7 +178,7 @@ public final class BestCombination {
     }
 
     void consider(List<Coupon> coupons) {
-      SettlementResult r = calculator.settle(priced, coupons, templates, now);
+      SettlementResult r = calculator.settlePriced(priced, coupons, templates, now);
       if (!r.rejected().isEmpty()) {
         return; // cannot happen after the pre-checks; never prefer a partly refused combination
       }

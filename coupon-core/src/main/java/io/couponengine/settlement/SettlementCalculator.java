@@ -143,11 +143,11 @@ public final class SettlementCalculator {
         throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
       }
     }
-    return settle(PricedCart.of(cart), coupons, templates, now);
+    return settlePriced(PricedCart.of(cart), coupons, templates, now);
   }
 
   /** The arguments are checked. */
-  SettlementResult settle(PricedCart priced, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
+  SettlementResult settlePriced(PricedCart priced, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
     int n = coupons.size();
     RejectionReason[] reasons = new RejectionReason[n];
     List<SelectedCoupon> chosen = new ArrayList<>(Math.min(n, 4));
