@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Finds the allowed combination of a user's coupons that gives a cart the lowest price.
@@ -91,13 +89,9 @@ public final class BestCombination {
           coupons.size());
     }
     PricedCart priced = PricedCart.of(cart);
-    Set<String> ids = new HashSet<>();
+    SettlementCalculator.requireDistinct(coupons);
     Map<String, SelectedCoupon> byTemplate = new HashMap<>();
     for (Coupon c : coupons) {
-      Checks.notNull(c, "coupon");
-      if (!ids.add(c.id())) {
-        throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
-      }
       Template t = templates.get(c.templateId());
       if (calculator.precheck(priced, c, t, now) == null) {
         byTemplate.merge(t.id(), new SelectedCoupon(c, t), BestCombination::expiringFirst);
@@ -114,7 +108,7 @@ public final class BestCombination {
       g.sort(Comparator.comparing((SelectedCoupon s) -> s.coupon().code())); // deterministic order
     }
     Search search = new Search(priced, templates, now);
-    search.consider(List.of());
+    search.considerNone();
     for (SettlementExecutor e : calculator.registry().executors()) {
       List<List<SelectedCoupon>> pick = new ArrayList<>();
       boolean possible = true;
@@ -126,7 +120,7 @@ public final class BestCombination {
         }
       }
       if (possible) {
-        search.extend(pick, 0, new ArrayList<>());
+        search.extend(pick, ExecutorRegistry.mask(e.categories()), 0, new ArrayList<>());
       }
     }
     Candidate best = search.best;
@@ -161,27 +155,30 @@ public final class BestCombination {
     }
 
     /** Picks one coupon of each remaining group that stacks with every coupon chosen so far. */
-    void extend(List<List<SelectedCoupon>> groups, int depth, List<SelectedCoupon> chosen) {
+    void extend(List<List<SelectedCoupon>> groups, int mask, int depth, List<SelectedCoupon> chosen) {
       if (depth == groups.size()) {
-        List<Coupon> coupons = new ArrayList<>(chosen.size());
-        chosen.forEach(s -> coupons.add(s.coupon()));
-        consider(coupons);
+        consider(chosen, calculator.settleChosen(priced, chosen, mask));
         return;
       }
       for (SelectedCoupon s : groups.get(depth)) {
         if (stacksWithAll(s, chosen)) {
           chosen.add(s);
-          extend(groups, depth + 1, chosen);
+          extend(groups, mask, depth + 1, chosen);
           chosen.remove(chosen.size() - 1);
         }
       }
     }
 
-    void consider(List<Coupon> coupons) {
-      SettlementResult r = calculator.settlePriced(priced, coupons, templates, now);
-      if (!r.rejected().isEmpty()) {
-        return; // cannot happen after the pre-checks; never prefer a partly refused combination
+    void considerNone() {
+      consider(List.of(), calculator.settlePriced(priced, List.of(), templates, now));
+    }
+
+    private void consider(List<SelectedCoupon> chosen, SettlementResult r) {
+      if (best != null && r.finalPrice().compareTo(best.result.finalPrice()) > 0) {
+        return; // worse on price: no need to build the tie-break keys
       }
+      List<Coupon> coupons = new ArrayList<>(chosen.size());
+      chosen.forEach(s -> coupons.add(s.coupon()));
       Candidate c = new Candidate(coupons, r);
       if (best == null || PREFERENCE.compare(c, best) < 0) {
         best = c;

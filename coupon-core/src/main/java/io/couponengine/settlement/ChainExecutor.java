@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -68,13 +67,13 @@ final class ChainExecutor implements SettlementExecutor {
       }
       BigDecimal amount = saving(c.template().spec().discount(), subtotal, policy);
       BigDecimal[] parts = Allocations.distribute(amount, bases, count, subtotal, policy);
-      LinkedHashMap<String, BigDecimal> allocations = new LinkedHashMap<>(count * 2);
+      String[] goods = new String[count];
       for (int k = 0; k < count; k++) {
         int i = index[k];
         remaining[i] = remaining[i].subtract(parts[k]);
-        allocations.put(lines.get(i).goodsId(), parts[k]);
+        goods[k] = lines.get(i).goodsId();
       }
-      out.add(new CouponSaving(c.coupon().id(), amount, allocations));
+      out.add(new CouponSaving(c.coupon().id(), amount, new LineAmounts(goods, parts, count)));
     }
     return out;
   }

@@ -2,8 +2,6 @@ package io.couponengine.settlement;
 
 import io.couponengine.error.CouponException;
 import java.math.BigDecimal;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Argument checks shared by the settlement value types; each failure is {@code INVALID_ARGUMENT}. Internal. */
@@ -46,16 +44,14 @@ final class Checks {
 
   /** An unmodifiable copy keeping the iteration order; null keys or values are refused. */
   static Map<String, BigDecimal> allocations(Map<String, BigDecimal> allocations, String name) {
-    notNull(allocations, name);
-    LinkedHashMap<String, BigDecimal> copy = new LinkedHashMap<>(allocations.size() * 2);
-    for (Map.Entry<String, BigDecimal> e : allocations.entrySet()) {
-      copy.put(notNull(e.getKey(), name + " key"), notNull(e.getValue(), name + " value"));
-    }
-    return Collections.unmodifiableMap(copy);
+    return LineAmounts.copyOf(allocations, name);
   }
 
   /** The sum of the values, for the "parts add up" checks. */
   static BigDecimal sum(Map<String, BigDecimal> allocations) {
+    if (allocations instanceof LineAmounts la) {
+      return la.sum();
+    }
     BigDecimal sum = BigDecimal.ZERO;
     for (BigDecimal v : allocations.values()) {
       sum = sum.add(v);

@@ -136,13 +136,7 @@ public final class SettlementCalculator {
       throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", MAX_COUPONS,
           coupons.size());
     }
-    Set<String> ids = new HashSet<>();
-    for (Coupon c : coupons) {
-      Checks.notNull(c, "coupon");
-      if (!ids.add(c.id())) {
-        throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
-      }
-    }
+    requireDistinct(coupons);
     return settlePriced(PricedCart.of(cart), coupons, templates, now);
   }
 
@@ -178,12 +172,47 @@ public final class SettlementCalculator {
       return new SettlementResult(original, BigDecimal.ZERO.setScale(policy.scale()), original, List.of(),
           rejections(coupons, reasons));
     }
+    return price(priced, executor, chosen, rejections(coupons, reasons));
+  }
+
+  /**
+   * Settles coupons that passed the pre-checks, stack pairwise and hold one per category, whose combination has
+   * an executor ({@link BestCombination} has checked all that already).
+   */
+  SettlementResult settleChosen(PricedCart priced, List<SelectedCoupon> chosen, int mask) {
+    return price(priced, registry.byMask(mask), new ArrayList<>(chosen), List.of());
+  }
+
+  private SettlementResult price(PricedCart priced, SettlementExecutor executor, List<SelectedCoupon> chosen,
+      List<RejectedCoupon> rejected) {
     chosen.sort((a, b) -> a.category().compareTo(b.category()));
     List<CouponSaving> savings = run(executor, priced.cart(), chosen);
     if (!BuiltInExecutors.isBuiltIn(executor)) {
       verify(executor, priced, chosen, savings);
     }
-    return result(priced, chosen, savings, rejections(coupons, reasons));
+    return result(priced, chosen, savings, rejected);
+  }
+
+  static void requireDistinct(List<Coupon> coupons) {
+    int n = coupons.size();
+    if (n <= 16) {
+      for (int i = 0; i < n; i++) {
+        Coupon c = Checks.notNull(coupons.get(i), "coupon");
+        for (int j = 0; j < i; j++) {
+          if (coupons.get(j).id().equals(c.id())) {
+            throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+          }
+        }
+      }
+      return;
+    }
+    Set<String> ids = new HashSet<>();
+    for (Coupon c : coupons) {
+      Checks.notNull(c, "coupon");
+      if (!ids.add(c.id())) {
+        throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+      }
+    }
   }
 
   /** The pre-check reason, or null when the coupon may apply. */
@@ -325,17 +354,22 @@ public final class SettlementCalculator {
         excess = excess.subtract(take);
       }
     }
-    Map<String, SelectedCoupon> byId = new HashMap<>(chosen.size() * 2);
-    for (SelectedCoupon s : chosen) {
-      byId.put(s.coupon().id(), s);
-    }
     List<AppliedCoupon> applied = new ArrayList<>(saved.length);
     for (int j = 0; j < saved.length; j++) {
-      SelectedCoupon s = byId.get(savings.get(j).couponId());
+      SelectedCoupon s = find(chosen, savings.get(j).couponId());
       applied.add(new AppliedCoupon(s.coupon().code(), s.coupon().id(), s.template().id(), s.category(), saved[j],
           scaled(allocations.get(j), scale)));
     }
     return new SettlementResult(original, total, original.subtract(total), applied, rejected);
+  }
+
+  private static SelectedCoupon find(List<SelectedCoupon> chosen, String couponId) {
+    for (SelectedCoupon s : chosen) {
+      if (s.coupon().id().equals(couponId)) {
+        return s;
+      }
+    }
+    throw CouponException.of(ErrorCode.INTERNAL, "no chosen coupon has id '%s'", couponId);
   }
 
   /** Takes {@code take} off the allocations, starting at the last line and moving backwards. */
