@@ -38,11 +38,16 @@ final class ChainExecutor implements SettlementExecutor {
   /** Applies the coupons in category declaration order: THRESHOLD, then DISCOUNT, then DIRECT. */
   @Override
   public List<CouponSaving> settle(Cart cart, List<SelectedCoupon> coupons, SettlementPolicy policy) {
-    List<CartLine> lines = cart.lines();
+    return settle(PricedCart.of(cart), coupons, policy);
+  }
+
+  /** As {@link #settle(Cart, List, SettlementPolicy)}, reusing the line totals the calculator computed. */
+  List<CouponSaving> settle(PricedCart priced, List<SelectedCoupon> coupons, SettlementPolicy policy) {
+    List<CartLine> lines = priced.cart().lines();
     int n = lines.size();
     BigDecimal[] remaining = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
-      remaining[i] = lines.get(i).lineTotal();
+      remaining[i] = priced.lineTotal(i);
     }
     List<SelectedCoupon> ordered = coupons;
     if (!isInCategoryOrder(coupons)) {

@@ -186,7 +186,9 @@ public final class SettlementCalculator {
   private SettlementResult price(PricedCart priced, SettlementExecutor executor, List<SelectedCoupon> chosen,
       List<RejectedCoupon> rejected) {
     chosen.sort((a, b) -> a.category().compareTo(b.category()));
-    List<CouponSaving> savings = run(executor, priced.cart(), chosen);
+    List<CouponSaving> savings = executor instanceof ChainExecutor builtIn
+        ? builtIn.settle(priced, chosen, policy)
+        : run(executor, priced.cart(), chosen);
     if (!BuiltInExecutors.isBuiltIn(executor)) {
       verify(executor, priced, chosen, savings);
     }
