@@ -27,7 +27,7 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
                            Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
                            int sweepBatchSize, SettlementPolicy settlementPolicy,
                            List<SettlementExecutor> settlementExecutors) {
-  /** Copies the listener list. */
+  /** Copies the listener and settlement executor lists. */
   public EngineConfig {
     listeners = List.copyOf(listeners);
     settlementExecutors = List.copyOf(settlementExecutors);

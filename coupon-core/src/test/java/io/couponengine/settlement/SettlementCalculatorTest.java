@@ -236,6 +236,22 @@ class SettlementCalculatorTest {
         .containsExactly(RejectionReason.EXPIRED);
   }
 
+  @Test
+  void result_isImmutableAndChecksItsArithmetic() {
+    Template t = direct("5.00", Scope.all(), stackAll());
+    SettlementResult r = calc.settle(cart, List.of(coupon(t)), byId(t), NOW);
+    assertThrows(UnsupportedOperationException.class, () -> r.applied().get(0).allocations().put("A", null));
+    assertThrows(UnsupportedOperationException.class, () -> r.applied().clear());
+    assertThat(r.applied().get(0).allocations()).isEqualTo(Map.of("A", new BigDecimal("3.33"),
+        "B", new BigDecimal("1.67")));
+    assertInvalid(() -> new SettlementResult(r.originalTotal(), r.totalDiscount(), r.originalTotal(), r.applied(),
+        List.of()));
+    assertInvalid(() -> new SettlementResult(r.originalTotal(), BigDecimal.ONE, r.originalTotal()
+        .subtract(BigDecimal.ONE), r.applied(), List.of()));
+    assertInvalid(() -> new AppliedCoupon("c", "id", "t", CouponCategory.DIRECT, BigDecimal.ONE,
+        Map.of("A", BigDecimal.TEN)));
+  }
+
   private static List<RejectionReason> reasons(SettlementResult r) {
     return r.rejected().stream().map(RejectedCoupon::reason).toList();
   }
