@@ -236,6 +236,8 @@ public final class SettlementCalculator {
       throw CouponException.invalidArgument("templates maps '%s' to template '%s'", c.templateId(), t.id());
     }
     Scope scope = t.spec().scope();
+    Discount d = t.spec().discount();
+    boolean needSubtotal = d.kind() == Discount.Kind.THRESHOLD;
     List<CartLine> lines = priced.cart().lines();
     boolean any = false;
     BigDecimal subtotal = BigDecimal.ZERO;
@@ -243,14 +245,16 @@ public final class SettlementCalculator {
       CartLine line = lines.get(i);
       if (scope.covers(line.goodsType(), line.region())) {
         any = true;
+        if (!needSubtotal) {
+          break; // only the threshold needs the subtotal
+        }
         subtotal = subtotal.add(priced.lineTotal(i));
       }
     }
     if (!any) {
       return RejectionReason.OUT_OF_SCOPE;
     }
-    Discount d = t.spec().discount();
-    if (d.kind() == Discount.Kind.THRESHOLD && subtotal.compareTo(d.threshold()) < 0) {
+    if (needSubtotal && subtotal.compareTo(d.threshold()) < 0) {
       return RejectionReason.THRESHOLD_NOT_MET;
     }
     return null;
