@@ -2,7 +2,15 @@ package io.couponengine.settlement;
 
 /**
  * Why a coupon offered for settlement was not applied. Settlement never throws for these: they are part of the
- * {@link SettlementResult}.
+ * {@link SettlementResult}. The calculator checks them in the order declared for the per-coupon checks
+ * (NOT_OWNER, EXPIRED, NOT_USABLE, UNKNOWN_COUPON, OUT_OF_SCOPE, THRESHOLD_NOT_MET), then NOT_STACKABLE, then
+ * NO_EXECUTOR.
+ *
+ * <pre>{@code
+ * result.rejected().stream()
+ *     .filter(r -> r.reason() == RejectionReason.THRESHOLD_NOT_MET)
+ *     .forEach(r -> ui.hint(r.code(), "add more goods to use this coupon"));
+ * }</pre>
  */
 public enum RejectionReason {
   /** No line of the cart is in the coupon's scope (goods type and region). */
