@@ -107,10 +107,13 @@ public final class ExecutorRegistry {
    *
    * @param categories the categories of the chosen coupons, one coupon per category
    * @return the executor, or empty when none settles this combination
-   * @throws CouponException INVALID_ARGUMENT when the set is null
+   * @throws CouponException INVALID_ARGUMENT when the set or an element is null
    */
   public Optional<SettlementExecutor> find(Set<CouponCategory> categories) {
     Checks.notNull(categories, "categories");
+    for (CouponCategory c : categories) {
+      Checks.notNull(c, "category");
+    }
     return Optional.ofNullable(byMask[mask(categories)]);
   }
 
