@@ -15,6 +15,16 @@ import io.couponengine.internal.EventBus;
 import io.couponengine.internal.Ids;
 import io.couponengine.internal.StoreCalls;
 import io.couponengine.memory.InMemoryCouponStore;
+import io.couponengine.settlement.BestCombination;
+import io.couponengine.settlement.BestCombinationResult;
+import io.couponengine.settlement.Cart;
+import io.couponengine.settlement.ExecutorRegistry;
+import io.couponengine.settlement.RejectedCoupon;
+import io.couponengine.settlement.RejectionReason;
+import io.couponengine.settlement.SettlementCalculator;
+import io.couponengine.settlement.SettlementExecutor;
+import io.couponengine.settlement.SettlementPolicy;
+import io.couponengine.settlement.SettlementResult;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponEvent;
 import io.couponengine.spi.CouponEventListener;
@@ -418,6 +428,123 @@ public final class CouponEngine implements AutoCloseable {
     }
   }
 
+  // ---- settlement ------------------------------------------------------------------------------------------
+
+  /** Built from the config on first use (racing threads build equal calculators; either may win). */
+  private volatile SettlementCalculator settlementCalculator;
+
+  /**
+   * Prices a cart with the coupons behind the given codes. Each code is normalized and its check character verified
+   * before any store is consulted; the coupons and their templates are read from the store and handed to the pure
+   * {@link SettlementCalculator} with the configured policy and executors. Nothing is reserved: call
+   * {@link #reserve} with the applied codes when the order is placed.
+   *
+   * <pre>{@code
+   * SettlementResult r = engine.settle(cart, List.of("TH-K7PXQ2-ABCD-EFGHJ"));
+   * r.finalPrice();
+   * }</pre>
+   *
+   * @param cart the cart; only coupons of {@code cart.userId()} apply
+   * @param codes the codes the buyer entered, at most {@value #MAX_CODES_PER_ORDER}, in priority order (when two
+   *     cannot be combined the earlier one is kept); may be empty
+   * @return the settlement; a malformed code or one no coupon has is rejected with
+   *     {@link RejectionReason#UNKNOWN_COUPON} (these rejections come after the calculator's)
+   * @throws CouponException INVALID_ARGUMENT for a null cart, list or code, too many codes or a code given twice;
+   *     STORE_UNAVAILABLE
+   */
+  public SettlementResult settle(Cart cart, List<String> codes) {
+    if (cart == null) {
+      throw CouponException.invalidArgument("cart must not be null");
+    }
+    if (codes == null || codes.size() > MAX_CODES_PER_ORDER) {
+      throw CouponException.invalidArgument("codes must hold 0 to %d codes", MAX_CODES_PER_ORDER);
+    }
+    Instant now = clock.instant();
+    List<Coupon> found = new ArrayList<>(codes.size());
+    List<RejectedCoupon> unknown = new ArrayList<>();
+    Map<String, Template> templates = new HashMap<>();
+    LinkedHashSet<String> seen = new LinkedHashSet<>();
+    for (String code : codes) {
+      if (code == null) {
+        throw CouponException.invalidArgument("codes must not contain null");
+      }
+      String canonical;
+      try {
+        canonical = CodeFormat.canonicalize(code);
+      } catch (CouponException e) {
+        if (e.code() != ErrorCode.INVALID_CODE) {
+          throw e;
+        }
+        unknown.add(new RejectedCoupon(code, null, RejectionReason.UNKNOWN_COUPON));
+        continue;
+      }
+      if (!seen.add(canonical)) {
+        throw CouponException.invalidArgument("code '%s' appears twice", code);
+      }
+      Optional<Coupon> coupon = StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical));
+      if (coupon.isEmpty()) {
+        unknown.add(new RejectedCoupon(canonical, null, RejectionReason.UNKNOWN_COUPON));
+      } else {
+        found.add(coupon.get());
+        loadSettlementTemplate(templates, coupon.get().templateId());
+      }
+    }
+    return settlementCalculator().settle(cart, found, templates, now).withRejected(unknown);
+  }
+
+  /**
+   * Finds the combination of the cart user's usable coupons that gives the lowest price (see
+   * {@link BestCombination} for the search and its tie rules) and settles it.
+   *
+   * <pre>{@code
+   * BestCombinationResult best = engine.bestCombination(cart);
+   * engine.reserve(cart.userId(), orderId, best.coupons().stream().map(Coupon::code).toList());
+   * }</pre>
+   *
+   * @param cart the cart
+   * @return the best combination (empty when no coupon lowers the price) and its settlement; when the user holds
+   *     more than {@value BestCombination#MAX_COUPONS} usable coupons, the ones expiring first are considered
+   * @throws CouponException INVALID_ARGUMENT for a null cart, STORE_UNAVAILABLE
+   */
+  public BestCombinationResult bestCombination(Cart cart) {
+    if (cart == null) {
+      throw CouponException.invalidArgument("cart must not be null");
+    }
+    Instant now = clock.instant();
+    List<Coupon> usable = new ArrayList<>();
+    for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(cart.userId()))) {
+      if (c.statusAt(now) == CouponStatus.USABLE) {
+        usable.add(c);
+      }
+    }
+    if (usable.size() > BestCombination.MAX_COUPONS) {
+      usable.sort((a, b) -> a.expiresAt().compareTo(b.expiresAt()));
+      usable = new ArrayList<>(usable.subList(0, BestCombination.MAX_COUPONS));
+    }
+    Map<String, Template> templates = new HashMap<>();
+    for (Coupon c : usable) {
+      loadSettlementTemplate(templates, c.templateId());
+    }
+    return new BestCombination(settlementCalculator()).find(cart, usable, templates, now);
+  }
+
+  private void loadSettlementTemplate(Map<String, Template> templates, String templateId) {
+    if (!templates.containsKey(templateId)) {
+      StoreCalls.call("find template", () -> store.findTemplate(templateId))
+          .ifPresent(t -> templates.put(templateId, t));
+    }
+  }
+
+  private SettlementCalculator settlementCalculator() {
+    SettlementCalculator calculator = settlementCalculator;
+    if (calculator == null) {
+      calculator = new SettlementCalculator(config.settlementPolicy(),
+          ExecutorRegistry.builder().registerAll(config.settlementExecutors()).build());
+      settlementCalculator = calculator;
+    }
+    return calculator;
+  }
+
   // ---- expiry ------------------------------------------------------------------------------------------------
 
   /**
@@ -585,6 +712,8 @@ public final class CouponEngine implements AutoCloseable {
     private Duration reservationTimeout;
     private int generationBatchSize;
     private int sweepBatchSize;
+    private SettlementPolicy settlementPolicy;
+    private final List<SettlementExecutor> settlementExecutors = new ArrayList<>();
 
     private Builder() {}
 
@@ -710,6 +839,39 @@ public final class CouponEngine implements AutoCloseable {
     }
 
     /**
+     * Registers a settlement executor on top of the built-ins (may be called several times). A registered executor
+     * replaces the built-in of the same combination of categories; to use {@code ServiceLoader} providers, pass
+     * each of {@code ExecutorRegistry.discover(classLoader)} here (the engine never discovers by itself).
+     *
+     * @param executor the executor
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null, when its name is taken (by a built-in or an executor
+     *     registered before) or when an executor registered before settles the same combination
+     */
+    public Builder settlementExecutor(SettlementExecutor executor) {
+      requireArg(executor, "executor");
+      List<SettlementExecutor> all = new ArrayList<>(settlementExecutors);
+      all.add(executor);
+      ExecutorRegistry.builder().registerAll(all).build(); // fail now, not at the first checkout
+      settlementExecutors.add(executor);
+      return this;
+    }
+
+    /**
+     * Sets the settlement policy (default {@link SettlementPolicy#defaults()}: price floor 0.01, scale 2, HALF_UP).
+     *
+     * @param policy the policy
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    public Builder settlementPolicy(SettlementPolicy policy) {
+      requireState(this.settlementPolicy == null, "settlement policy was already set to %s",
+          this.settlementPolicy);
+      this.settlementPolicy = requireArg(policy, "policy");
+      return this;
+    }
+
+    /**
      * Builds the engine; the builder may be reused afterwards without affecting it.
      *
      * @return a new engine
@@ -723,7 +885,9 @@ public final class CouponEngine implements AutoCloseable {
           expirySweep,
           reservationTimeout != null ? reservationTimeout : Duration.ofMinutes(30),
           generationBatchSize != 0 ? generationBatchSize : 10_000,
-          sweepBatchSize != 0 ? sweepBatchSize : 1_000));
+          sweepBatchSize != 0 ? sweepBatchSize : 1_000,
+          settlementPolicy != null ? settlementPolicy : SettlementPolicy.defaults(),
+          settlementExecutors));
     }
 
     private static void requireState(boolean ok, String format, Object arg) {

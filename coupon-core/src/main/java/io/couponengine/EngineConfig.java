@@ -1,5 +1,7 @@
 package io.couponengine;
 
+import io.couponengine.settlement.SettlementExecutor;
+import io.couponengine.settlement.SettlementPolicy;
 import io.couponengine.spi.CouponEventListener;
 import io.couponengine.spi.CouponStore;
 import java.time.Clock;
@@ -18,12 +20,16 @@ import java.util.concurrent.Executor;
  * @param reservationTimeout how long a reservation holds coupons before the sweeper releases it
  * @param generationBatchSize codes generated and loaded per store call
  * @param sweepBatchSize coupons expired (or reservations released) per store call during a sweep
+ * @param settlementPolicy price floor, scale and rounding of settlements
+ * @param settlementExecutors executors registered explicitly, on top of the built-ins (they may replace one)
  */
 public record EngineConfig(CouponStore store, Clock clock, Executor executor, List<CouponEventListener> listeners,
                            Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
-                           int sweepBatchSize) {
-  /** Copies the listener list. */
+                           int sweepBatchSize, SettlementPolicy settlementPolicy,
+                           List<SettlementExecutor> settlementExecutors) {
+  /** Copies the listener and settlement executor lists. */
   public EngineConfig {
     listeners = List.copyOf(listeners);
+    settlementExecutors = List.copyOf(settlementExecutors);
   }
 }

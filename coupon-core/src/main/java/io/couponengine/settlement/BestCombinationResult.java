@@ -1,0 +1,30 @@
+package io.couponengine.settlement;
+
+import io.couponengine.coupon.Coupon;
+import java.util.List;
+
+/**
+ * The best allowed combination of a user's coupons for a cart, and its settlement.
+ *
+ * <pre>{@code
+ * BestCombinationResult best = engine.bestCombination(cart);
+ * List<String> codes = best.coupons().stream().map(Coupon::code).toList(); // pass these to reserve(...)
+ * best.result().finalPrice();
+ * }</pre>
+ *
+ * @param coupons the chosen coupons in the order they were applied; empty when no coupon lowers the price
+ * @param result the settlement of exactly these coupons
+ */
+public record BestCombinationResult(List<Coupon> coupons, SettlementResult result) {
+
+  /**
+   * Checks and copies.
+   *
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT when a part is null
+   */
+  public BestCombinationResult {
+    Checks.notNull(coupons, "coupons");
+    Checks.notNull(result, "result");
+    coupons = List.copyOf(coupons);
+  }
+}

@@ -1,0 +1,40 @@
+package io.couponengine.settlement;
+
+import io.couponengine.error.CouponException;
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * What one coupon saves, as computed by a {@link SettlementExecutor}: the amount and how it is spread over the
+ * cart's lines.
+ *
+ * <pre>{@code
+ * new CouponSaving(coupon.id(), new BigDecimal("20.00"),
+ *     Map.of("sku-1", new BigDecimal("12.00"), "sku-2", new BigDecimal("8.00")));
+ * }</pre>
+ *
+ * @param couponId the coupon ({@code Coupon.id()})
+ * @param saved the amount saved, {@code >= 0}; equals the sum of the allocations exactly
+ * @param allocations goods id to the part of {@code saved} taken off that line, in cart order; unmodifiable
+ */
+public record CouponSaving(String couponId, BigDecimal saved, Map<String, BigDecimal> allocations) {
+
+  /**
+   * Validates that the parts add up to the whole and copies the allocations.
+   *
+   * @throws CouponException INVALID_ARGUMENT for null parts, a negative saving, or allocations that do not sum to
+   *     {@code saved}
+   */
+  public CouponSaving {
+    Checks.notNull(couponId, "couponId");
+    Checks.notNull(saved, "saved");
+    if (saved.signum() < 0) {
+      throw CouponException.invalidArgument("saved must not be negative but was %s", saved.toPlainString());
+    }
+    allocations = Checks.allocations(allocations, "allocations");
+    if (Checks.sum(allocations).compareTo(saved) != 0) {
+      throw CouponException.invalidArgument("allocations of coupon '%s' sum to %s, not %s", couponId,
+          Checks.sum(allocations).toPlainString(), saved.toPlainString());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.couponengine.settlement;
+
+/**
+ * A coupon that was offered for settlement and not applied, with the reason.
+ *
+ * <pre>{@code
+ * for (RejectedCoupon r : result.rejected()) {
+ *   System.out.println(r.code() + " not applied: " + r.reason());
+ * }
+ * }</pre>
+ *
+ * @param code the coupon code as offered (canonical when it was well formed)
+ * @param couponId the coupon id, or null when no coupon has the code
+ * @param reason why it was not applied
+ */
+public record RejectedCoupon(String code, String couponId, RejectionReason reason) {
+
+  /**
+   * Checks the required parts.
+   *
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT when the code or the reason is null
+   */
+  public RejectedCoupon {
+    Checks.notNull(code, "code");
+    Checks.notNull(reason, "reason");
+  }
+}

@@ -1,0 +1,422 @@
+package io.couponengine.settlement;
+
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.template.Discount;
+import io.couponengine.template.Scope;
+import io.couponengine.template.Stacking;
+import io.couponengine.template.Template;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes the price of a cart with chosen coupons. Pure: it reads only its arguments and never touches storage,
+ * so it can run anywhere (the engine resolves codes to coupons and templates first).
+ *
+ * <pre>{@code
+ * SettlementCalculator calculator = new SettlementCalculator(SettlementPolicy.defaults(),
+ *     ExecutorRegistry.ofDefaults());
+ * SettlementResult r = calculator.settle(cart, List.of(thresholdCoupon, discountCoupon),
+ *     Map.of(t1.id(), t1, t2.id(), t2), Instant.now());
+ * r.finalPrice();
+ * }</pre>
+ *
+ * <p>A settlement always answers; only malformed input throws ({@code CouponException(INVALID_ARGUMENT)}). Steps:
+ * <ol>
+ *   <li><b>Pre-checks</b>, per coupon, in this order: another user's coupon → {@link RejectionReason#NOT_OWNER};
+ *       past its validity at {@code now} → {@code EXPIRED}; RESERVED or USED → {@code NOT_USABLE}; template not in
+ *       the map → {@code UNKNOWN_COUPON}; no cart line in its scope → {@code OUT_OF_SCOPE}; a 满减 whose
+ *       threshold the in-scope subtotal (at full price) misses → {@code THRESHOLD_NOT_MET}.</li>
+ *   <li><b>Stacking</b>, in the order the coupons were given (earlier ones win): a coupon joins the combination
+ *       only if its category is not taken yet (<em>at most one coupon per category</em>: the executors and their
+ *       registry are keyed by the set of categories) and {@link Stacking#mayStack} holds with every coupon already
+ *       in it; otherwise {@code NOT_STACKABLE}.</li>
+ *   <li><b>Executor</b>: the {@link ExecutorRegistry} picks the executor for the set of categories; when there is
+ *       none, the whole combination is refused with {@code NO_EXECUTOR} and the cart is priced without coupons
+ *       ({@link BestCombination} finds the best combination that does have an executor).</li>
+ *   <li><b>Price floor</b>: when the savings would bring the price below {@link SettlementPolicy#priceFloor()},
+ *       the excess is taken back from the <em>last</em> coupon the executor applied (from its last allocated line
+ *       backwards), then from the one before it if the last saving is not enough. A cart whose total is below the
+ *       floor gets no discount.</li>
+ * </ol>
+ * Invariants of every result: {@code finalPrice == originalTotal - sum(savings)} exactly; {@code finalPrice >=
+ * min(floor, originalTotal)}; each saving equals the sum of its line allocations; no line loses more than its
+ * total. Immutable and thread-safe.
+ */
+public final class SettlementCalculator {
+
+  /** The most coupons one settlement accepts. */
+  public static final int MAX_COUPONS = 100;
+
+  private static final SettlementCalculator DEFAULTS =
+      new SettlementCalculator(SettlementPolicy.defaults(), ExecutorRegistry.ofDefaults());
+
+  private final SettlementPolicy policy;
+  private final ExecutorRegistry registry;
+
+  /**
+   * Creates a calculator.
+   *
+   * @param policy floor, scale and rounding
+   * @param registry the executors
+   * @throws CouponException INVALID_ARGUMENT when either is null
+   */
+  public SettlementCalculator(SettlementPolicy policy, ExecutorRegistry registry) {
+    this.policy = Checks.notNull(policy, "policy");
+    this.registry = Checks.notNull(registry, "registry");
+  }
+
+  /**
+   * A calculator with {@link SettlementPolicy#defaults()} and {@link ExecutorRegistry#ofDefaults()}.
+   *
+   * @return the shared default calculator
+   */
+  public static SettlementCalculator ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * The policy.
+   *
+   * @return the policy
+   */
+  public SettlementPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * The executor registry.
+   *
+   * @return the registry
+   */
+  public ExecutorRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Settles a request.
+   *
+   * @param request the cart and the chosen coupons
+   * @param templates templates by id; must hold the coupons' templates (a missing one rejects the coupon)
+   * @param now the instant expiry is judged at
+   * @return the result
+   * @throws CouponException INVALID_ARGUMENT for null arguments or a coupon given twice
+   */
+  public SettlementResult settle(SettlementRequest request, Map<String, Template> templates, Instant now) {
+    Checks.notNull(request, "request");
+    return settle(request.cart(), request.coupons(), templates, now);
+  }
+
+  /**
+   * Settles a cart with the chosen coupons.
+   *
+   * @param cart the cart
+   * @param coupons the chosen coupons, at most {@value #MAX_COUPONS}, in priority order
+   * @param templates templates by id; must hold the coupons' templates (a missing one rejects the coupon)
+   * @param now the instant expiry is judged at
+   * @return the result: final price, what each applied coupon saved, why others were not applied
+   * @throws CouponException INVALID_ARGUMENT for null arguments, too many coupons or a coupon given twice;
+   *     INTERNAL when a custom executor breaks its contract
+   */
+  public SettlementResult settle(Cart cart, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
+    Checks.notNull(cart, "cart");
+    Checks.notNull(coupons, "coupons");
+    Checks.notNull(templates, "templates");
+    Checks.notNull(now, "now");
+    if (coupons.size() > MAX_COUPONS) {
+      throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", MAX_COUPONS,
+          coupons.size());
+    }
+    requireDistinct(coupons);
+    return settlePriced(PricedCart.of(cart), coupons, templates, now);
+  }
+
+  /** The arguments are checked. */
+  SettlementResult settlePriced(PricedCart priced, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
+    int n = coupons.size();
+    RejectionReason[] reasons = new RejectionReason[n];
+    List<SelectedCoupon> chosen = new ArrayList<>(Math.min(n, 4));
+    int mask = 0;
+    for (int i = 0; i < n; i++) {
+      Coupon c = coupons.get(i);
+      Template t = templates.get(c.templateId());
+      RejectionReason reason = precheck(priced, c, t, now);
+      if (reason == null) {
+        int bit = 1 << t.category().ordinal();
+        if ((mask & bit) != 0 || !stacksWithAll(t, chosen)) {
+          reason = RejectionReason.NOT_STACKABLE;
+        } else {
+          chosen.add(new SelectedCoupon(c, t));
+          mask |= bit;
+        }
+      }
+      reasons[i] = reason;
+    }
+    SettlementExecutor executor = mask == 0 ? null : registry.byMask(mask);
+    if (executor == null) {
+      for (int i = 0; i < n; i++) {
+        if (reasons[i] == null) {
+          reasons[i] = RejectionReason.NO_EXECUTOR;
+        }
+      }
+      BigDecimal original = priced.total(policy);
+      return new SettlementResult(original, BigDecimal.ZERO.setScale(policy.scale()), original, List.of(),
+          rejections(coupons, reasons));
+    }
+    return price(priced, executor, chosen, rejections(coupons, reasons));
+  }
+
+  /**
+   * Settles coupons that passed the pre-checks, stack pairwise and hold one per category, whose combination has
+   * an executor ({@link BestCombination} has checked all that already).
+   */
+  SettlementResult settleChosen(PricedCart priced, List<SelectedCoupon> chosen, int mask) {
+    return price(priced, registry.byMask(mask), new ArrayList<>(chosen), List.of());
+  }
+
+  private SettlementResult price(PricedCart priced, SettlementExecutor executor, List<SelectedCoupon> chosen,
+      List<RejectedCoupon> rejected) {
+    chosen.sort((a, b) -> a.category().compareTo(b.category()));
+    List<CouponSaving> savings = executor instanceof ChainExecutor builtIn
+        ? builtIn.settle(priced, chosen, policy)
+        : run(executor, priced.cart(), chosen);
+    if (!BuiltInExecutors.isBuiltIn(executor)) {
+      verify(executor, priced, chosen, savings);
+    }
+    return result(priced, chosen, savings, rejected);
+  }
+
+  static void requireDistinct(List<Coupon> coupons) {
+    int n = coupons.size();
+    if (n <= 16) {
+      for (int i = 0; i < n; i++) {
+        Coupon c = Checks.notNull(coupons.get(i), "coupon");
+        for (int j = 0; j < i; j++) {
+          if (coupons.get(j).id().equals(c.id())) {
+            throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+          }
+        }
+      }
+      return;
+    }
+    Set<String> ids = new HashSet<>();
+    for (Coupon c : coupons) {
+      Checks.notNull(c, "coupon");
+      if (!ids.add(c.id())) {
+        throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+      }
+    }
+  }
+
+  /** The pre-check reason, or null when the coupon may apply. */
+  RejectionReason precheck(PricedCart priced, Coupon c, Template t, Instant now) {
+    if (!c.userId().equals(priced.cart().userId())) {
+      return RejectionReason.NOT_OWNER;
+    }
+    CouponStatus status = c.statusAt(now);
+    if (status == CouponStatus.EXPIRED) {
+      return RejectionReason.EXPIRED;
+    }
+    if (status != CouponStatus.USABLE) {
+      return RejectionReason.NOT_USABLE;
+    }
+    if (t == null) {
+      return RejectionReason.UNKNOWN_COUPON;
+    }
+    if (!t.id().equals(c.templateId())) {
+      throw CouponException.invalidArgument("templates maps '%s' to template '%s'", c.templateId(), t.id());
+    }
+    Scope scope = t.spec().scope();
+    Discount d = t.spec().discount();
+    boolean needSubtotal = d.kind() == Discount.Kind.THRESHOLD;
+    List<CartLine> lines = priced.cart().lines();
+    boolean any = false;
+    BigDecimal subtotal = BigDecimal.ZERO;
+    for (int i = 0; i < lines.size(); i++) {
+      CartLine line = lines.get(i);
+      if (scope.covers(line.goodsType(), line.region())) {
+        any = true;
+        if (!needSubtotal) {
+          break; // only the threshold needs the subtotal
+        }
+        subtotal = subtotal.add(priced.lineTotal(i));
+      }
+    }
+    if (!any) {
+      return RejectionReason.OUT_OF_SCOPE;
+    }
+    if (needSubtotal && subtotal.compareTo(d.threshold()) < 0) {
+      return RejectionReason.THRESHOLD_NOT_MET;
+    }
+    return null;
+  }
+
+  private static boolean stacksWithAll(Template t, List<SelectedCoupon> chosen) {
+    for (SelectedCoupon s : chosen) {
+      if (!Stacking.mayStack(t, s.template())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<CouponSaving> run(SettlementExecutor executor, Cart cart, List<SelectedCoupon> chosen) {
+    List<CouponSaving> savings;
+    try {
+      savings = executor.settle(cart, List.copyOf(chosen), policy);
+    } catch (RuntimeException e) {
+      throw CouponException.withCause(ErrorCode.INTERNAL,
+          "settlement executor '" + executor.name() + "' failed: " + e, e);
+    }
+    if (savings == null) {
+      throw broken(executor, "it returned null");
+    }
+    return savings;
+  }
+
+  private void verify(SettlementExecutor executor, PricedCart priced, List<SelectedCoupon> chosen,
+      List<CouponSaving> savings) {
+    if (savings.size() != chosen.size()) {
+      throw broken(executor, "it returned " + savings.size() + " savings for " + chosen.size() + " coupons");
+    }
+    Map<String, SelectedCoupon> byId = new HashMap<>();
+    for (SelectedCoupon s : chosen) {
+      byId.put(s.coupon().id(), s);
+    }
+    Map<String, BigDecimal> lost = new HashMap<>();
+    for (CouponSaving saving : savings) {
+      if (saving == null) {
+        throw broken(executor, "it returned a null saving");
+      }
+      SelectedCoupon s = byId.remove(saving.couponId());
+      if (s == null) {
+        throw broken(executor, "it returned a saving for coupon '" + saving.couponId() + "' twice or unasked");
+      }
+      if (saving.saved().stripTrailingZeros().scale() > policy.scale()) {
+        throw broken(executor, "saving " + saving.saved() + " has more than " + policy.scale() + " decimals");
+      }
+      Scope scope = s.template().spec().scope();
+      for (Map.Entry<String, BigDecimal> e : saving.allocations().entrySet()) {
+        int i = priced.indexOf(e.getKey());
+        if (i < 0) {
+          throw broken(executor, "it allocated to goods '" + e.getKey() + "' which is not in the cart");
+        }
+        CartLine line = priced.cart().lines().get(i);
+        if (!scope.covers(line.goodsType(), line.region())) {
+          throw broken(executor, "it allocated coupon '" + s.coupon().code() + "' to out-of-scope goods '"
+              + e.getKey() + "'");
+        }
+        if (e.getValue().signum() < 0) {
+          throw broken(executor, "it allocated a negative amount to goods '" + e.getKey() + "'");
+        }
+        lost.merge(e.getKey(), e.getValue(), BigDecimal::add);
+      }
+    }
+    for (Map.Entry<String, BigDecimal> e : lost.entrySet()) {
+      if (e.getValue().compareTo(priced.lineTotal(priced.indexOf(e.getKey()))) > 0) {
+        throw broken(executor, "goods '" + e.getKey() + "' lost " + e.getValue() + ", more than its line total");
+      }
+    }
+  }
+
+  private static CouponException broken(SettlementExecutor executor, String what) {
+    return CouponException.of(ErrorCode.INTERNAL, "settlement executor '%s' broke its contract: %s",
+        executor.name(), what);
+  }
+
+  private SettlementResult result(PricedCart priced, List<SelectedCoupon> chosen, List<CouponSaving> savings,
+      List<RejectedCoupon> rejected) {
+    int scale = policy.scale();
+    BigDecimal original = priced.total(policy);
+    BigDecimal[] saved = new BigDecimal[savings.size()];
+    BigDecimal total = BigDecimal.ZERO.setScale(scale);
+    for (int j = 0; j < saved.length; j++) {
+      saved[j] = savings.get(j).saved().setScale(scale);
+      total = total.add(saved[j]);
+    }
+    List<Map<String, BigDecimal>> allocations = new ArrayList<>(saved.length);
+    for (CouponSaving s : savings) {
+      allocations.add(s.allocations());
+    }
+    BigDecimal excess = policy.priceFloor().subtract(original.subtract(total));
+    if (excess.signum() > 0 && total.signum() > 0) {
+      if (excess.compareTo(total) > 0) {
+        excess = total; // the cart is below the floor already: no discount at all
+      }
+      for (int j = saved.length - 1; j >= 0 && excess.signum() > 0; j--) {
+        BigDecimal take = excess.min(saved[j]);
+        saved[j] = saved[j].subtract(take);
+        allocations.set(j, reduceFromLast(allocations.get(j), take));
+        total = total.subtract(take);
+        excess = excess.subtract(take);
+      }
+    }
+    List<AppliedCoupon> applied = new ArrayList<>(saved.length);
+    for (int j = 0; j < saved.length; j++) {
+      SelectedCoupon s = find(chosen, savings.get(j).couponId());
+      applied.add(new AppliedCoupon(s.coupon().code(), s.coupon().id(), s.template().id(), s.category(), saved[j],
+          scaled(allocations.get(j), scale)));
+    }
+    return new SettlementResult(original, total, original.subtract(total), applied, rejected);
+  }
+
+  private static SelectedCoupon find(List<SelectedCoupon> chosen, String couponId) {
+    for (SelectedCoupon s : chosen) {
+      if (s.coupon().id().equals(couponId)) {
+        return s;
+      }
+    }
+    throw CouponException.of(ErrorCode.INTERNAL, "no chosen coupon has id '%s'", couponId);
+  }
+
+  /** Takes {@code take} off the allocations, starting at the last line and moving backwards. */
+  private static Map<String, BigDecimal> reduceFromLast(Map<String, BigDecimal> allocations, BigDecimal take) {
+    List<Map.Entry<String, BigDecimal>> entries = new ArrayList<>(allocations.entrySet());
+    BigDecimal[] values = new BigDecimal[entries.size()];
+    for (int k = entries.size() - 1; k >= 0; k--) {
+      BigDecimal v = entries.get(k).getValue();
+      BigDecimal t = take.min(v);
+      values[k] = v.subtract(t);
+      take = take.subtract(t);
+    }
+    LinkedHashMap<String, BigDecimal> out = new LinkedHashMap<>(entries.size() * 2);
+    for (int k = 0; k < values.length; k++) {
+      out.put(entries.get(k).getKey(), values[k]);
+    }
+    return out;
+  }
+
+  private static Map<String, BigDecimal> scaled(Map<String, BigDecimal> allocations, int scale) {
+    for (BigDecimal v : allocations.values()) {
+      if (v.scale() != scale) {
+        LinkedHashMap<String, BigDecimal> out = new LinkedHashMap<>(allocations.size() * 2);
+        allocations.forEach((k, x) -> out.put(k, x.setScale(scale)));
+        return out;
+      }
+    }
+    return allocations;
+  }
+
+  private static List<RejectedCoupon> rejections(List<Coupon> coupons, RejectionReason[] reasons) {
+    List<RejectedCoupon> out = null;
+    for (int i = 0; i < reasons.length; i++) {
+      if (reasons[i] != null) {
+        if (out == null) {
+          out = new ArrayList<>();
+        }
+        Coupon c = coupons.get(i);
+        out.add(new RejectedCoupon(c.code(), c.id(), reasons[i]));
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+}

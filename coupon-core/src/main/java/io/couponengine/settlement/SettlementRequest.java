@@ -1,0 +1,38 @@
+package io.couponengine.settlement;
+
+import io.couponengine.coupon.Coupon;
+import java.util.List;
+
+/**
+ * A cart and the coupons the buyer chose for it, already resolved from their codes by the caller (the engine).
+ *
+ * <pre>{@code
+ * SettlementRequest request = new SettlementRequest(cart, List.of(thresholdCoupon, discountCoupon));
+ * SettlementResult result = calculator.settle(request, templatesById, Instant.now());
+ * }</pre>
+ *
+ * @param cart the cart
+ * @param coupons the chosen coupons, at most {@value SettlementCalculator#MAX_COUPONS}, in priority order: when
+ *     two cannot be combined, the earlier one is kept
+ */
+public record SettlementRequest(Cart cart, List<Coupon> coupons) {
+
+  /**
+   * Validates and copies the coupon list.
+   *
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT for a null cart, list or coupon, or too many
+   *     coupons
+   */
+  public SettlementRequest {
+    Checks.notNull(cart, "cart");
+    Checks.notNull(coupons, "coupons");
+    if (coupons.size() > SettlementCalculator.MAX_COUPONS) {
+      throw io.couponengine.error.CouponException.invalidArgument("coupons must hold at most %d coupons but held %d",
+          SettlementCalculator.MAX_COUPONS, coupons.size());
+    }
+    for (Coupon c : coupons) {
+      Checks.notNull(c, "coupon");
+    }
+    coupons = List.copyOf(coupons);
+  }
+}
