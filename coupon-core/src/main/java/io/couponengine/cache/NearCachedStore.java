@@ -58,7 +58,11 @@ import java.util.function.Predicate;
  * Loads are single-flight: however many threads miss the same key at once, the delegate is asked once and the
  * others wait for that answer (Caffeine's {@code Cache.get(key, mappingFunction)}). A load that throws is not
  * cached: the exception reaches the caller (and the callers waiting for the same load) and the next call asks the
- * delegate again. Lists are copied to immutable lists once, when loaded.
+ * delegate again. Lists are copied to immutable lists once, when loaded. An invalidation that races a load of the
+ * same key waits for it and then removes its result (Caffeine runs both as {@code ConcurrentHashMap} computations
+ * on the key's bin: {@code BoundedLocalCache.remove} is a {@code computeIfPresent}), so a value read before a write
+ * is never kept after that write's invalidation. The price: a load holds its map bin while it runs, so another
+ * key's write to the same bin waits for it, as with any Caffeine {@code get(key, mappingFunction)}.
  *
  * <h2>Invalidation and staleness</h2>
  * After a write through <em>this</em> instance, the entries it may have changed are invalidated, so a caller sees
