@@ -31,8 +31,10 @@ final class CountingStore implements CouponStore {
   final AtomicInteger failNext = new AtomicInteger();
   /** Counted down by a load once it is inside the delegate. */
   volatile CountDownLatch entered = new CountDownLatch(0);
-  /** Loads wait here before reading, while it is not zero. */
+  /** Loads wait here before reading (after, when {@link #holdAfterRead}), while it is not zero. */
   volatile CountDownLatch gate = new CountDownLatch(0);
+  /** Makes a user load read first and then wait at the gate, so it returns what it read before a write. */
+  volatile boolean holdAfterRead;
 
   CountingStore() {
     this(new InMemoryCouponStore());
@@ -45,6 +47,13 @@ final class CountingStore implements CouponStore {
   private void load(AtomicInteger counter) {
     counter.incrementAndGet();
     entered.countDown();
+    await();
+    if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("backend down");
+    }
+  }
+
+  private void await() {
     try {
       if (!gate.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("gate never opened");
@@ -52,9 +61,6 @@ final class CountingStore implements CouponStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-    if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new IllegalStateException("backend down");
     }
   }
 
@@ -66,6 +72,13 @@ final class CountingStore implements CouponStore {
 
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
+    if (holdAfterRead) {
+      userLoads.incrementAndGet();
+      List<Coupon> read = real.findCouponsByUser(userId);
+      entered.countDown();
+      await();
+      return read;
+    }
     load(userLoads);
     return real.findCouponsByUser(userId);
   }

@@ -186,6 +186,32 @@ class NearCachedStoreTest {
   }
 
   @Test
+  void claim_racingAnInFlightLoadOfTheSameUser_leavesNoStaleEntry() throws Exception {
+    Template t = available("AAAAAA");
+    delegate.real.appendCodes(t.id(), 0, List.of("CODE1"));
+    NearCachedStore store = cache();
+    delegate.holdAfterRead = true;
+    delegate.entered = new CountDownLatch(1);
+    delegate.gate = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<Coupon>> reader = pool.submit(() -> store.findCouponsByUser("u1")); // reads [], then waits
+      assertThat(delegate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<ClaimOutcome> writer = pool.submit(() -> store.claim(
+          new ClaimCommand(t.id(), "u1", "k", "id-1", 5, T0, T0.plusSeconds(60))).outcome());
+      Thread.sleep(50); // not for time: lets the claim reach its invalidation while the load is held
+      delegate.gate.countDown();
+      assertThat(reader.get(10, TimeUnit.SECONDS)).as("a read concurrent with the claim").isEmpty();
+      assertThat(writer.get(10, TimeUnit.SECONDS)).isEqualTo(ClaimOutcome.CLAIMED);
+    } finally {
+      delegate.gate.countDown();
+      pool.shutdownNow();
+    }
+    delegate.holdAfterRead = false;
+    assertThat(store.findCouponsByUser("u1")).as("the value read before the claim was not kept").hasSize(1);
+  }
+
+  @Test
   void coupons_passiveExpiryStillAppliesToCachedCoupons() {
     MutableClock clock = new MutableClock(T0);
     NearCachedStore store = NearCachedStore.builder(delegate).ttl(Duration.ofDays(30)).ticker(ticker).build();
