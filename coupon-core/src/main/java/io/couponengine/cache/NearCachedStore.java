@@ -83,7 +83,9 @@ import java.util.function.Predicate;
  *
  * <p>The engine's passive expiry still applies on top of cached coupons and templates: {@code CouponEngine} checks
  * each coupon's and template's validity against its clock on every read, so a cached USABLE coupon past its expiry
- * is shown as EXPIRED (and the change written through this store, which then invalidates the user).
+ * is shown as EXPIRED (and the change written through this store, which then invalidates the user). When another
+ * instance expired it first, that write returns empty and names no user, so the entry keeps the old status until its
+ * TTL; the engine still shows the coupon as EXPIRED meanwhile.
  *
  * <h2>Expiry and size</h2>
  * Each entry lives a random time in {@code [ttl × (1 − jitter), ttl]} (Caffeine {@link Expiry}), so entries loaded
