@@ -1,0 +1,568 @@
+package io.couponengine.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A near-cache in front of any {@link CouponStore}: templates and users' coupon lists are read from this JVM's heap
+ * (Caffeine), every write goes to the delegate.
+ *
+ * <pre>{@code
+ * CouponStore store = NearCachedStore.builder(redisStore)
+ *     .maximumSize(50_000)
+ *     .ttl(Duration.ofSeconds(5))
+ *     .jitter(0.2)
+ *     .build();
+ * CouponEngine engine = CouponEngine.builder().store(store).build();
+ * }</pre>
+ *
+ * <h2>What is cached</h2>
+ * <ul>
+ *   <li>{@link #findTemplate}, including the answer "no such template" (a negative entry, so a flood of reads of
+ *       unknown ids reaches the delegate once per id and TTL: cache penetration). A template in status CREATING is
+ *       returned but not kept: its status changes within seconds and {@code CouponEngine.generation} polls it.</li>
+ *   <li>{@link #findCouponsByUser}, including the empty list of a user with no coupons.</li>
+ *   <li>{@link #findTemplates} and {@link #remainingCodes} only when {@link Builder#catalogTtl(Duration)} is set
+ *       (default: passed through). Both change with every claim and status change on any instance and feed only
+ *       displays ({@code claimableTemplates}) and the sweep, which re-checks each template with a compare-and-set;
+ *       caching them is safe for correctness but makes a sold-out template look claimable for up to that TTL, so it
+ *       is opt-in and meant to be short (about a second).</li>
+ * </ul>
+ * Everything else ({@code findCouponByCode}, {@code findStaleReservations}) and every write ({@code insertTemplate},
+ * {@code updateTemplateStatus}, {@code appendCodes}, {@code claim}, {@code reserve}, {@code commit},
+ * {@code release}, {@code expireCoupon}, {@code expireDueCoupons}) always goes to the delegate. A claim is decided
+ * by the delegate alone, in one call, so the cache can never make a claim wrong: it can only show a list that is
+ * older than the store.
+ *
+ * <h2>Loading</h2>
+ * Loads are single-flight: however many threads miss the same key at once, the delegate is asked once and the
+ * others wait for that answer (Caffeine's {@code Cache.get(key, mappingFunction)}). A load that throws is not
+ * cached: the exception reaches the caller (and the callers waiting for the same load) and the next call asks the
+ * delegate again. Lists are copied to immutable lists once, when loaded. An invalidation that races a load of the
+ * same key waits for it and then removes its result (Caffeine runs both as {@code ConcurrentHashMap} computations
+ * on the key's bin: {@code BoundedLocalCache.remove} is a {@code computeIfPresent}), so a value read before a write
+ * is never kept after that write's invalidation. The price: a load holds its map bin while it runs, so another
+ * key's write to the same bin waits for it, as with any Caffeine {@code get(key, mappingFunction)}.
+ *
+ * <h2>Invalidation and staleness</h2>
+ * After a write through <em>this</em> instance, the entries it may have changed are invalidated, so a caller sees
+ * its own writes at once:
+ * <ul>
+ *   <li>the user's list after {@code claim} (CLAIMED or DUPLICATE), {@code reserve}, and after {@code commit},
+ *       {@code release}, {@code expireCoupon} and {@code expireDueCoupons} for the users of the coupons they return;
+ *   </li>
+ *   <li>the template after {@code insertTemplate}, {@code updateTemplateStatus}, {@code appendCodes}, and after a
+ *       claim the store refused as TEMPLATE_NOT_FOUND, TEMPLATE_NOT_READY or TEMPLATE_EXPIRED.</li>
+ * </ul>
+ * A write that throws is treated as possibly applied and invalidates the same entries, except where only its
+ * result names the user ({@code commit}, {@code release}, {@code expire*}); the idempotent retry the engine's
+ * caller makes then invalidates them. Writes made through <em>other</em> instances (other processes, or another
+ * {@code NearCachedStore} over the same store) are not seen until the entry expires: a read is at most
+ * {@link Builder#ttl(Duration) ttl} old. If a deployment has a cross-instance channel (for example Redis pub/sub),
+ * it can call {@link #invalidateUser(String)} and {@link #invalidateTemplate(String)} from it.
+ *
+ * <p>The engine's passive expiry still applies on top of cached coupons and templates: {@code CouponEngine} checks
+ * each coupon's and template's validity against its clock on every read, so a cached USABLE coupon past its expiry
+ * is shown as EXPIRED (and the change written through this store, which then invalidates the user). When another
+ * instance expired it first, that write returns empty and names no user, so the entry keeps the old status until its
+ * TTL; the engine still shows the coupon as EXPIRED meanwhile.
+ *
+ * <h2>Expiry and size</h2>
+ * Each entry lives a random time in {@code [ttl × (1 − jitter), ttl]} (Caffeine {@link Expiry}), so entries loaded
+ * together do not expire together (cache avalanche) and no entry outlives {@code ttl}. The template cache and the
+ * user cache each hold at most {@link Builder#maximumSize(long) maximumSize} entries (Caffeine's size-based
+ * eviction, which keeps the frequently used ones).
+ *
+ * <p>This class is thread-safe; share one instance per process and delegate. {@link #close()} does not close the
+ * delegate unless {@link Builder#closeDelegate()} was set.
+ */
+public final class NearCachedStore implements CouponStore {
+
+  private final CouponStore delegate;
+  private final boolean closeDelegate;
+  private final long maximumSize;
+  private final Duration ttl;
+  private final double jitter;
+  private final Duration catalogTtl;
+  private final Cache<String, Optional<Template>> templates;
+  private final Cache<String, List<Coupon>> users;
+  /** Null unless {@link Builder#catalogTtl(Duration)} was set. */
+  private final Cache<TemplateStatus, List<Template>> templatesByStatus;
+  /** Null unless {@link Builder#catalogTtl(Duration)} was set. */
+  private final Cache<String, Long> remaining;
+  // loaders held in fields: a hit allocates no lambda
+  private final Function<String, Optional<Template>> templateLoader;
+  private final Function<String, List<Coupon>> userLoader;
+  private final Function<TemplateStatus, List<Template>> statusLoader;
+  private final Function<String, Long> remainingLoader;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private NearCachedStore(Builder b) {
+    this.delegate = b.delegate;
+    this.closeDelegate = b.closeDelegate;
+    this.maximumSize = b.maximumSize != UNSET ? b.maximumSize : DEFAULT_MAXIMUM_SIZE;
+    this.ttl = b.ttl != null ? b.ttl : DEFAULT_TTL;
+    this.jitter = !Double.isNaN(b.jitter) ? b.jitter : DEFAULT_JITTER;
+    this.catalogTtl = b.catalogTtl;
+    Ticker ticker = b.ticker != null ? b.ticker : Ticker.systemTicker();
+
+    this.templates = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitter,
+        t -> t.isEmpty() || t.get().status() != TemplateStatus.CREATING));
+    this.users = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitter, l -> true));
+    if (catalogTtl != null) {
+      this.templatesByStatus = newCache(ticker, TemplateStatus.values().length,
+          new JitteredExpiry<>(catalogTtl, jitter, l -> true));
+      this.remaining = newCache(ticker, maximumSize, new JitteredExpiry<>(catalogTtl, jitter, n -> true));
+    } else {
+      this.templatesByStatus = null;
+      this.remaining = null;
+    }
+    this.templateLoader = delegate::findTemplate;
+    this.userLoader = userId -> List.copyOf(delegate.findCouponsByUser(userId));
+    this.statusLoader = status -> List.copyOf(delegate.findTemplates(status));
+    this.remainingLoader = delegate::remainingCodes;
+  }
+
+  private static <K, V> Cache<K, V> newCache(Ticker ticker, long maximumSize, Expiry<K, V> expiry) {
+    return Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(expiry).ticker(ticker).build();
+  }
+
+  /**
+   * Starts a builder for a near-cache in front of {@code delegate}. With nothing else set: at most
+   * {@value #DEFAULT_MAXIMUM_SIZE} templates and as many users, a TTL of 10 seconds, a jitter of 0.1, no caching
+   * of {@code findTemplates}/{@code remainingCodes}, and {@link #close()} leaves the delegate open.
+   *
+   * @param delegate the store every write and every miss goes to
+   * @return a new builder
+   * @throws CouponException INVALID_ARGUMENT when {@code delegate} is null
+   */
+  public static Builder builder(CouponStore delegate) {
+    return new Builder(requireArg(delegate, "delegate"));
+  }
+
+  // ---- cached reads --------------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Template> findTemplate(String templateId) {
+    return templates.get(templateId, templateLoader);
+  }
+
+  @Override
+  public List<Coupon> findCouponsByUser(String userId) {
+    return users.get(userId, userLoader);
+  }
+
+  @Override
+  public List<Template> findTemplates(TemplateStatus status) {
+    return templatesByStatus == null ? delegate.findTemplates(status) : templatesByStatus.get(status, statusLoader);
+  }
+
+  @Override
+  public long remainingCodes(String templateId) {
+    return remaining == null ? delegate.remainingCodes(templateId) : remaining.get(templateId, remainingLoader);
+  }
+
+  // ---- reads passed through ------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Coupon> findCouponByCode(String code) {
+    return delegate.findCouponByCode(code);
+  }
+
+  @Override
+  public List<String> findStaleReservations(Instant now, int limit) {
+    return delegate.findStaleReservations(now, limit);
+  }
+
+  // ---- writes: always the delegate, then invalidate --------------------------------------------------------------
+
+  @Override
+  public boolean insertTemplate(Template template) {
+    try {
+      return delegate.insertTemplate(template);
+    } finally {
+      templateChanged(template.id()); // drops a negative entry for this id
+    }
+  }
+
+  @Override
+  public boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next,
+      String reason) {
+    try {
+      return delegate.updateTemplateStatus(templateId, expected, next, reason);
+    } finally {
+      templateChanged(templateId); // also when the compare-and-set failed: our view was then out of date
+    }
+  }
+
+  @Override
+  public long appendCodes(String templateId, long offset, List<String> codes) {
+    try {
+      return delegate.appendCodes(templateId, offset, codes);
+    } finally {
+      templateChanged(templateId);
+      if (remaining != null) {
+        remaining.invalidate(templateId);
+      }
+    }
+  }
+
+  @Override
+  public ClaimResult claim(ClaimCommand command) {
+    ClaimResult result = null;
+    try {
+      result = delegate.claim(command);
+      return result;
+    } finally {
+      ClaimOutcome outcome = result == null ? null : result.outcome();
+      if (outcome == null || outcome == ClaimOutcome.CLAIMED || outcome == ClaimOutcome.DUPLICATE) {
+        users.invalidate(command.userId()); // DUPLICATE: the first claim may have run on another instance
+      }
+      if (outcome == null || outcome == ClaimOutcome.TEMPLATE_NOT_FOUND || outcome == ClaimOutcome.TEMPLATE_NOT_READY
+          || outcome == ClaimOutcome.TEMPLATE_EXPIRED) {
+        templateChanged(command.templateId());
+      }
+      if (remaining != null
+          && (outcome == null || outcome == ClaimOutcome.CLAIMED || outcome == ClaimOutcome.SOLD_OUT)) {
+        remaining.invalidate(command.templateId());
+      }
+    }
+  }
+
+  @Override
+  public RedemptionResult reserve(ReserveCommand command) {
+    try {
+      return delegate.reserve(command);
+    } finally {
+      users.invalidate(command.userId());
+    }
+  }
+
+  @Override
+  public RedemptionResult commit(String orderId, Instant now) {
+    RedemptionResult result = delegate.commit(orderId, now);
+    invalidateOwners(result.coupons());
+    return result;
+  }
+
+  @Override
+  public RedemptionResult release(String orderId, Instant now) {
+    RedemptionResult result = delegate.release(orderId, now);
+    invalidateOwners(result.coupons());
+    return result;
+  }
+
+  @Override
+  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
+    Optional<Coupon> expired = delegate.expireCoupon(couponId, now);
+    expired.ifPresent(c -> users.invalidate(c.userId()));
+    return expired;
+  }
+
+  @Override
+  public List<Coupon> expireDueCoupons(Instant now, int limit) {
+    List<Coupon> expired = delegate.expireDueCoupons(now, limit);
+    invalidateOwners(expired);
+    return expired;
+  }
+
+  private void invalidateOwners(List<Coupon> coupons) {
+    String last = null;
+    for (Coupon c : coupons) {
+      if (!c.userId().equals(last)) { // coupons of one order (and often of one sweep batch) share a user
+        users.invalidate(c.userId());
+        last = c.userId();
+      }
+    }
+  }
+
+  private void templateChanged(String templateId) {
+    templates.invalidate(templateId);
+    if (templatesByStatus != null) {
+      templatesByStatus.invalidateAll();
+    }
+  }
+
+  // ---- manual invalidation and lifecycle ---------------------------------------------------------------------
+
+  /**
+   * Drops the cached coupon list of a user, for example on a message from another instance that wrote for them.
+   *
+   * @param userId the user
+   * @throws NullPointerException when {@code userId} is null
+   */
+  public void invalidateUser(String userId) {
+    users.invalidate(userId);
+  }
+
+  /**
+   * Drops the cached template (and its remaining count, when cached), for example on a message from another
+   * instance that changed it.
+   *
+   * @param templateId the template
+   * @throws NullPointerException when {@code templateId} is null
+   */
+  public void invalidateTemplate(String templateId) {
+    templateChanged(templateId);
+    if (remaining != null) {
+      remaining.invalidate(templateId);
+    }
+  }
+
+  /** Drops every cached entry; the next read of each key asks the delegate. */
+  public void invalidateAll() {
+    templates.invalidateAll();
+    users.invalidateAll();
+    if (templatesByStatus != null) {
+      templatesByStatus.invalidateAll();
+      remaining.invalidateAll();
+    }
+  }
+
+  /**
+   * Drops every cached entry and, only if {@link Builder#closeDelegate()} was set, closes the delegate. The engine
+   * never calls this: the application owns its store. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      invalidateAll();
+      if (closeDelegate) {
+        delegate.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NearCachedStore[delegate=" + delegate + ", maximumSize=" + maximumSize + ", ttl=" + ttl
+        + ", jitter=" + jitter + (catalogTtl != null ? ", catalogTtl=" + catalogTtl : "") + "]";
+  }
+
+  // ---- for tests in this package -------------------------------------------------------------------------------
+
+  Cache<String, Optional<Template>> templateCache() {
+    return templates;
+  }
+
+  Cache<String, List<Coupon>> userCache() {
+    return users;
+  }
+
+  // ---- expiry --------------------------------------------------------------------------------------------------
+
+  /**
+   * Gives each new or reloaded entry a lifetime drawn uniformly from {@code [ttl − ttl × jitter, ttl]}; reads do
+   * not extend it. An entry the predicate rejects gets a lifetime of zero: returned to its loaders, then gone.
+   */
+  static final class JitteredExpiry<K, V> implements Expiry<K, V> {
+    private final long ttlNanos;
+    private final long jitterNanos;
+    private final Predicate<V> keep;
+
+    JitteredExpiry(Duration ttl, double jitter, Predicate<V> keep) {
+      this.ttlNanos = ttl.toNanos();
+      this.jitterNanos = (long) (ttlNanos * jitter);
+      this.keep = keep;
+    }
+
+    long lifetimeNanos() {
+      return jitterNanos == 0 ? ttlNanos : ttlNanos - ThreadLocalRandom.current().nextLong(jitterNanos + 1);
+    }
+
+    @Override
+    public long expireAfterCreate(K key, V value, long currentTime) {
+      return keep.test(value) ? lifetimeNanos() : 0L;
+    }
+
+    @Override
+    public long expireAfterUpdate(K key, V value, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, value, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(K key, V value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
+  // ---- builder -------------------------------------------------------------------------------------------------
+
+  /** Default {@link Builder#maximumSize(long)}: entries per cache (templates, users). */
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+  /** Default {@link Builder#ttl(Duration)}. */
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+  /** Default {@link Builder#jitter(double)}. */
+  public static final double DEFAULT_JITTER = 0.1;
+  private static final long UNSET = -1;
+
+  /**
+   * Builds a {@link NearCachedStore}. Each setter may be called once. Not thread-safe; {@link #build()} may be
+   * called several times, each time making an independent cache over the same delegate.
+   *
+   * <pre>{@code
+   * NearCachedStore store = NearCachedStore.builder(jdbcStore)
+   *     .maximumSize(100_000)                  // per cache; default 10,000
+   *     .ttl(Duration.ofSeconds(30))           // default 10s: the staleness bound across instances
+   *     .jitter(0.2)                           // default 0.1: entries live 24s to 30s
+   *     .catalogTtl(Duration.ofSeconds(1))     // default: findTemplates/remainingCodes not cached
+   *     .closeDelegate()                       // default: close() leaves the delegate open
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final CouponStore delegate;
+    private long maximumSize = UNSET;
+    private Duration ttl;
+    private double jitter = Double.NaN;
+    private Duration catalogTtl;
+    private boolean closeDelegate;
+    private Ticker ticker;
+
+    private Builder(CouponStore delegate) {
+      this.delegate = delegate;
+    }
+
+    /**
+     * Sets how many entries each cache (templates; users' coupon lists; remaining counts when cached) holds at
+     * most (default {@value NearCachedStore#DEFAULT_MAXIMUM_SIZE}). Past it, Caffeine evicts the entries least
+     * likely to be used again.
+     *
+     * @param maximumSize at least 1
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when less than 1 or already set
+     */
+    public Builder maximumSize(long maximumSize) {
+      requireState(this.maximumSize == UNSET, "maximum size was already set to %s", this.maximumSize);
+      if (maximumSize < 1) {
+        throw CouponException.invalidArgument("maximum size must be at least 1 but was %d", maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * Sets the longest time an entry is kept (default 10 seconds). This is the staleness bound for writes made
+     * through other instances; writes through this instance invalidate at once.
+     *
+     * @param ttl from one millisecond to 365 days
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null, out of range, or already set
+     */
+    public Builder ttl(Duration ttl) {
+      requireState(this.ttl == null, "ttl was already set to %s", this.ttl);
+      this.ttl = requirePositive(ttl, "ttl");
+      return this;
+    }
+
+    /**
+     * Sets the jitter: the share of {@code ttl} by which an entry's lifetime is randomly shortened (default
+     * {@value NearCachedStore#DEFAULT_JITTER}). Each entry lives a uniformly random time in
+     * {@code [ttl × (1 − jitter), ttl]}, so entries loaded together expire apart. 0 disables it.
+     *
+     * @param jitter from 0 (inclusive) to 1 (exclusive)
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when out of range or already set
+     */
+    public Builder jitter(double jitter) {
+      requireState(Double.isNaN(this.jitter), "jitter was already set to %s", this.jitter);
+      if (!(jitter >= 0 && jitter < 1)) {
+        throw CouponException.invalidArgument("jitter must be in [0, 1) but was %s", jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Also caches {@code findTemplates} and {@code remainingCodes}, each entry for at most {@code catalogTtl}
+     * (default: not cached). Claims stay correct (the delegate decides them), but listings may show a template as
+     * claimable up to this long after it sold out or changed status on another instance; keep it short.
+     *
+     * @param catalogTtl from one millisecond to 365 days
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null, out of range, or already set
+     */
+    public Builder catalogTtl(Duration catalogTtl) {
+      requireState(this.catalogTtl == null, "catalog ttl was already set to %s", this.catalogTtl);
+      this.catalogTtl = requirePositive(catalogTtl, "catalog ttl");
+      return this;
+    }
+
+    /**
+     * Makes {@link NearCachedStore#close()} close the delegate too (default: it does not; the application closes
+     * its store).
+     *
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder closeDelegate() {
+      requireState(!this.closeDelegate, "close delegate was already set to %s", true);
+      this.closeDelegate = true;
+      return this;
+    }
+
+    /**
+     * Sets the time source for expiry (default {@link Ticker#systemTicker()}); tests advance a fake ticker instead
+     * of sleeping. Package-private: Caffeine's type is not part of the public API.
+     *
+     * @param ticker the nanosecond time source
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    Builder ticker(Ticker ticker) {
+      requireState(this.ticker == null, "ticker was already set to %s", this.ticker);
+      this.ticker = requireArg(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Builds the near-cache. The builder may be reused; each store built has its own, empty caches.
+     *
+     * @return a new near-cached store
+     */
+    public NearCachedStore build() {
+      return new NearCachedStore(this);
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+      requireArg(d, name);
+      if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofDays(365)) > 0) {
+        throw CouponException.invalidArgument("%s must be from 1ms to 365 days but was %s", name, d);
+      }
+      return d;
+    }
+
+    private static void requireState(boolean ok, String format, Object arg) {
+      if (!ok) {
+        throw CouponException.invalidArgument(format, arg);
+      }
+    }
+  }
+
+  private static <T> T requireArg(T value, String name) {
+    if (value == null) {
+      throw CouponException.invalidArgument("%s must not be null", name);
+    }
+    return value;
+  }
+}
