@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  * CouponStore store = NearCachedStore.builder(redisStore)
  *     .maximumSize(50_000)
  *     .ttl(Duration.ofSeconds(5))
- *     .jitter(0.2)
+ *     .jitterPercent(20)
  *     .build();
  * CouponEngine engine = CouponEngine.builder().store(store).build();
  * }</pre>
@@ -88,7 +88,7 @@ import java.util.function.Predicate;
  * TTL; the engine still shows the coupon as EXPIRED meanwhile.
  *
  * <h2>Expiry and size</h2>
- * Each entry lives a random time in {@code [ttl × (1 − jitter), ttl]} (Caffeine {@link Expiry}), so entries loaded
+ * Each entry lives a random time in {@code [ttl × (1 − jitterPercent / 100), ttl]} (Caffeine {@link Expiry}), so entries loaded
  * together do not expire together (cache avalanche) and no entry outlives {@code ttl}. The template cache and the
  * user cache each hold at most {@link Builder#maximumSize(long) maximumSize} entries (Caffeine's size-based
  * eviction, which keeps the frequently used ones).
@@ -102,7 +102,7 @@ public final class NearCachedStore implements CouponStore {
   private final boolean closeDelegate;
   private final long maximumSize;
   private final Duration ttl;
-  private final double jitter;
+  private final int jitterPercent;
   private final Duration catalogTtl;
   private final Cache<String, Optional<Template>> templates;
   private final Cache<String, List<Coupon>> users;
@@ -122,17 +122,17 @@ public final class NearCachedStore implements CouponStore {
     this.closeDelegate = b.closeDelegate;
     this.maximumSize = b.maximumSize != UNSET ? b.maximumSize : DEFAULT_MAXIMUM_SIZE;
     this.ttl = b.ttl != null ? b.ttl : DEFAULT_TTL;
-    this.jitter = !Double.isNaN(b.jitter) ? b.jitter : DEFAULT_JITTER;
+    this.jitterPercent = b.jitterPercent >= 0 ? b.jitterPercent : DEFAULT_JITTER_PERCENT;
     this.catalogTtl = b.catalogTtl;
     Ticker ticker = b.ticker != null ? b.ticker : Ticker.systemTicker();
 
-    this.templates = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitter,
+    this.templates = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitterPercent,
         t -> t.isEmpty() || t.get().status() != TemplateStatus.CREATING));
-    this.users = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitter, l -> true));
+    this.users = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitterPercent, l -> true));
     if (catalogTtl != null) {
       this.templatesByStatus = newCache(ticker, TemplateStatus.values().length,
-          new JitteredExpiry<>(catalogTtl, jitter, l -> true));
-      this.remaining = newCache(ticker, maximumSize, new JitteredExpiry<>(catalogTtl, jitter, n -> true));
+          new JitteredExpiry<>(catalogTtl, jitterPercent, l -> true));
+      this.remaining = newCache(ticker, maximumSize, new JitteredExpiry<>(catalogTtl, jitterPercent, n -> true));
     } else {
       this.templatesByStatus = null;
       this.remaining = null;
@@ -149,7 +149,7 @@ public final class NearCachedStore implements CouponStore {
 
   /**
    * Starts a builder for a near-cache in front of {@code delegate}. With nothing else set: at most
-   * {@value #DEFAULT_MAXIMUM_SIZE} templates and as many users, a TTL of 10 seconds, a jitter of 0.1, no caching
+   * {@value #DEFAULT_MAXIMUM_SIZE} templates and as many users, a TTL of 10 seconds, a jitter of 10%, no caching
    * of {@code findTemplates}/{@code remainingCodes}, and {@link #close()} leaves the delegate open.
    *
    * @param delegate the store every write and every miss goes to
@@ -356,7 +356,7 @@ public final class NearCachedStore implements CouponStore {
   @Override
   public String toString() {
     return "NearCachedStore[delegate=" + delegate + ", maximumSize=" + maximumSize + ", ttl=" + ttl
-        + ", jitter=" + jitter + (catalogTtl != null ? ", catalogTtl=" + catalogTtl : "") + "]";
+        + ", jitterPercent=" + jitterPercent + (catalogTtl != null ? ", catalogTtl=" + catalogTtl : "") + "]";
   }
 
   // ---- for tests in this package -------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ public final class NearCachedStore implements CouponStore {
   // ---- expiry --------------------------------------------------------------------------------------------------
 
   /**
-   * Gives each new or reloaded entry a lifetime drawn uniformly from {@code [ttl − ttl × jitter, ttl]}; reads do
+   * Gives each new or reloaded entry a lifetime drawn uniformly from {@code [ttl − ttl × jitterPercent / 100, ttl]}; reads do
    * not extend it. An entry the predicate rejects gets a lifetime of zero: returned to its loaders, then gone.
    */
   static final class JitteredExpiry<K, V> implements Expiry<K, V> {
@@ -380,9 +380,9 @@ public final class NearCachedStore implements CouponStore {
     private final long jitterNanos;
     private final Predicate<V> keep;
 
-    JitteredExpiry(Duration ttl, double jitter, Predicate<V> keep) {
+    JitteredExpiry(Duration ttl, int jitterPercent, Predicate<V> keep) {
       this.ttlNanos = ttl.toNanos();
-      this.jitterNanos = (long) (ttlNanos * jitter);
+      this.jitterNanos = ttlNanos / 100 * jitterPercent; // integer math: no floating point in core
       this.keep = keep;
     }
 
@@ -412,8 +412,8 @@ public final class NearCachedStore implements CouponStore {
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
   /** Default {@link Builder#ttl(Duration)}. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
-  /** Default {@link Builder#jitter(double)}. */
-  public static final double DEFAULT_JITTER = 0.1;
+  /** Default {@link Builder#jitterPercent(int)}. */
+  public static final int DEFAULT_JITTER_PERCENT = 10;
   private static final long UNSET = -1;
 
   /**
@@ -424,7 +424,7 @@ public final class NearCachedStore implements CouponStore {
    * NearCachedStore store = NearCachedStore.builder(jdbcStore)
    *     .maximumSize(100_000)                  // per cache; default 10,000
    *     .ttl(Duration.ofSeconds(30))           // default 10s: the staleness bound across instances
-   *     .jitter(0.2)                           // default 0.1: entries live 24s to 30s
+   *     .jitterPercent(20)                     // default 10: entries live 24s to 30s
    *     .catalogTtl(Duration.ofSeconds(1))     // default: findTemplates/remainingCodes not cached
    *     .closeDelegate()                       // default: close() leaves the delegate open
    *     .build();
@@ -434,7 +434,7 @@ public final class NearCachedStore implements CouponStore {
     private final CouponStore delegate;
     private long maximumSize = UNSET;
     private Duration ttl;
-    private double jitter = Double.NaN;
+    private int jitterPercent = -1;
     private Duration catalogTtl;
     private boolean closeDelegate;
     private Ticker ticker;
@@ -476,20 +476,20 @@ public final class NearCachedStore implements CouponStore {
     }
 
     /**
-     * Sets the jitter: the share of {@code ttl} by which an entry's lifetime is randomly shortened (default
-     * {@value NearCachedStore#DEFAULT_JITTER}). Each entry lives a uniformly random time in
-     * {@code [ttl × (1 − jitter), ttl]}, so entries loaded together expire apart. 0 disables it.
+     * Sets the jitter: the percentage of {@code ttl} by which an entry's lifetime is randomly shortened (default
+     * {@value NearCachedStore#DEFAULT_JITTER_PERCENT}). Each entry lives a random time in
+     * {@code [ttl × (1 − jitterPercent / 100), ttl]}, so entries loaded together expire apart. 0 disables it.
      *
-     * @param jitter from 0 (inclusive) to 1 (exclusive)
+     * @param jitterPercent from 0 to 99
      * @return this builder
      * @throws CouponException INVALID_ARGUMENT when out of range or already set
      */
-    public Builder jitter(double jitter) {
-      requireState(Double.isNaN(this.jitter), "jitter was already set to %s", this.jitter);
-      if (!(jitter >= 0 && jitter < 1)) {
-        throw CouponException.invalidArgument("jitter must be in [0, 1) but was %s", jitter);
+    public Builder jitterPercent(int jitterPercent) {
+      requireState(this.jitterPercent < 0, "jitter was already set to %s%%", this.jitterPercent);
+      if (jitterPercent < 0 || jitterPercent > 99) {
+        throw CouponException.invalidArgument("jitterPercent must be in [0, 99] but was %s", jitterPercent);
       }
-      this.jitter = jitter;
+      this.jitterPercent = jitterPercent;
       return this;
     }
 

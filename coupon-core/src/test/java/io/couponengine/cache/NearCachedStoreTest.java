@@ -44,7 +44,7 @@ class NearCachedStoreTest {
   }
 
   private NearCachedStore cache() {
-    return NearCachedStore.builder(delegate).ttl(TTL).jitter(0).ticker(ticker).build();
+    return NearCachedStore.builder(delegate).ttl(TTL).jitterPercent(0).ticker(ticker).build();
   }
 
   private CouponEngine engine(NearCachedStore store, MutableClock clock) {
@@ -295,7 +295,7 @@ class NearCachedStoreTest {
 
   @Test
   void entries_lifetimeWithinJitterBounds() {
-    NearCachedStore store = NearCachedStore.builder(delegate).ttl(TTL).jitter(0.25).ticker(ticker).build();
+    NearCachedStore store = NearCachedStore.builder(delegate).ttl(TTL).jitterPercent(25).ticker(ticker).build();
     for (int i = 0; i < 2_000; i++) {
       store.findCouponsByUser("u" + i);
     }
@@ -316,7 +316,7 @@ class NearCachedStoreTest {
 
   @Test
   void jitteredExpiry_samplesWithinBounds() {
-    var expiry = new NearCachedStore.JitteredExpiry<String, String>(Duration.ofSeconds(100), 0.5, v -> true);
+    var expiry = new NearCachedStore.JitteredExpiry<String, String>(Duration.ofSeconds(100), 50, v -> true);
     for (int i = 0; i < 10_000; i++) {
       assertThat(expiry.lifetimeNanos()).isBetween(50_000_000_000L, 100_000_000_000L);
     }
@@ -354,7 +354,7 @@ class NearCachedStoreTest {
   @Test
   void catalog_cachedWhenConfigured_andInvalidatedByOwnWrites() {
     Template t = available("AAAAAA");
-    NearCachedStore store = NearCachedStore.builder(delegate).catalogTtl(Duration.ofSeconds(1)).jitter(0)
+    NearCachedStore store = NearCachedStore.builder(delegate).catalogTtl(Duration.ofSeconds(1)).jitterPercent(0)
         .ticker(ticker).build();
     assertThat(store.appendCodes(t.id(), 0, List.of("C1", "C2"))).isEqualTo(2);
     assertThat(store.remainingCodes(t.id())).isEqualTo(2);
@@ -416,9 +416,8 @@ class NearCachedStoreTest {
         .hasMessageContaining("365 days");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).catalogTtl(Duration.ofNanos(1)))
         .hasMessageContaining("1ms");
-    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitter(1)).hasMessageContaining("[0, 1)");
-    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitter(-0.1)).hasMessageContaining("[0, 1)");
-    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitter(Double.NaN)).hasMessageContaining("[0, 1)");
+    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitterPercent(100)).hasMessageContaining("[0, 99]");
+    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitterPercent(-1)).hasMessageContaining("[0, 99]");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).ticker(null)).hasMessageContaining("null");
   }
 
@@ -428,8 +427,8 @@ class NearCachedStoreTest {
         .hasMessage("maximum size was already set to 1");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).ttl(TTL).ttl(TTL))
         .hasMessage("ttl was already set to PT10S");
-    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitter(0.1).jitter(0.2))
-        .hasMessage("jitter was already set to 0.1");
+    assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitterPercent(10).jitterPercent(20))
+        .hasMessage("jitter was already set to 10%");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).catalogTtl(TTL).catalogTtl(TTL))
         .hasMessageContaining("already set");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).closeDelegate().closeDelegate())
@@ -446,7 +445,7 @@ class NearCachedStoreTest {
     a.findCouponsByUser("u1");
     b.findCouponsByUser("u1");
     assertThat(delegate.userLoads).hasValue(2);
-    assertThat(a.toString()).contains("ttl=PT10S", "maximumSize=10000", "jitter=0.1");
+    assertThat(a.toString()).contains("ttl=PT10S", "maximumSize=10000", "jitterPercent=10");
   }
 
   @Test
