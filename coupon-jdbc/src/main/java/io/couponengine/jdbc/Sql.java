@@ -91,9 +91,11 @@ final class Sql {
     couponById = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE id = ?";
     expireOne = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE id = ? AND status = 'USABLE'"
         + " AND expires_at_us <= ?";
-    expireDuePg = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE claim_no IN (SELECT claim_no FROM " + coupons
+    // a locking CTE runs once (an IN (subquery ... LIMIT) may be re-run by the planner and overshoot the limit)
+    expireDuePg = "WITH due AS (SELECT claim_no FROM " + coupons
         + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED)"
-        + " AND status = 'USABLE' RETURNING " + COUPON_COLUMNS;
+        + " UPDATE " + coupons + " c SET status = 'EXPIRED' FROM due WHERE c.claim_no = due.claim_no"
+        + " RETURNING c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id";
     dueSkipLocked = "SELECT " + COUPON_COLUMNS + " FROM " + coupons
         + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED";
     expireById = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE id = ? AND status = 'USABLE'";
