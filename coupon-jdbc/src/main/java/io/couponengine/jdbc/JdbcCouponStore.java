@@ -266,21 +266,17 @@ public final class JdbcCouponStore implements CouponStore {
         throw CouponException.of(ErrorCode.CONFLICT,
             "template '%s' has %d codes loaded; a batch at offset %d does not fit", templateId, loaded, offset);
       }
-      try (PreparedStatement ps = c.prepareStatement(sql.insertCode)) {
-        int inBatch = 0;
-        for (int i = 0; i < codes.size(); i++) {
+      if (dialect == Dialect.POSTGRESQL) {
+        try (PreparedStatement ps = c.prepareStatement(sql.insertCodesPg)) {
+          java.sql.Array array = c.createArrayOf("varchar", codes.toArray());
           ps.setString(1, templateId);
-          ps.setLong(2, offset + i);
-          ps.setString(3, codes.get(i));
-          ps.addBatch();
-          if (++inBatch == 5_000) {
-            ps.executeBatch();
-            inBatch = 0;
-          }
+          ps.setLong(2, offset);
+          ps.setArray(3, array);
+          ps.executeUpdate();
+          array.free();
         }
-        if (inBatch > 0) {
-          ps.executeBatch();
-        }
+      } else {
+        insertCodeBatch(c, templateId, offset, codes);
       }
       long after = loaded + codes.size();
       try (PreparedStatement ps = c.prepareStatement(sql.setTemplateLoaded)) {
@@ -290,6 +286,27 @@ public final class JdbcCouponStore implements CouponStore {
       }
       return after;
     });
+  }
+
+  /** JDBC batches; with the driver's rewrite option they travel as multi-row INSERTs. */
+  private void insertCodeBatch(Connection c, String templateId, long offset, List<String> codes)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.insertCode)) {
+      int inBatch = 0;
+      for (int i = 0; i < codes.size(); i++) {
+        ps.setString(1, templateId);
+        ps.setLong(2, offset + i);
+        ps.setString(3, codes.get(i));
+        ps.addBatch();
+        if (++inBatch == 5_000) {
+          ps.executeBatch();
+          inBatch = 0;
+        }
+      }
+      if (inBatch > 0) {
+        ps.executeBatch();
+      }
+    }
   }
 
   @Override
@@ -371,14 +388,35 @@ public final class JdbcCouponStore implements CouponStore {
     if (!incrementUserCount(c, cmd)) {
       return refuse(c, cmd, ClaimOutcome.LIMIT_REACHED);
     }
+    Instant claimedAt = Micros.truncate(cmd.claimedAt());
+    Instant expiresAt = Micros.truncate(cmd.expiresAt());
+    if (dialect == Dialect.POSTGRESQL) {
+      // 3 + 4 in one statement: take a free code and record the coupon with its idempotency key
+      String code;
+      try (PreparedStatement ps = c.prepareStatement(sql.claimCodePg)) {
+        ps.setString(1, cmd.templateId());
+        ps.setString(2, cmd.templateId());
+        ps.setString(3, cmd.couponId());
+        ps.setString(4, cmd.templateId());
+        ps.setString(5, cmd.userId());
+        ps.setString(6, cmd.idempotencyKey());
+        ps.setLong(7, Micros.of(claimedAt));
+        ps.setLong(8, Micros.of(expiresAt));
+        try (ResultSet rs = ps.executeQuery()) {
+          code = rs.next() ? rs.getString(1) : null;
+        }
+      }
+      if (code == null) {
+        return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
+      }
+      return claimed(c, cmd, code, claimedAt, expiresAt, firstAttempt);
+    }
     // 3. a free code
     String code = takeCode(c, cmd.templateId());
     if (code == null) {
       return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
     }
     // 4. the coupon and its idempotency key (unique index)
-    Instant claimedAt = Micros.truncate(cmd.claimedAt());
-    Instant expiresAt = Micros.truncate(cmd.expiresAt());
     try (PreparedStatement ps = c.prepareStatement(sql.insertCoupon)) {
       ps.setString(1, cmd.couponId());
       ps.setString(2, code);
@@ -391,6 +429,11 @@ public final class JdbcCouponStore implements CouponStore {
       ps.setString(9, null);
       ps.executeUpdate();
     }
+    return claimed(c, cmd, code, claimedAt, expiresAt, firstAttempt);
+  }
+
+  private ClaimResult claimed(Connection c, ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt,
+      boolean firstAttempt) {
     Consumer<Connection> hook = beforeClaimCommit;
     if (hook != null && firstAttempt) {
       hook.accept(c);
@@ -421,6 +464,16 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   private boolean incrementUserCount(Connection c, ClaimCommand cmd) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement ps = c.prepareStatement(sql.upsertUserCountPg)) {
+        ps.setString(1, cmd.templateId());
+        ps.setString(2, cmd.userId());
+        ps.setInt(3, cmd.perUserLimit());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getInt(1) <= cmd.perUserLimit();
+        }
+      }
+    }
     if (bumpUserCount(c, cmd)) {
       return true;
     }
@@ -448,16 +501,8 @@ public final class JdbcCouponStore implements CouponStore {
     }
   }
 
+  /** H2 and MySQL/MariaDB: lock the first free code (H2: already serialized by the template row), delete it. */
   private String takeCode(Connection c, String templateId) throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement ps = c.prepareStatement(sql.takeCodePg)) {
-        ps.setString(1, templateId);
-        ps.setString(2, templateId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getString(1) : null;
-        }
-      }
-    }
     long seq;
     String code;
     try (PreparedStatement ps = c.prepareStatement(dialect == Dialect.H2 ? sql.firstCode : sql.firstCodeSkipLocked)) {

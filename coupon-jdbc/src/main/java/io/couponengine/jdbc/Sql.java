@@ -17,11 +17,13 @@ final class Sql {
   final String setTemplateLoaded;
   final String insertCode;
   final String countCodes;
+  final String upsertUserCountPg;
+  final String claimCodePg;
+  final String insertCodesPg;
   final String claimLookup;
   final String findByIdempotencyKey;
   final String bumpUserCount;
   final String insertUserCount;
-  final String takeCodePg;
   final String firstCode;
   final String firstCodeSkipLocked;
   final String deleteCode;
@@ -61,6 +63,9 @@ final class Sql {
     lockTemplateStatus = "SELECT status FROM " + templates + " WHERE id = ? FOR UPDATE";
     setTemplateLoaded = "UPDATE " + templates + " SET loaded = ? WHERE id = ?";
     insertCode = "INSERT INTO " + codes + " (template_id, seq, code) VALUES (?, ?, ?)";
+    // PostgreSQL: a whole batch as one array parameter, one statement and one round trip
+    insertCodesPg = "INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + u.ord - 1, u.code"
+        + " FROM unnest(?::varchar[]) WITH ORDINALITY AS u(code, ord)";
     countCodes = "SELECT COUNT(*) FROM " + codes + " WHERE template_id = ?";
     claimLookup = "SELECT t.status, c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us,"
         + " c.status, c.order_id FROM " + templates + " t LEFT JOIN " + coupons + " c"
@@ -79,8 +84,14 @@ final class Sql {
     };
     addUserCount = "UPDATE " + userClaims + " SET claimed = claimed + 1 WHERE template_id = ? AND user_id = ?";
     insertUserCountN = "INSERT INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 1)";
-    takeCodePg = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = (SELECT seq FROM " + codes
-        + " WHERE template_id = ? ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code";
+    upsertUserCountPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) VALUES (?, ?, 1)"
+        + " ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = uc.claimed + 1 WHERE uc.claimed < ?"
+        + " RETURNING claimed";
+    // the same DELETE ... FOR UPDATE SKIP LOCKED as the other dialects, feeding the coupon INSERT directly
+    claimCodePg = "WITH taken AS (DELETE FROM " + codes + " WHERE template_id = ? AND seq = (SELECT seq FROM " + codes
+        + " WHERE template_id = ? ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code)"
+        + " INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us,"
+        + " status, order_id) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL FROM taken RETURNING code";
     firstCode = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT 1";
     firstCodeSkipLocked = firstCode + " FOR UPDATE SKIP LOCKED";
     deleteCode = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = ?";
