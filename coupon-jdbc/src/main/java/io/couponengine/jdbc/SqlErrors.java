@@ -26,7 +26,8 @@ final class SqlErrors {
   /**
    * Whether another attempt of the whole transaction may succeed: serialization failure (40001), deadlock (40P01,
    * MySQL 1213), lock wait timeout (55P03, MySQL 1205, H2 50200), H2's concurrent update, and a lost connection
-   * (class 08, 57P01 terminated by an administrator). Retrying is safe only because every transaction of the store
+   * (class 08, 57P01 terminated by an administrator). A pool timeout without a connection failure behind it is not
+   * retried. Retrying is safe only because every transaction of the store
    * is idempotent (claims by key, orders by id, code batches by offset): a commit whose acknowledgement was lost is
    * answered as a replay on the next attempt.
    */
@@ -45,8 +46,8 @@ final class SqlErrors {
   private static boolean isTransientOne(SQLException e) {
     String state = e.getSQLState();
     int vendor = e.getErrorCode();
-    if (e instanceof SQLTransientConnectionException) {
-      return true;
+    if (e instanceof SQLTransientConnectionException && (state == null || !state.startsWith("08"))) {
+      return false; // the pool timed out handing out a connection: waiting again would only stack timeouts
     }
     if (vendor == MYSQL_DEADLOCK || vendor == MYSQL_LOCK_WAIT_TIMEOUT || vendor == H2_LOCK_TIMEOUT
         || vendor == H2_CONCURRENT_UPDATE) {
