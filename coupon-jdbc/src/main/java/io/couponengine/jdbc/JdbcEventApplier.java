@@ -1,0 +1,184 @@
+package io.couponengine.jdbc;
+
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.spi.CouponEvent;
+import io.couponengine.spi.CouponEventListener;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Applies coupon events produced by another store (for example a Redis stream consumer) to the tables of a
+ * {@link JdbcCouponStore}, each event exactly once: the event id is inserted into {@code <prefix>applied_events} in
+ * the same transaction as the change, so a redelivered event finds its id taken and changes nothing. This lets Redis
+ * be the hot path and the database the system of record.
+ *
+ * <pre>{@code
+ * JdbcEventApplier applier = new JdbcEventApplier(jdbcStore);
+ * CouponEngine hot = CouponEngine.builder().store(redisStore).listener(applier).build(); // or from a stream
+ * }</pre>
+ *
+ * <p>What each type does: CLAIMED inserts the coupon (without an idempotency key, which events do not carry) and
+ * counts it for the user; EXPIRED, RESERVED, COMMITTED and RELEASED write the state of the coupons the event
+ * carries, and the order events write the order (RESERVED creates it, with {@code reservedUntil} from the event's
+ * {@code reservedUntil} detail or 30 minutes after the event). Other types are ignored. The code pool is not touched:
+ * the store that issued the coupons owns it. Events are expected in order per coupon (a stream keyed by template or
+ * user gives that). Thread-safe.
+ */
+public final class JdbcEventApplier implements CouponEventListener {
+  private static final Duration DEFAULT_RESERVATION = Duration.ofMinutes(30);
+
+  private final JdbcCouponStore store;
+
+  /**
+   * Creates an applier writing into the tables of {@code store}.
+   *
+   * @param store the store whose data source and table prefix are used
+   * @throws NullPointerException when null
+   */
+  public JdbcEventApplier(JdbcCouponStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /**
+   * Applies the event once; exceptions propagate so a stream consumer can leave the entry pending and retry.
+   *
+   * @param event the event
+   * @throws io.couponengine.error.CouponException STORE_UNAVAILABLE when the database fails
+   */
+  @Override
+  public void onEvent(CouponEvent event) {
+    apply(event);
+  }
+
+  /**
+   * Applies the event unless it was applied before.
+   *
+   * @param event the event
+   * @return true when this call changed the database; false for a repeat or an ignored type
+   * @throws io.couponengine.error.CouponException STORE_UNAVAILABLE when the database fails
+   */
+  public boolean apply(CouponEvent event) {
+    switch (event.type()) {
+      case CLAIMED, EXPIRED, RESERVED, COMMITTED, RELEASED -> { }
+      default -> {
+        return false;
+      }
+    }
+    Sql sql = store.sql();
+    return store.tx().run("apply event", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.insertAppliedEvent)) {
+        ps.setString(1, event.id());
+        ps.setString(2, event.type().name());
+        ps.setLong(3, Micros.of(Instant.now()));
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (SqlErrors.isUniqueViolation(e)) {
+          c.rollback();
+          return false; // applied before (or by a concurrent applier that committed first)
+        }
+        throw e;
+      }
+      switch (event.type()) {
+        case CLAIMED -> {
+          for (Coupon x : event.coupons()) {
+            insertCoupon(c, sql, x);
+            countClaim(c, sql, x);
+          }
+        }
+        case EXPIRED -> writeStates(c, sql, event.coupons());
+        case RESERVED -> {
+          writeStates(c, sql, event.coupons());
+          writeOrder(c, event, OrderStatus.RESERVED);
+        }
+        case COMMITTED -> {
+          writeStates(c, sql, event.coupons());
+          writeOrder(c, event, OrderStatus.COMMITTED);
+        }
+        case RELEASED -> {
+          writeStates(c, sql, event.coupons());
+          writeOrder(c, event, OrderStatus.RELEASED);
+        }
+        default -> throw new IllegalStateException("unreachable: " + event.type());
+      }
+      return true;
+    });
+  }
+
+  private static void insertCoupon(Connection c, Sql sql, Coupon x) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.insertCoupon)) {
+      ps.setString(1, x.id());
+      ps.setString(2, x.code());
+      ps.setString(3, x.templateId());
+      ps.setString(4, x.userId());
+      ps.setString(5, null);
+      ps.setLong(6, Micros.of(x.claimedAt()));
+      ps.setLong(7, Micros.of(x.expiresAt()));
+      ps.setString(8, x.status().name());
+      ps.setString(9, x.orderId());
+      ps.executeUpdate();
+    }
+  }
+
+  private static void countClaim(Connection c, Sql sql, Coupon x) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.addUserCount)) {
+      ps.setString(1, x.templateId());
+      ps.setString(2, x.userId());
+      if (ps.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.insertUserCountN)) {
+      ps.setString(1, x.templateId());
+      ps.setString(2, x.userId());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (SqlErrors.isUniqueViolation(e)) {
+        // a concurrent first claim of the same user committed first: retry the whole transaction
+        throw new SQLException("concurrent first claim of " + x.userId(), "40001", e);
+      }
+      throw e;
+    }
+  }
+
+  /** Writes each coupon's status and order as the event reports them, inserting coupons not seen yet. */
+  private static void writeStates(Connection c, Sql sql, List<Coupon> coupons) throws SQLException {
+    List<Coupon> missing = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.setCouponState)) {
+      for (Coupon x : coupons) {
+        ps.setString(1, x.status().name());
+        ps.setString(2, x.orderId());
+        ps.setString(3, x.id());
+        if (ps.executeUpdate() == 0) {
+          missing.add(x);
+        }
+      }
+    }
+    for (Coupon x : missing) {
+      insertCoupon(c, sql, x);
+    }
+  }
+
+  private void writeOrder(Connection c, CouponEvent event, OrderStatus status) throws SQLException {
+    if (event.orderId() == null) {
+      return;
+    }
+    if (store.findOrder(c, event.orderId(), true) != null) {
+      store.setOrderStatus(c, event.orderId(), status, event.occurredAt());
+      return;
+    }
+    String until = event.details().get("reservedUntil");
+    Instant reservedUntil = until != null ? Instant.parse(until) : event.occurredAt().plus(DEFAULT_RESERVATION);
+    List<String> codes = new ArrayList<>();
+    event.coupons().forEach(x -> codes.add(x.code()));
+    String userId = event.userId() != null ? event.userId()
+        : event.coupons().isEmpty() ? "" : event.coupons().get(0).userId();
+    store.insertOrder(c, event.orderId(), userId, status, reservedUntil, event.occurredAt(), codes);
+  }
+}

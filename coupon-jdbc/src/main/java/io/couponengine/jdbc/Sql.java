@@ -1,0 +1,125 @@
+package io.couponengine.jdbc;
+
+/**
+ * Every statement of the store, built once per table prefix. The prefix is a validated identifier; values are
+ * always bound as parameters. Dialect-specific statements carry the dialect in their name.
+ */
+final class Sql {
+  static final String COUPON_COLUMNS =
+      "id, code, template_id, user_id, claimed_at_us, expires_at_us, status, order_id";
+
+  final String insertTemplate;
+  final String findTemplate;
+  final String findTemplatesByStatus;
+  final String updateTemplateStatus;
+  final String lockTemplateLoaded;
+  final String lockTemplateStatus;
+  final String setTemplateLoaded;
+  final String insertCode;
+  final String countCodes;
+  final String upsertUserCountPg;
+  final String claimCodePg;
+  final String insertCodesPg;
+  final String claimLookup;
+  final String findByIdempotencyKey;
+  final String bumpUserCount;
+  final String insertUserCount;
+  final String firstCode;
+  final String firstCodeSkipLocked;
+  final String deleteCode;
+  final String insertCoupon;
+  final String couponsByUser;
+  final String couponByCode;
+  final String couponById;
+  final String expireOne;
+  final String expireDuePg;
+  final String dueSkipLocked;
+  final String expireById;
+  final String setCouponState;
+  final String insertOrder;
+  final String insertOrderCode;
+  final String findOrder;
+  final String lockOrder;
+  final String orderCodes;
+  final String setOrderStatus;
+  final String staleOrders;
+  final String insertAppliedEvent;
+  final String addUserCount;
+  final String insertUserCountN;
+
+  Sql(String p, Dialect dialect) {
+    String templates = p + "templates";
+    String codes = p + "codes";
+    String userClaims = p + "user_claims";
+    String coupons = p + "coupons";
+    String orders = p + "orders";
+    String orderCodesTable = p + "order_codes";
+    insertTemplate = "INSERT INTO " + templates
+        + " (id, status, failure_reason, loaded, created_at_us, template_json) VALUES (?, ?, ?, 0, ?, ?)";
+    findTemplate = "SELECT status, failure_reason, template_json FROM " + templates + " WHERE id = ?";
+    findTemplatesByStatus = "SELECT status, failure_reason, template_json FROM " + templates + " WHERE status = ?";
+    updateTemplateStatus = "UPDATE " + templates + " SET status = ?, failure_reason = ? WHERE id = ? AND status = ?";
+    lockTemplateLoaded = "SELECT loaded FROM " + templates + " WHERE id = ? FOR UPDATE";
+    lockTemplateStatus = "SELECT status FROM " + templates + " WHERE id = ? FOR UPDATE";
+    setTemplateLoaded = "UPDATE " + templates + " SET loaded = ? WHERE id = ?";
+    insertCode = "INSERT INTO " + codes + " (template_id, seq, code) VALUES (?, ?, ?)";
+    // PostgreSQL: a whole batch as one array parameter, one statement and one round trip
+    insertCodesPg = "INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + u.ord - 1, u.code"
+        + " FROM unnest(?::varchar[]) WITH ORDINALITY AS u(code, ord)";
+    countCodes = "SELECT COUNT(*) FROM " + codes + " WHERE template_id = ?";
+    claimLookup = "SELECT t.status, c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us,"
+        + " c.status, c.order_id FROM " + templates + " t LEFT JOIN " + coupons + " c"
+        + " ON c.template_id = t.id AND c.user_id = ? AND c.idem_key = ? WHERE t.id = ?";
+    findByIdempotencyKey = "SELECT " + COUPON_COLUMNS + " FROM " + coupons
+        + " WHERE template_id = ? AND user_id = ? AND idem_key = ?";
+    bumpUserCount = "UPDATE " + userClaims + " SET claimed = claimed + 1"
+        + " WHERE template_id = ? AND user_id = ? AND claimed < ?";
+    insertUserCount = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 1)"
+          + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 1)";
+      // H2 claims of a template are serialized by the template row lock, so no concurrent insert can race this
+      case H2 -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, ?, 1 FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + userClaims + " WHERE template_id = ? AND user_id = ?)";
+    };
+    addUserCount = "UPDATE " + userClaims + " SET claimed = claimed + 1 WHERE template_id = ? AND user_id = ?";
+    insertUserCountN = "INSERT INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 1)";
+    upsertUserCountPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) VALUES (?, ?, 1)"
+        + " ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = uc.claimed + 1 WHERE uc.claimed < ?"
+        + " RETURNING claimed";
+    // the same DELETE ... FOR UPDATE SKIP LOCKED as the other dialects, feeding the coupon INSERT directly
+    claimCodePg = "WITH taken AS (DELETE FROM " + codes + " WHERE template_id = ? AND seq = (SELECT seq FROM " + codes
+        + " WHERE template_id = ? ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code)"
+        + " INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us,"
+        + " status, order_id) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL FROM taken RETURNING code";
+    firstCode = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT 1";
+    firstCodeSkipLocked = firstCode + " FOR UPDATE SKIP LOCKED";
+    deleteCode = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = ?";
+    insertCoupon = "INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
+        + " expires_at_us, status, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    couponsByUser = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE user_id = ? ORDER BY claim_no";
+    couponByCode = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE code = ?";
+    couponById = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE id = ?";
+    expireOne = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE id = ? AND status = 'USABLE'"
+        + " AND expires_at_us <= ?";
+    // a locking CTE runs once (an IN (subquery ... LIMIT) may be re-run by the planner and overshoot the limit)
+    expireDuePg = "WITH due AS (SELECT claim_no FROM " + coupons
+        + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " UPDATE " + coupons + " c SET status = 'EXPIRED' FROM due WHERE c.claim_no = due.claim_no"
+        + " RETURNING c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id";
+    dueSkipLocked = "SELECT " + COUPON_COLUMNS + " FROM " + coupons
+        + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED";
+    expireById = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE id = ? AND status = 'USABLE'";
+    setCouponState = "UPDATE " + coupons + " SET status = ?, order_id = ? WHERE id = ?";
+    insertOrder = "INSERT INTO " + orders + " (order_id, user_id, status, reserved_until_us, updated_at_us)"
+        + " VALUES (?, ?, ?, ?, ?)";
+    insertOrderCode = "INSERT INTO " + orderCodesTable + " (order_id, pos, code) VALUES (?, ?, ?)";
+    findOrder = "SELECT user_id, status FROM " + orders + " WHERE order_id = ?";
+    lockOrder = findOrder + " FOR UPDATE";
+    orderCodes = "SELECT code FROM " + orderCodesTable + " WHERE order_id = ? ORDER BY pos";
+    setOrderStatus = "UPDATE " + orders + " SET status = ?, updated_at_us = ? WHERE order_id = ?";
+    staleOrders = "SELECT order_id FROM " + orders + " WHERE status = 'RESERVED' AND reserved_until_us <= ?"
+        + " ORDER BY reserved_until_us LIMIT ?";
+    insertAppliedEvent = "INSERT INTO " + p + "applied_events (event_id, type, applied_at_us) VALUES (?, ?, ?)";
+  }
+}
