@@ -290,7 +290,7 @@ public final class CouponEngine implements AutoCloseable {
         Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
         template.spec().validity().expiresAt(now));
     ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
-    if (result.outcome() == ClaimOutcome.CLAIMED) {
+    if (result.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
       events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));
     } else if (result.outcome() == ClaimOutcome.TEMPLATE_NOT_FOUND) {
       claimTemplates.remove(template.id());

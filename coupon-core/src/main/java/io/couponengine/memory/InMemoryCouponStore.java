@@ -51,6 +51,8 @@ public final class InMemoryCouponStore implements CouponStore {
   /** Ids of USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
   private final ConcurrentSkipListMap<Long, Set<String>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
   private final ReentrantReadWriteLock bucketLock = new ReentrantReadWriteLock();
+  /** The bucket the last claim went to (read and replaced under the bucket read lock; dropped under the write lock). */
+  private volatile ExpiryBucket lastBucket;
   private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
@@ -145,8 +147,8 @@ public final class InMemoryCouponStore implements CouponStore {
     // Only the decision is made under the template's monitor; publishing the coupon to the user's state and the
     // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between.
     synchronized (s) {
-      IdemKey key = new IdemKey(c.userId(), c.idempotencyKey());
-      CouponCell earlier = s.byIdempotencyKey.get(key);
+      Holder holder = s.holders.get(c.userId());
+      CouponCell earlier = holder == null ? null : holder.byKey(c.idempotencyKey());
       if (earlier != null) {
         return ClaimResult.duplicate(earlier.coupon);
       }
@@ -159,7 +161,7 @@ public final class InMemoryCouponStore implements CouponStore {
           return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_READY);
         }
       }
-      int held = s.claimsByUser.getOrDefault(c.userId(), 0);
+      int held = holder == null ? 0 : holder.count;
       if (held >= c.perUserLimit()) {
         return ClaimResult.refused(ClaimOutcome.LIMIT_REACHED);
       }
@@ -171,8 +173,11 @@ public final class InMemoryCouponStore implements CouponStore {
       coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
           CouponStatus.USABLE, null);
       cell = new CouponCell(coupon);
-      s.claimsByUser.put(c.userId(), held + 1);
-      s.byIdempotencyKey.put(key, cell);
+      if (holder == null) {
+        holder = new Holder();
+        s.holders.put(c.userId(), holder);
+      }
+      holder.add(c.idempotencyKey(), cell);
     }
     synchronized (user) {
       user.cells.add(cell);
@@ -186,7 +191,15 @@ public final class InMemoryCouponStore implements CouponStore {
   private void trackExpiry(Coupon c) {
     bucketLock.readLock().lock(); // shared: adds run in parallel; only dropping an empty bucket is exclusive
     try {
-      usableByExpiryMinute.computeIfAbsent(expiryBucket(c), m -> ConcurrentHashMap.newKeySet()).add(c.id());
+      long minute = expiryBucket(c);
+      ExpiryBucket last = lastBucket;
+      if (last == null || last.minute != minute || last.removed) {
+        // claims of one template in one minute share a bucket: remember it and skip the map (and the boxing)
+        last = new ExpiryBucket(minute, usableByExpiryMinute.computeIfAbsent(minute,
+            m -> ConcurrentHashMap.newKeySet()));
+        lastBucket = last;
+      }
+      last.ids.add(c.id());
     } finally {
       bucketLock.readLock().unlock();
     }
@@ -261,6 +274,11 @@ public final class InMemoryCouponStore implements CouponStore {
         try {
           if (bucket.getValue().isEmpty()) {
             usableByExpiryMinute.remove(bucket.getKey(), bucket.getValue());
+            ExpiryBucket last = lastBucket;
+            if (last != null && last.ids == bucket.getValue()) {
+              last.removed = true;
+              lastBucket = null;
+            }
           }
         } finally {
           bucketLock.writeLock().unlock();
@@ -390,8 +408,8 @@ public final class InMemoryCouponStore implements CouponStore {
     int poolStart;
     int poolEnd;
     long loaded;
-    final Map<String, Integer> claimsByUser = new HashMap<>();
-    final Map<IdemKey, CouponCell> byIdempotencyKey = new HashMap<>();
+    /** user id → what the user holds of this template: one map lookup per claim. */
+    final Map<String, Holder> holders = new HashMap<>();
 
     TemplateState(Template template) {
       this.template = template;
@@ -414,11 +432,50 @@ public final class InMemoryCouponStore implements CouponStore {
     }
   }
 
-  private record IdemKey(String userId, String key) {}
+  /**
+   * One user's claims of one template: the count the limit is checked against and the idempotency keys of the
+   * successful claims, in parallel arrays (a user holds at most the per-user limit, usually a handful). Guarded by
+   * the template's monitor.
+   */
+  private static final class Holder {
+    int count;
+    String[] keys = new String[2];
+    CouponCell[] cells = new CouponCell[2];
+
+    CouponCell byKey(String key) {
+      for (int i = 0; i < count; i++) {
+        if (keys[i].equals(key)) {
+          return cells[i];
+        }
+      }
+      return null;
+    }
+
+    void add(String key, CouponCell cell) {
+      if (count == keys.length) {
+        keys = Arrays.copyOf(keys, count * 2);
+        cells = Arrays.copyOf(cells, count * 2);
+      }
+      keys[count] = key;
+      cells[count++] = cell;
+    }
+  }
 
   /** A user's coupons in claim order; the list and every cell's content are guarded by this monitor. */
   private static final class UserState {
     final List<CouponCell> cells = new ArrayList<>(2);
+  }
+
+  /** A minute's set of expiring coupon ids, as remembered by {@link #trackExpiry}. */
+  private static final class ExpiryBucket {
+    final long minute;
+    final Set<String> ids;
+    volatile boolean removed;
+
+    ExpiryBucket(long minute, Set<String> ids) {
+      this.minute = minute;
+      this.ids = ids;
+    }
   }
 
   /** The current version of one coupon; written under its user's monitor, read without a lock. */
