@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# redis-benchmark running the store's claim script (claim.lua here is a copy of
-# coupon-redis/src/main/resources/io/couponengine/redis/claim.lua: same keys, same commands) by EVALSHA.
+# redis-benchmark running the store's own claim script (coupon-redis/src/main/resources/io/couponengine/redis/
+# claim.lua, read from the source tree: same keys, same commands) by EVALSHA. Run it from a checkout.
 # Usage: claim-bench.sh [host] [port] [claims] [codes] [users] [limit] [clients]
 # Defaults mirror: RedisClaimLoad --threads 50 --claims 200000 --users 50000 --limit 2 (codes = claims / 2).
 # __rand_int__ (redis-benchmark -r USERS) picks the user and the idempotency key; keys live under a unique
@@ -12,7 +12,8 @@ PFX="claimbench-$$-$RANDOM"; T="BNCH22"; TAG="$PFX:{t:$T}:"
 cli() { redis-cli -h "$H" -p "$P" "$@"; }
 cli hset "${TAG}meta" status AVAILABLE loaded "$CODES" >/dev/null
 cli eval "local n=tonumber(ARGV[1]) for i=1,n,5000 do local t={} for j=i,math.min(i+4999,n) do t[#t+1]='DR-BNCH22-'..j end redis.call('RPUSH',KEYS[1],unpack(t)) end return redis.call('LLEN',KEYS[1])" 1 "${TAG}pool" "$CODES" >/dev/null
-SHA=$(cli -x script load < "$DIR/claim.lua")
+CLAIM_LUA=${CLAIM_LUA:-$DIR/../../../../../coupon-redis/src/main/resources/io/couponengine/redis/claim.lua}
+SHA=$(cli -x script load < "$CLAIM_LUA")
 HEAD='{"id":"cid","code":"'
 TAIL='","templateId":"BNCH22","userId":"u","claimedAt":"2026-11-25T00:00:00Z","expiresAt":"2026-12-02T00:00:00Z","status":"USABLE","orderId":null}'
 redis-benchmark -h "$H" -p "$P" -c "$C" -n "$N" -r "$USERS" -q \
