@@ -1,5 +1,8 @@
 package io.couponengine;
 
+import static io.couponengine.internal.Preconditions.requireArg;
+import static io.couponengine.internal.Preconditions.requireState;
+
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimRequest;
 import io.couponengine.claim.ClaimResult;
@@ -888,19 +891,6 @@ public final class CouponEngine implements AutoCloseable {
           sweepBatchSize != 0 ? sweepBatchSize : 1_000,
           settlementPolicy != null ? settlementPolicy : SettlementPolicy.defaults(),
           settlementExecutors));
-    }
-
-    private static void requireState(boolean ok, String format, Object arg) {
-      if (!ok) {
-        throw CouponException.invalidArgument(format, arg);
-      }
-    }
-
-    private static <T> T requireArg(T value, String name) {
-      if (value == null) {
-        throw CouponException.invalidArgument("%s must not be null", name);
-      }
-      return value;
     }
   }
 }

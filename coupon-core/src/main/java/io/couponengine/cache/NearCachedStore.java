@@ -1,5 +1,8 @@
 package io.couponengine.cache;
 
+import static io.couponengine.internal.Preconditions.requireArg;
+import static io.couponengine.internal.Preconditions.requireState;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -551,18 +554,5 @@ public final class NearCachedStore implements CouponStore {
       }
       return d;
     }
-
-    private static void requireState(boolean ok, String format, Object arg) {
-      if (!ok) {
-        throw CouponException.invalidArgument(format, arg);
-      }
-    }
-  }
-
-  private static <T> T requireArg(T value, String name) {
-    if (value == null) {
-      throw CouponException.invalidArgument("%s must not be null", name);
-    }
-    return value;
   }
 }
