@@ -641,7 +641,7 @@ public final class CouponEngine implements AutoCloseable {
 
   private Coupon passiveExpire(Coupon c, Instant now) {
     if (c.statusAt(now) == CouponStatus.EXPIRED && c.status() != CouponStatus.EXPIRED) {
-      Optional<Coupon> changed = StoreCalls.call("expire coupon", () -> store.expireCoupon(c.id(), now));
+      Optional<Coupon> changed = StoreCalls.call("expire coupon", () -> store.expireCoupon(c, now));
       changed.ifPresent(e -> events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, e)));
       return c.withStatus(CouponStatus.EXPIRED, null);
     }

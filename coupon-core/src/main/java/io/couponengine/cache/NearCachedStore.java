@@ -276,8 +276,8 @@ public final class NearCachedStore implements CouponStore {
   }
 
   @Override
-  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
-    Optional<Coupon> expired = delegate.expireCoupon(couponId, now);
+  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
+    Optional<Coupon> expired = delegate.expireCoupon(coupon, now);
     expired.ifPresent(c -> users.invalidate(c.userId()));
     return expired;
   }

@@ -46,10 +46,8 @@ public final class InMemoryCouponStore implements CouponStore {
   private final ConcurrentHashMap<String, UserState> users = new ConcurrentHashMap<>();
   /** code → the coupon's cell; the cell's content changes only under its user's monitor. */
   private final ConcurrentHashMap<String, CouponCell> byCode = new ConcurrentHashMap<>();
-  /** coupon id → the same cell. */
-  private final ConcurrentHashMap<String, CouponCell> byId = new ConcurrentHashMap<>();
-  /** Ids of USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
-  private final ConcurrentSkipListMap<Long, Set<String>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
+  /** USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
+  private final ConcurrentSkipListMap<Long, Set<CouponCell>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
   private final ReentrantReadWriteLock bucketLock = new ReentrantReadWriteLock();
   /** The bucket the last claim went to (read and replaced under the bucket read lock; dropped under the write lock). */
   private volatile ExpiryBucket lastBucket;
@@ -181,14 +179,14 @@ public final class InMemoryCouponStore implements CouponStore {
     }
     synchronized (user) {
       user.cells.add(cell);
-      trackExpiry(coupon);
+      trackExpiry(cell);
     }
     byCode.put(coupon.code(), cell);
-    byId.put(coupon.id(), cell);
     return ClaimResult.claimed(coupon);
   }
 
-  private void trackExpiry(Coupon c) {
+  private void trackExpiry(CouponCell cell) {
+    Coupon c = cell.coupon;
     bucketLock.readLock().lock(); // shared: adds run in parallel; only dropping an empty bucket is exclusive
     try {
       long minute = expiryBucket(c);
@@ -199,16 +197,16 @@ public final class InMemoryCouponStore implements CouponStore {
             m -> ConcurrentHashMap.newKeySet()));
         lastBucket = last;
       }
-      last.ids.add(c.id());
+      last.cells.add(cell);
     } finally {
       bucketLock.readLock().unlock();
     }
   }
 
-  private void untrackExpiry(Coupon c) {
-    Set<String> bucket = usableByExpiryMinute.get(expiryBucket(c));
+  private void untrackExpiry(CouponCell cell) {
+    Set<CouponCell> bucket = usableByExpiryMinute.get(expiryBucket(cell.coupon));
     if (bucket != null) {
-      bucket.remove(c.id());
+      bucket.remove(cell);
     }
   }
 
@@ -240,11 +238,12 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   @Override
-  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
-    CouponCell cell = byId.get(couponId);
-    if (cell == null) {
-      return Optional.empty();
-    }
+  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
+    CouponCell cell = byCode.get(coupon.code());
+    return cell == null ? Optional.empty() : expire(cell, now);
+  }
+
+  private Optional<Coupon> expire(CouponCell cell, Instant now) {
     UserState user = users.get(cell.coupon.userId());
     synchronized (user) {
       Coupon c = cell.coupon;
@@ -253,7 +252,7 @@ public final class InMemoryCouponStore implements CouponStore {
       }
       Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
       cell.coupon = expired;
-      untrackExpiry(c);
+      untrackExpiry(cell);
       return Optional.of(expired);
     }
   }
@@ -262,12 +261,12 @@ public final class InMemoryCouponStore implements CouponStore {
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     List<Coupon> out = new ArrayList<>();
     long nowBucket = Math.floorDiv(now.getEpochSecond(), 60);
-    for (Map.Entry<Long, Set<String>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
-      for (String id : bucket.getValue()) {
+    for (Map.Entry<Long, Set<CouponCell>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
+      for (CouponCell cell : bucket.getValue()) {
         if (out.size() >= limit) {
           return out;
         }
-        expireCoupon(id, now).ifPresent(out::add); // re-checks status and exact expiry under the user's monitor
+        expire(cell, now).ifPresent(out::add); // re-checks status and exact expiry under the user's monitor
       }
       if (bucket.getKey() < nowBucket && bucket.getValue().isEmpty()) {
         bucketLock.writeLock().lock();
@@ -275,7 +274,7 @@ public final class InMemoryCouponStore implements CouponStore {
           if (bucket.getValue().isEmpty()) {
             usableByExpiryMinute.remove(bucket.getKey(), bucket.getValue());
             ExpiryBucket last = lastBucket;
-            if (last != null && last.ids == bucket.getValue()) {
+            if (last != null && last.cells == bucket.getValue()) {
               last.removed = true;
               lastBucket = null;
             }
@@ -327,7 +326,7 @@ public final class InMemoryCouponStore implements CouponStore {
         Coupon c = cell.coupon;
         Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
         cell.coupon = r;
-        untrackExpiry(c);
+        untrackExpiry(cell);
         reserved.add(r);
       }
       orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), List.copyOf(targets),
@@ -367,7 +366,7 @@ public final class InMemoryCouponStore implements CouponStore {
         Coupon next = cell.coupon.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
         cell.coupon = next;
         if (couponTarget == CouponStatus.USABLE) {
-          trackExpiry(next);
+          trackExpiry(cell);
         }
         changed.add(next);
       }
@@ -466,15 +465,15 @@ public final class InMemoryCouponStore implements CouponStore {
     final List<CouponCell> cells = new ArrayList<>(2);
   }
 
-  /** A minute's set of expiring coupon ids, as remembered by {@link #trackExpiry}. */
+  /** A minute's set of expiring coupons, as remembered by {@link #trackExpiry}. */
   private static final class ExpiryBucket {
     final long minute;
-    final Set<String> ids;
+    final Set<CouponCell> cells;
     volatile boolean removed;
 
-    ExpiryBucket(long minute, Set<String> ids) {
+    ExpiryBucket(long minute, Set<CouponCell> cells) {
       this.minute = minute;
-      this.ids = ids;
+      this.cells = cells;
     }
   }
 

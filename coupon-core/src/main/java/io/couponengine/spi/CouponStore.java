@@ -125,13 +125,15 @@ public interface CouponStore extends AutoCloseable {
   Optional<Coupon> findCouponByCode(String code);
 
   /**
-   * Marks one coupon EXPIRED if it is USABLE and {@code expiresAt <= now} (the passive check's write).
+   * Marks one coupon EXPIRED if its stored version is USABLE and {@code expiresAt <= now} (the passive check's
+   * write). The argument is a version of the coupon the caller read: stores use its identity (id, code, template,
+   * user — which never change) to find it, and decide on their own current state, never on the argument's status.
    *
-   * @param couponId the coupon
+   * @param coupon the coupon as read
    * @param now the current instant
    * @return the expired coupon when this call changed it, else empty
    */
-  Optional<Coupon> expireCoupon(String couponId, Instant now);
+  Optional<Coupon> expireCoupon(Coupon coupon, Instant now);
 
   /**
    * Expires up to {@code limit} USABLE coupons with {@code expiresAt <= now}. Safe to run from several engines at

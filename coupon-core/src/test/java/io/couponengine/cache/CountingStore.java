@@ -122,8 +122,8 @@ final class CountingStore implements CouponStore {
   }
 
   @Override
-  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
-    return real.expireCoupon(couponId, now);
+  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
+    return real.expireCoupon(coupon, now);
   }
 
   @Override

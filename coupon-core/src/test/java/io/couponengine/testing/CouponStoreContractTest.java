@@ -403,11 +403,16 @@ public abstract class CouponStoreContractTest {
     CouponEngine engine = engine();
     Template t = ready(engine, 5, 5);
     Coupon c = engine.claim(new ClaimRequest("u1", t.id(), "k")).coupon().orElseThrow();
-    assertThat(store.expireCoupon(c.id(), T0.plus(Duration.ofDays(1)))).isEmpty();
-    Optional<Coupon> expired = store.expireCoupon(c.id(), c.expiresAt());
+    assertThat(store.expireCoupon(c, T0.plus(Duration.ofDays(1)))).isEmpty();
+    Optional<Coupon> expired = store.expireCoupon(c, c.expiresAt());
     assertThat(expired).isPresent();
     assertThat(expired.get().status()).isEqualTo(CouponStatus.EXPIRED);
-    assertThat(store.expireCoupon(c.id(), c.expiresAt())).isEmpty();
+    assertThat(store.expireCoupon(c, c.expiresAt())).isEmpty();
+    // a stale argument never overrides the stored state: a reserved coupon is not expired by its USABLE copy
+    Coupon other = engine.claim(new ClaimRequest("u1", t.id(), "k2")).coupon().orElseThrow();
+    engine.reserve("u1", "o-stale", List.of(other.code()));
+    assertThat(store.expireCoupon(other, other.expiresAt())).isEmpty();
+    assertThat(store.findCouponByCode(other.code()).orElseThrow().status()).isEqualTo(CouponStatus.RESERVED);
     assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
   }
 

@@ -90,7 +90,7 @@ public class ForwardingStore implements CouponStore {
   @Override public ClaimResult claim(ClaimCommand c) { enter("claim"); return delegate.claim(c); }
   @Override public List<Coupon> findCouponsByUser(String u) { enter("findCouponsByUser"); return delegate.findCouponsByUser(u); }
   @Override public Optional<Coupon> findCouponByCode(String c) { enter("findCouponByCode"); return delegate.findCouponByCode(c); }
-  @Override public Optional<Coupon> expireCoupon(String id, Instant now) { enter("expireCoupon"); return delegate.expireCoupon(id, now); }
+  @Override public Optional<Coupon> expireCoupon(Coupon c, Instant now) { enter("expireCoupon"); return delegate.expireCoupon(c, now); }
   @Override public List<Coupon> expireDueCoupons(Instant now, int limit) {
     enter("expireDueCoupons");
     return delegate.expireDueCoupons(now, limit);

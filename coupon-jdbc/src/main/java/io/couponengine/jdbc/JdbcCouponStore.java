@@ -549,7 +549,8 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   @Override
-  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
+  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
+    String couponId = coupon.id();
     return tx.run("expire coupon", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.expireOne)) {
         ps.setString(1, couponId);

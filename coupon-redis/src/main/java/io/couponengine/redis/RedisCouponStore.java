@@ -1,7 +1,5 @@
 package io.couponengine.redis;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimResult;
 import io.couponengine.code.CodeFormat;
@@ -104,8 +102,6 @@ public final class RedisCouponStore implements CouponStore {
   private final long idempotencyTtlSeconds;
   private final long streamMaxLen;
   private final Duration listTtl;
-  /** Hints only: coupon id → template id, so expireCoupon rarely has to scan the templates. */
-  private final Cache<String, String> templateOfCoupon = Caffeine.newBuilder().maximumSize(100_000).build();
 
   private RedisCouponStore(Builder b) {
     this.jedis = b.jedis;
@@ -284,7 +280,6 @@ public final class RedisCouponStore implements CouponStore {
             "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), t);
       }
       Coupon coupon = Coupon.fromJson(record);
-      templateOfCoupon.put(coupon.id(), t);
       if (outcome == ClaimOutcome.DUPLICATE) {
         String current = jedis.hget(keys.states(c.userId()), coupon.code());
         return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
@@ -364,7 +359,6 @@ public final class RedisCouponStore implements CouponStore {
       for (Coupon r : records) {
         String now = changed.get(r.code());
         Coupon c = now == null ? r : Coupon.fromJson(now);
-        templateOfCoupon.put(c.id(), c.templateId());
         out.add(c);
       }
       return out;
@@ -425,7 +419,6 @@ public final class RedisCouponStore implements CouponStore {
       Coupon c = Coupon.fromJson(rec);
       String now = jedis.hget(keys.states(c.userId()), code);
       Coupon current = now == null ? c : Coupon.fromJson(now);
-      templateOfCoupon.put(current.id(), t);
       return Optional.of(current);
     });
   }
@@ -440,28 +433,11 @@ public final class RedisCouponStore implements CouponStore {
   }
 
   @Override
-  public Optional<Coupon> expireCoupon(String couponId, Instant now) {
+  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
     return call("expire coupon", () -> {
-      String t = templateOfCoupon.getIfPresent(couponId);
-      String code = t == null ? null : jedis.hget(keys.ids(t), couponId);
-      if (code == null) { // not a hint we hold: ask every template (one pipelined round trip)
-        List<String> templates = new ArrayList<>(jedis.smembers(keys.registry()));
-        List<Response<String>> found = new ArrayList<>();
-        try (AbstractPipeline p = jedis.pipelined()) {
-          for (String id : templates) {
-            found.add(p.hget(keys.ids(id), couponId));
-          }
-          p.sync();
-        }
-        for (int i = 0; i < templates.size() && code == null; i++) {
-          code = found.get(i).get();
-          t = templates.get(i);
-        }
-      }
-      if (code == null) {
-        return Optional.empty();
-      }
-      String rec = jedis.hget(keys.claims(t), code);
+      // the claim record (template slot) is the issued coupon, found by its code; the decision is the expire
+      // script's, on the current state in the owner's slot
+      String rec = jedis.hget(keys.claims(coupon.templateId()), coupon.code());
       if (rec == null) {
         return Optional.empty();
       }
