@@ -17,8 +17,8 @@ SHA=$(cli -x script load < "$CLAIM_LUA")
 HEAD='{"id":"cid","code":"'
 TAIL='","templateId":"BNCH22","userId":"u","claimedAt":"2026-11-25T00:00:00Z","expiresAt":"2026-12-02T00:00:00Z","status":"USABLE","orderId":null}'
 redis-benchmark -h "$H" -p "$P" -c "$C" -n "$N" -r "$USERS" -q \
-  evalsha "$SHA" 8 "${TAG}meta" "${TAG}pool" "${TAG}uc" "${TAG}cp" "${TAG}ids" "${TAG}due" "${TAG}idem:__rand_int__" \
-  "${TAG}events" "user-__rand_int__" "cid-__rand_int__" "$LIMIT" "$HEAD" "$TAIL" 1796083200000 86400 1000000 \
+  evalsha "$SHA" 9 "${TAG}meta" "${TAG}pool" "${TAG}uc" "${TAG}cp" "${TAG}ids" "${TAG}due" "${TAG}idem:__rand_int__" \
+  "${TAG}events" "$PFX:{u:0}:gen:user-__rand_int__" "user-__rand_int__" "cid-__rand_int__" "$LIMIT" "$HEAD" "$TAIL" 1796083200000 86400 1000000 \
   2026-11-25T00:00:00Z "$T" | tr '\r' '\n' | grep "requests per second" | tail -1 | sed "s/.*: \([0-9.]* requests per second\)/redis-benchmark claim.lua: \1/"
 echo "claimed (claim records): $(cli hlen "${TAG}cp"), left in pool: $(cli llen "${TAG}pool")"
 cli --scan --pattern "$PFX:*" | while read -r k; do cli unlink "$k" >/dev/null; done

@@ -155,6 +155,17 @@ public abstract class CouponStoreContractTest {
   }
 
   @Test
+  void findCouponsByUser_seesEachNewClaim_evenAfterAnEmptyRead() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 5, 3);
+    assertThat(store.findCouponsByUser("fresh")).isEmpty();   // a store may cache this (as an empty sentinel)
+    Coupon first = engine.claim(new ClaimRequest("fresh", t.id(), "1")).coupon().orElseThrow();
+    assertThat(store.findCouponsByUser("fresh")).containsExactly(first);
+    Coupon second = engine.claim(new ClaimRequest("fresh", t.id(), "2")).coupon().orElseThrow();
+    assertThat(store.findCouponsByUser("fresh")).containsExactly(first, second);
+  }
+
+  @Test
   void claim_soldOut_whenPoolIsEmpty() {
     CouponEngine engine = engine();
     Template t = ready(engine, 2, 5);

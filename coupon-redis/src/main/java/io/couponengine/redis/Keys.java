@@ -1,6 +1,7 @@
 package io.couponengine.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
 /**
@@ -27,6 +28,20 @@ final class Keys {
   private String t(String templateId, String suffix) {
     return prefix + ":{t:" + templateId + "}:" + suffix;
   }
+
+  /**
+   * The claim script's fixed keys of a template, built once per template: meta, pool, uc, cp, ids, due, events.
+   *
+   * @param templateId the template
+   * @return seven keys, in that order (do not modify)
+   */
+  String[] templateKeys(String templateId) {
+    return templateKeys.computeIfAbsent(templateId, id -> new String[] {
+        meta(id), pool(id), userClaims(id), claims(id), ids(id), due(id), templateEvents(id)});
+  }
+
+  /** Template ids reach here only after the engine found the template, so this stays as small as the catalogue. */
+  private final ConcurrentHashMap<String, String[]> templateKeys = new ConcurrentHashMap<>();
 
   /** Hash: json, status, loaded. */
   String meta(String templateId) {

@@ -90,7 +90,6 @@ public final class RedisCouponStore implements CouponStore {
   private static final LuaScript FINISH = LuaScript.load("finish");
   private static final LuaScript EXPIRE = LuaScript.load("expire");
   private static final LuaScript CACHE = LuaScript.load("cache");
-  private static final String CODE_MARK = "#CODE#";
   private static final Comparator<Coupon> CLAIM_ORDER = Comparator.comparing(Coupon::claimedAt);
   static final int APPEND_BATCH = 10_000;
 
@@ -257,15 +256,14 @@ public final class RedisCouponStore implements CouponStore {
   public ClaimResult claim(ClaimCommand c) {
     return call("claim", () -> {
       String t = c.templateId();
-      String head;
-      String tail;
-      String json = new Coupon(c.couponId(), CODE_MARK, t, c.userId(), c.claimedAt(), c.expiresAt(),
-          CouponStatus.USABLE, null).toJson();
-      int at = json.indexOf(CODE_MARK);
-      head = json.substring(0, at);
-      tail = json.substring(at + CODE_MARK.length());
-      List<String> k = List.of(keys.meta(t), keys.pool(t), keys.userClaims(t), keys.claims(t), keys.ids(t),
-          keys.due(t), keys.idempotency(t, c.userId(), c.idempotencyKey()), keys.templateEvents(t));
+      String[] headTail = CouponRecord.headAndTail(c);
+      String head = headTail[0];
+      String tail = headTail[1];
+      String[] tk = keys.templateKeys(t);
+      String idem = keys.idempotency(t, c.userId(), c.idempotencyKey());
+      // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
+      List<String> k = cluster ? List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6])
+          : List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6], keys.generation(c.userId()));
       List<String> a = List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail,
           Long.toString(c.expiresAt().toEpochMilli()), Long.toString(idempotencyTtlSeconds),
           Long.toString(streamMaxLen), c.claimedAt().toString(), t);
@@ -279,49 +277,44 @@ public final class RedisCouponStore implements CouponStore {
         throw CouponException.of(ErrorCode.STORE_UNAVAILABLE,
             "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), t);
       }
+      if (outcome == ClaimOutcome.CLAIMED && record.startsWith(head) && record.endsWith(tail)) {
+        // our own record came back: no need to parse the JSON we just wrote
+        String code = record.substring(head.length(), record.length() - tail.length());
+        Coupon coupon = new Coupon(c.couponId(), code, t, c.userId(), c.claimedAt(), c.expiresAt(),
+            CouponStatus.USABLE, null);
+        return claimed(coupon, k.get(0));
+      }
       Coupon coupon = Coupon.fromJson(record);
       if (outcome == ClaimOutcome.DUPLICATE) {
         String current = jedis.hget(keys.states(c.userId()), coupon.code());
         return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
       }
-      if (waitReplicas > 0) {
-        long acked = jedis.waitReplicas(k.get(0), waitReplicas, waitTimeout.toMillis());
-        if (acked < waitReplicas) {
-          throw CouponException.of(ErrorCode.STORE_UNAVAILABLE, "claim of coupon '%s' was applied on the master "
-              + "but acknowledged by %d of %d replicas; retry with the same idempotency key", coupon.id(), acked,
-              waitReplicas);
-        }
-      }
-      return ClaimResult.claimed(coupon);
+      return claimed(coupon, k.get(0));
     });
   }
 
-  /** Runs the claim script and bumps the user's list-cache generation after it (same pipeline when standalone). */
+  private ClaimResult claimed(Coupon coupon, String slotKey) {
+    if (waitReplicas > 0) {
+      long acked = jedis.waitReplicas(slotKey, waitReplicas, waitTimeout.toMillis());
+      if (acked < waitReplicas) {
+        throw CouponException.of(ErrorCode.STORE_UNAVAILABLE, "claim of coupon '%s' was applied on the master "
+            + "but acknowledged by %d of %d replicas; retry with the same idempotency key", coupon.id(), acked,
+            waitReplicas);
+      }
+    }
+    return ClaimResult.claimed(coupon);
+  }
+
+  /**
+   * Runs the claim script. Standalone, the script bumps the user's list-cache generation itself (one round trip,
+   * atomic with the claim); on a cluster that key lives in another slot, so it is bumped after the script answered.
+   */
   private List<?> runClaim(List<String> k, List<String> a, String userId) {
-    if (cluster) {
-      // a cluster pipeline does not order commands across nodes: bump only after the script has run
-      List<?> reply = (List<?>) CLAIM.run(jedis, k, a);
-      if (ClaimOutcome.valueOf((String) reply.get(0)).hasCoupon()) {
-        jedis.incr(keys.generation(userId));
-      }
-      return reply;
+    List<?> reply = (List<?>) CLAIM.run(jedis, k, a);
+    if (cluster && ClaimOutcome.valueOf((String) reply.get(0)).hasCoupon()) {
+      jedis.incr(keys.generation(userId));
     }
-    for (int attempt = 0; ; attempt++) {
-      Response<Object> r;
-      try (AbstractPipeline p = jedis.pipelined()) {
-        r = CLAIM.queue(p, k, a);
-        p.incr(keys.generation(userId)); // after the script on the same connection: a concurrent rebuild loses
-        p.sync();
-      }
-      try {
-        return (List<?>) r.get();
-      } catch (JedisNoScriptException e) {
-        if (attempt > 0) {
-          throw e;
-        }
-        CLAIM.reload(jedis, k.get(0));
-      }
-    }
+    return reply;
   }
 
   // ---- coupons -----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 -- One claim, atomically, in the template's slot {t:<id>}.
 -- KEYS: 1 meta, 2 pool, 3 uc (per-user counts "n:<u>" and codes "c:<u>"), 4 cp (code -> claim record),
---       5 ids (coupon id -> code), 6 due (code by expiry millis), 7 idem (this user's idempotency key), 8 events
+--       5 ids (coupon id -> code), 6 due (code by expiry millis), 7 idem (this user's idempotency key), 8 events,
+--       9 (standalone only, another slot) the user's list-cache generation, bumped on a new coupon
 -- ARGV: 1 userId, 2 couponId, 3 perUserLimit, 4 record head (JSON up to the code), 5 record tail,
 --       6 expiresAt millis, 7 idempotency TTL seconds, 8 stream MAXLEN, 9 claimedAt ISO, 10 templateId
 local prev = redis.call('GET', KEYS[7])
@@ -28,4 +29,5 @@ redis.call('ZADD', KEYS[6], ARGV[6], code)
 redis.call('SET', KEYS[7], code, 'EX', ARGV[7])
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[8], '*', 'id', 'CLAIMED:' .. ARGV[2], 'type', 'CLAIMED',
   'at', ARGV[9], 'tpl', ARGV[10], 'user', ARGV[1], 'coupons', '[' .. rec .. ']')
+if KEYS[9] then redis.call('INCR', KEYS[9]) end
 return {'CLAIMED', rec}

@@ -1,0 +1,28 @@
+package io.couponengine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.spi.ClaimCommand;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CouponRecordTest {
+
+  @Test
+  void headAndTail_readBackAsTheCouponJacksonWould() {
+    Instant claimed = Instant.parse("2026-11-25T10:15:30.123456789Z");
+    for (String user : new String[] {"u1", "a\"b", "back\\slash", "line\nbreak\ttab\r", "ctl\u0001\u001f",
+        "中文用户", "'; DROP TABLE x; --", "emoji \uD83D\uDE00"}) {
+      ClaimCommand c = new ClaimCommand("K7PXQ2", user, "key", "cid-1", 2, claimed, claimed.plusSeconds(7 * 86400));
+      String[] ht = CouponRecord.headAndTail(c);
+      String code = "TH-K7PXQ2-9XMB-4TWEH";
+      Coupon expected = new Coupon("cid-1", code, "K7PXQ2", user, c.claimedAt(), c.expiresAt(),
+          CouponStatus.USABLE, null);
+      String record = ht[0] + code + ht[1];
+      assertThat(Coupon.fromJson(record)).isEqualTo(expected);
+      assertThat(record).isEqualTo(expected.toJson());
+    }
+  }
+}
