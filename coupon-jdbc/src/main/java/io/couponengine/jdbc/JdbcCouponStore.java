@@ -14,6 +14,7 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
+import io.couponengine.internal.Preconditions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,10 +91,10 @@ public final class JdbcCouponStore implements CouponStore {
    *
    * @param dataSource where connections come from; the store never closes it
    * @return a builder
-   * @throws NullPointerException when {@code dataSource} is null
+   * @throws CouponException INVALID_ARGUMENT when {@code dataSource} is null
    */
   public static Builder builder(DataSource dataSource) {
-    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    return new Builder(Preconditions.requireArg(dataSource, "dataSource"));
   }
 
   /**
@@ -872,12 +873,12 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param dialect the dialect
      * @return this builder
-     * @throws NullPointerException when null
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when null
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder dialect(Dialect dialect) {
-      requireState(this.dialect == null, "dialect was already set to %s", this.dialect);
-      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      Preconditions.requireState(this.dialect == null, "dialect was already set to %s", this.dialect);
+      this.dialect = Preconditions.requireArg(dialect, "dialect");
       return this;
     }
 
@@ -886,13 +887,13 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param prefix a lower-case identifier of at most 24 characters: {@code [a-z][a-z0-9_]*}
      * @return this builder
-     * @throws IllegalArgumentException when the prefix is not such an identifier
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when the prefix is not such an identifier
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder tablePrefix(String prefix) {
-      requireState(this.prefix == null, "table prefix was already set to %s", this.prefix);
+      Preconditions.requireState(this.prefix == null, "table prefix was already set to %s", this.prefix);
       if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("table prefix must match " + PREFIX + ": " + prefix);
+        throw CouponException.invalidArgument("%s", "table prefix must match " + PREFIX + ": " + prefix);
       }
       this.prefix = prefix;
       return this;
@@ -904,13 +905,13 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param attempts at least 1
      * @return this builder
-     * @throws IllegalArgumentException when below 1
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when below 1
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder maxAttempts(int attempts) {
-      requireState(this.maxAttempts == 0, "max attempts was already set to %s", this.maxAttempts);
+      Preconditions.requireState(this.maxAttempts == 0, "max attempts was already set to %s", this.maxAttempts);
       if (attempts < 1) {
-        throw new IllegalArgumentException("max attempts must be at least 1: " + attempts);
+        throw CouponException.invalidArgument("%s", "max attempts must be at least 1: " + attempts);
       }
       this.maxAttempts = attempts;
       return this;
@@ -935,10 +936,5 @@ public final class JdbcCouponStore implements CouponStore {
           maxAttempts == 0 ? 5 : maxAttempts);
     }
 
-    private static void requireState(boolean ok, String format, Object arg) {
-      if (!ok) {
-        throw new IllegalStateException(String.format(format, arg));
-      }
-    }
   }
 }

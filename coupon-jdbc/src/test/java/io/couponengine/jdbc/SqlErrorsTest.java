@@ -40,13 +40,13 @@ class SqlErrorsTest {
   void builder_shouldRequireValidPrefixAndSingleSet() {
     DataSource ds = new JdbcDataSource();
     assertThatThrownBy(() -> JdbcCouponStore.builder(ds).tablePrefix("x; DROP TABLE y"))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(io.couponengine.error.CouponException.class);
     assertThatThrownBy(() -> JdbcCouponStore.builder(ds).tablePrefix("Upper_"))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(io.couponengine.error.CouponException.class);
     assertThatThrownBy(() -> JdbcCouponStore.builder(ds).tablePrefix("a").tablePrefix("b"))
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(io.couponengine.error.CouponException.class);
     assertThatThrownBy(() -> JdbcCouponStore.builder(ds).maxAttempts(0))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(io.couponengine.error.CouponException.class);
     assertThat(JdbcCouponStore.builder(ds).dialect(Dialect.H2).build().tablePrefix()).isEqualTo("coupon_");
   }
 

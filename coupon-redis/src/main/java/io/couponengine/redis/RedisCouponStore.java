@@ -16,6 +16,7 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
+import io.couponengine.internal.Preconditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public final class RedisCouponStore implements CouponStore {
    *
    * @param jedis the client (JedisPooled, JedisCluster, ...); not closed by this store
    * @param prefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
-   * @throws IllegalArgumentException when the prefix is blank or contains braces
+   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
    */
   public RedisCouponStore(UnifiedJedis jedis, String prefix) {
     this(builder(jedis, prefix).defaults());
@@ -130,7 +131,7 @@ public final class RedisCouponStore implements CouponStore {
    * @param jedis the client; not closed by the store
    * @param prefix the key prefix
    * @return the builder
-   * @throws IllegalArgumentException when the prefix is blank or contains braces
+   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
    */
   public static Builder builder(UnifiedJedis jedis, String prefix) {
     return new Builder(jedis, prefix);
@@ -655,10 +656,10 @@ public final class RedisCouponStore implements CouponStore {
     private Duration listTtl;
 
     private Builder(UnifiedJedis jedis, String prefix) {
-      this.jedis = Objects.requireNonNull(jedis, "jedis");
-      Objects.requireNonNull(prefix, "prefix");
+      this.jedis = Preconditions.requireArg(jedis, "jedis");
+      Preconditions.requireArg(prefix, "prefix");
       if (prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-        throw new IllegalArgumentException("prefix must be non-blank and free of braces: '" + prefix + "'");
+        throw CouponException.invalidArgument("%s", "prefix must be non-blank and free of braces: '" + prefix + "'");
       }
       this.prefix = prefix;
     }
@@ -669,13 +670,13 @@ public final class RedisCouponStore implements CouponStore {
      * @param replicas at least 1
      * @param timeout how long to wait, positive
      * @return this builder
-     * @throws IllegalArgumentException when replicas &lt; 1 or the timeout is not positive
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when replicas &lt; 1 or the timeout is not positive
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
-      requireState(waitReplicas < 0, "wait for replicas was already set to %s", waitReplicas);
+      Preconditions.requireState(waitReplicas < 0, "wait for replicas was already set to %s", waitReplicas);
       if (replicas < 1 || timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("replicas must be >= 1 and timeout positive");
+        throw CouponException.invalidArgument("%s", "replicas must be >= 1 and timeout positive");
       }
       this.waitReplicas = replicas;
       this.waitTimeout = timeout;
@@ -687,13 +688,13 @@ public final class RedisCouponStore implements CouponStore {
      *
      * @param ttl at least one second
      * @return this builder
-     * @throws IllegalArgumentException when shorter than one second
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when shorter than one second
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder idempotencyTtl(Duration ttl) {
-      requireState(idempotencyTtl == null, "idempotency ttl was already set to %s", idempotencyTtl);
+      Preconditions.requireState(idempotencyTtl == null, "idempotency ttl was already set to %s", idempotencyTtl);
       if (ttl == null || ttl.toSeconds() < 1) {
-        throw new IllegalArgumentException("idempotency ttl must be at least one second");
+        throw CouponException.invalidArgument("%s", "idempotency ttl must be at least one second");
       }
       this.idempotencyTtl = ttl;
       return this;
@@ -704,13 +705,13 @@ public final class RedisCouponStore implements CouponStore {
      *
      * @param maxLen at least 1,000
      * @return this builder
-     * @throws IllegalArgumentException when below 1,000
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when below 1,000
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder streamMaxLen(long maxLen) {
-      requireState(streamMaxLen < 0, "stream max length was already set to %s", streamMaxLen);
+      Preconditions.requireState(streamMaxLen < 0, "stream max length was already set to %s", streamMaxLen);
       if (maxLen < 1_000) {
-        throw new IllegalArgumentException("stream max length must be at least 1000");
+        throw CouponException.invalidArgument("%s", "stream max length must be at least 1000");
       }
       this.streamMaxLen = maxLen;
       return this;
@@ -721,13 +722,13 @@ public final class RedisCouponStore implements CouponStore {
      *
      * @param ttl at least one second
      * @return this builder
-     * @throws IllegalArgumentException when shorter than one second
-     * @throws IllegalStateException when already set
+     * @throws CouponException INVALID_ARGUMENT when shorter than one second
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder listCacheTtl(Duration ttl) {
-      requireState(listTtl == null, "list cache ttl was already set to %s", listTtl);
+      Preconditions.requireState(listTtl == null, "list cache ttl was already set to %s", listTtl);
       if (ttl == null || ttl.toSeconds() < 1) {
-        throw new IllegalArgumentException("list cache ttl must be at least one second");
+        throw CouponException.invalidArgument("%s", "list cache ttl must be at least one second");
       }
       this.listTtl = ttl;
       return this;
@@ -752,11 +753,6 @@ public final class RedisCouponStore implements CouponStore {
       return copy;
     }
 
-    private static void requireState(boolean ok, String format, Object arg) {
-      if (!ok) {
-        throw new IllegalStateException(String.format(format, arg));
-      }
-    }
   }
 
   // for tests and tools in this package

@@ -1,5 +1,8 @@
 package io.couponengine.redis;
 
+import io.couponengine.error.ErrorCode;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.internal.Json;
@@ -191,7 +194,7 @@ public final class RedisEventConsumer implements AutoCloseable {
   /** Starts a daemon thread that calls {@link #pollOnce()} in a loop, pausing when nothing arrived. */
   public synchronized void start() {
     if (thread != null) {
-      throw new IllegalStateException("consumer already started");
+      throw CouponException.of(ErrorCode.CONFLICT, "consumer already started");
     }
     running = true;
     thread = new Thread(() -> {
@@ -244,11 +247,11 @@ public final class RedisEventConsumer implements AutoCloseable {
 
     private Builder(UnifiedJedis jedis, String prefix, String group, String consumer,
         CouponEventListener listener) {
-      this.jedis = Objects.requireNonNull(jedis, "jedis");
-      this.prefix = Objects.requireNonNull(prefix, "prefix");
-      this.group = Objects.requireNonNull(group, "group");
-      this.consumer = Objects.requireNonNull(consumer, "consumer");
-      this.listener = Objects.requireNonNull(listener, "listener");
+      this.jedis = Preconditions.requireArg(jedis, "jedis");
+      this.prefix = Preconditions.requireArg(prefix, "prefix");
+      this.group = Preconditions.requireArg(group, "group");
+      this.consumer = Preconditions.requireArg(consumer, "consumer");
+      this.listener = Preconditions.requireArg(listener, "listener");
     }
 
     /**
@@ -256,11 +259,11 @@ public final class RedisEventConsumer implements AutoCloseable {
      *
      * @param count at least 1
      * @return this builder
-     * @throws IllegalArgumentException when below 1
+     * @throws CouponException INVALID_ARGUMENT when below 1
      */
     public Builder batch(int count) {
       if (count < 1) {
-        throw new IllegalArgumentException("batch must be at least 1");
+        throw CouponException.invalidArgument("%s", "batch must be at least 1");
       }
       this.batch = count;
       return this;
@@ -271,11 +274,11 @@ public final class RedisEventConsumer implements AutoCloseable {
      *
      * @param idle not negative
      * @return this builder
-     * @throws IllegalArgumentException when negative
+     * @throws CouponException INVALID_ARGUMENT when negative
      */
     public Builder minIdle(Duration idle) {
       if (idle == null || idle.isNegative()) {
-        throw new IllegalArgumentException("min idle must not be negative");
+        throw CouponException.invalidArgument("%s", "min idle must not be negative");
       }
       this.minIdle = idle;
       return this;
@@ -286,11 +289,11 @@ public final class RedisEventConsumer implements AutoCloseable {
      *
      * @param pause positive
      * @return this builder
-     * @throws IllegalArgumentException when not positive
+     * @throws CouponException INVALID_ARGUMENT when not positive
      */
     public Builder pause(Duration pause) {
       if (pause == null || pause.isNegative() || pause.isZero()) {
-        throw new IllegalArgumentException("pause must be positive");
+        throw CouponException.invalidArgument("%s", "pause must be positive");
       }
       this.pause = pause;
       return this;
