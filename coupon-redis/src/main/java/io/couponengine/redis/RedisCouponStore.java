@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -42,7 +43,7 @@ import redis.clients.jedis.params.SetParams;
  * slot per claim.
  *
  * <pre>{@code
- * UnifiedJedis jedis = new JedisPooled("redis://127.0.0.1:6379");   // or a JedisCluster
+ * UnifiedJedis jedis = RedisClient.create("127.0.0.1", 6379);   // or JedisPooled, RedisClusterClient, JedisCluster
  * RedisCouponStore store = RedisCouponStore.builder(jedis, "coupons")
  *     .waitForReplicas(1, Duration.ofMillis(50))   // optional: WAIT after each claim
  *     .build();
@@ -106,7 +107,8 @@ public final class RedisCouponStore implements CouponStore {
   private RedisCouponStore(Builder b) {
     this.jedis = b.jedis;
     this.keys = new Keys(b.prefix);
-    this.cluster = b.jedis instanceof JedisCluster;
+    // both cluster clients of Jedis 7: the deprecated JedisCluster and its successor RedisClusterClient
+    this.cluster = b.jedis instanceof JedisCluster || b.jedis instanceof RedisClusterClient;
     this.waitReplicas = b.waitReplicas;
     this.waitTimeout = b.waitTimeout;
     this.idempotencyTtlSeconds = b.idempotencyTtl.toSeconds();
@@ -117,7 +119,7 @@ public final class RedisCouponStore implements CouponStore {
   /**
    * A store with default options.
    *
-   * @param jedis the client (JedisPooled, JedisCluster, ...); not closed by this store
+   * @param jedis the client (RedisClient, JedisPooled, RedisClusterClient, JedisCluster, ...); not closed by this store
    * @param prefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
    * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
    */

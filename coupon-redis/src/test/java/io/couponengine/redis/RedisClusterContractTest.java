@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The whole storage contract through a {@link JedisCluster} on a 3-master Redis Cluster this test forms on loopback
@@ -22,7 +23,7 @@ import redis.clients.jedis.JedisCluster;
 class RedisClusterContractTest extends CouponStoreContractTest {
   private static List<RedisServer> masters;
   private static String failure;
-  private final List<JedisCluster> clients = new ArrayList<>();
+  private final List<UnifiedJedis> clients = new ArrayList<>();
   private String prefix;
 
   static synchronized Set<HostAndPort> cluster() {
@@ -85,8 +86,14 @@ class RedisClusterContractTest extends CouponStoreContractTest {
     }
   }
 
-  private JedisCluster newClient() {
-    JedisCluster c = new JedisCluster(cluster());
+  /** A new cluster client of the kind under test (this class: the deprecated JedisCluster). */
+  @SuppressWarnings("deprecation")
+  protected UnifiedJedis newClusterClient() {
+    return new JedisCluster(cluster());
+  }
+
+  private UnifiedJedis newClient() {
+    UnifiedJedis c = newClusterClient();
     clients.add(c);
     return c;
   }
@@ -109,7 +116,7 @@ class RedisClusterContractTest extends CouponStoreContractTest {
         TestRedis.deleteKeys(m.hostAndPort(), prefix);
       }
     } finally {
-      clients.forEach(JedisCluster::close);
+      clients.forEach(UnifiedJedis::close);
       clients.clear();
     }
   }
