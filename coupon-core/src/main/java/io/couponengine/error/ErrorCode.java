@@ -24,8 +24,6 @@ public enum ErrorCode {
   ENGINE_CLOSED,
   /** The storage backend failed, timed out or is unreachable; the cause is attached. */
   STORE_UNAVAILABLE,
-  /** A coupon code was already redeemed (used) by another order. */
-  ALREADY_REDEEMED,
   /** A bug or broken invariant inside the engine; please report it. */
   INTERNAL
 }

@@ -296,7 +296,7 @@ public final class InMemoryCouponStore implements CouponStore {
       Order existing = orders.get(cmd.orderId());
       if (existing != null) {
         if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
-            && new HashSet<>(existing.codes).equals(new HashSet<>(cmd.codes()))) {
+            && existing.codes().equals(new HashSet<>(cmd.codes()))) {
           return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
               existing.coupons(), true);
         }
@@ -329,7 +329,7 @@ public final class InMemoryCouponStore implements CouponStore {
         untrackExpiry(cell);
         reserved.add(r);
       }
-      orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(cmd.codes()), List.copyOf(targets),
+      orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(targets),
           cmd.reservedUntil(), OrderStatus.RESERVED));
       return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
           false);
@@ -486,10 +486,19 @@ public final class InMemoryCouponStore implements CouponStore {
     }
   }
 
-  private record Order(String userId, List<String> codes, List<CouponCell> cells, Instant reservedUntil,
+  private record Order(String userId, List<CouponCell> cells, Instant reservedUntil,
                        OrderStatus status) {
     Order withStatus(OrderStatus s) {
-      return new Order(userId, codes, cells, reservedUntil, s);
+      return new Order(userId, cells, reservedUntil, s);
+    }
+
+    /** The order's codes (a coupon's code never changes, so they come from its cells). */
+    Set<String> codes() {
+      Set<String> out = new HashSet<>();
+      for (CouponCell cell : cells) {
+        out.add(cell.coupon.code());
+      }
+      return out;
     }
 
     List<Coupon> coupons() {

@@ -80,16 +80,8 @@ public final class BestCombination {
    * @throws CouponException INVALID_ARGUMENT for null arguments, a coupon given twice or too many coupons
    */
   public BestCombinationResult find(Cart cart, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
-    Checks.notNull(cart, "cart");
-    Checks.notNull(coupons, "coupons");
-    Checks.notNull(templates, "templates");
-    Checks.notNull(now, "now");
-    if (coupons.size() > MAX_COUPONS) {
-      throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", MAX_COUPONS,
-          coupons.size());
-    }
+    SettlementCalculator.requireArguments(cart, coupons, templates, now, MAX_COUPONS);
     PricedCart priced = PricedCart.of(cart);
-    SettlementCalculator.requireDistinct(coupons);
     Map<String, SelectedCoupon> byTemplate = new HashMap<>();
     for (Coupon c : coupons) {
       Template t = templates.get(c.templateId());

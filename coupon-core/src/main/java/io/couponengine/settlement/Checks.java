@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -12,10 +13,7 @@ final class Checks {
   private Checks() {}
 
   static <T> T notNull(T value, String name) {
-    if (value == null) {
-      throw CouponException.invalidArgument("%s must not be null", name);
-    }
-    return value;
+    return Preconditions.requireArg(value, name);
   }
 
   static String id(String value, String name) {

@@ -128,16 +128,22 @@ public final class SettlementCalculator {
    *     INTERNAL when a custom executor breaks its contract
    */
   public SettlementResult settle(Cart cart, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
+    requireArguments(cart, coupons, templates, now, MAX_COUPONS);
+    return settlePriced(PricedCart.of(cart), coupons, templates, now);
+  }
+
+  /** The checks {@link #settle} and {@link BestCombination#find} share: no nulls, at most {@code max}, distinct. */
+  static void requireArguments(Cart cart, List<Coupon> coupons, Map<String, Template> templates, Instant now,
+      int max) {
     Checks.notNull(cart, "cart");
     Checks.notNull(coupons, "coupons");
     Checks.notNull(templates, "templates");
     Checks.notNull(now, "now");
-    if (coupons.size() > MAX_COUPONS) {
-      throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", MAX_COUPONS,
+    if (coupons.size() > max) {
+      throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", max,
           coupons.size());
     }
     requireDistinct(coupons);
-    return settlePriced(PricedCart.of(cart), coupons, templates, now);
   }
 
   /** The arguments are checked. */

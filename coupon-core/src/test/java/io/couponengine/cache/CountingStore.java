@@ -1,15 +1,10 @@
 package io.couponengine.cache;
 
-import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
-import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.memory.InMemoryCouponStore;
-import io.couponengine.spi.ClaimCommand;
-import io.couponengine.spi.CouponStore;
-import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
-import java.time.Instant;
+import io.couponengine.testing.ForwardingStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real {@link InMemoryCouponStore} that counts the reads the near-cache may serve, and can slow them down
+ * A real {@link InMemoryCouponStore} that counts the reads the near-cache may serve (writes pass through), and can slow them down
  * ({@link #gate}) or make the next ones fail ({@link #failNext}). Test helper; thread-safe.
  */
-final class CountingStore implements CouponStore {
+final class CountingStore extends ForwardingStore {
   final InMemoryCouponStore real;
   final AtomicInteger templateLoads = new AtomicInteger();
   final AtomicInteger userLoads = new AtomicInteger();
@@ -41,6 +36,7 @@ final class CountingStore implements CouponStore {
   }
 
   CountingStore(InMemoryCouponStore real) {
+    super(real); // writes pass straight through
     this.real = real;
   }
 
@@ -93,62 +89,6 @@ final class CountingStore implements CouponStore {
   public long remainingCodes(String templateId) {
     load(remainingLoads);
     return real.remainingCodes(templateId);
-  }
-
-  @Override
-  public boolean insertTemplate(Template template) {
-    return real.insertTemplate(template);
-  }
-
-  @Override
-  public boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next,
-      String reason) {
-    return real.updateTemplateStatus(templateId, expected, next, reason);
-  }
-
-  @Override
-  public long appendCodes(String templateId, long offset, List<String> codes) {
-    return real.appendCodes(templateId, offset, codes);
-  }
-
-  @Override
-  public ClaimResult claim(ClaimCommand command) {
-    return real.claim(command);
-  }
-
-  @Override
-  public Optional<Coupon> findCouponByCode(String code) {
-    return real.findCouponByCode(code);
-  }
-
-  @Override
-  public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
-    return real.expireCoupon(coupon, now);
-  }
-
-  @Override
-  public List<Coupon> expireDueCoupons(Instant now, int limit) {
-    return real.expireDueCoupons(now, limit);
-  }
-
-  @Override
-  public RedemptionResult reserve(ReserveCommand command) {
-    return real.reserve(command);
-  }
-
-  @Override
-  public RedemptionResult commit(String orderId, Instant now) {
-    return real.commit(orderId, now);
-  }
-
-  @Override
-  public RedemptionResult release(String orderId, Instant now) {
-    return real.release(orderId, now);
-  }
-
-  @Override
-  public List<String> findStaleReservations(Instant now, int limit) {
-    return real.findStaleReservations(now, limit);
   }
 
   @Override
