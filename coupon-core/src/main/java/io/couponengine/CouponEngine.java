@@ -1,7 +1,7 @@
 package io.couponengine;
 
 import static io.couponengine.internal.Preconditions.requireArg;
-import static io.couponengine.internal.Preconditions.requireState;
+import static io.couponengine.internal.Preconditions.requireUnset;
 
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimRequest;
@@ -13,10 +13,6 @@ import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.error.Violation;
-import io.couponengine.internal.CodeGenerationJob;
-import io.couponengine.internal.EventBus;
-import io.couponengine.internal.Ids;
-import io.couponengine.internal.StoreCalls;
 import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
@@ -29,10 +25,10 @@ import io.couponengine.settlement.SettlementExecutor;
 import io.couponengine.settlement.SettlementPolicy;
 import io.couponengine.settlement.SettlementResult;
 import io.couponengine.spi.ClaimCommand;
-import io.couponengine.spi.CouponEvent;
-import io.couponengine.spi.CouponEventListener;
+import io.couponengine.event.CouponEvent;
+import io.couponengine.event.CouponEventListener;
 import io.couponengine.spi.CouponStore;
-import io.couponengine.spi.EventType;
+import io.couponengine.event.EventType;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
@@ -728,7 +724,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when null or already set
      */
     public Builder store(CouponStore store) {
-      requireState(this.store == null, "store was already set to %s", this.store);
+      requireUnset(this.store == null, "store", this.store);
       this.store = requireArg(store, "store");
       return this;
     }
@@ -741,7 +737,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when null or already set
      */
     public Builder clock(Clock clock) {
-      requireState(this.clock == null, "clock was already set to %s", this.clock);
+      requireUnset(this.clock == null, "clock", this.clock);
       this.clock = requireArg(clock, "clock");
       return this;
     }
@@ -755,7 +751,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when null or already set
      */
     public Builder executor(Executor executor) {
-      requireState(this.executor == null, "executor was already set to %s", this.executor);
+      requireUnset(this.executor == null, "executor", this.executor);
       this.executor = requireArg(executor, "executor");
       return this;
     }
@@ -781,7 +777,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when too short or already set
      */
     public Builder expirySweep(Duration interval) {
-      requireState(this.expirySweep == null, "expiry sweep was already set to %s", this.expirySweep);
+      requireUnset(this.expirySweep == null, "expirySweep", this.expirySweep);
       requireArg(interval, "interval");
       if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
         throw CouponException.invalidArgument("expiry sweep interval must be at least 1s but was %s", interval);
@@ -798,7 +794,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when too short or already set
      */
     public Builder reservationTimeout(Duration timeout) {
-      requireState(this.reservationTimeout == null, "reservation timeout was already set to %s",
+      requireUnset(this.reservationTimeout == null, "reservationTimeout",
           this.reservationTimeout);
       requireArg(timeout, "timeout");
       if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -816,7 +812,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when out of range or already set
      */
     public Builder generationBatchSize(int size) {
-      requireState(this.generationBatchSize == 0, "generation batch size was already set to %s",
+      requireUnset(this.generationBatchSize == 0, "generationBatchSize",
           this.generationBatchSize);
       if (size < 1 || size > 100_000) {
         throw CouponException.invalidArgument("generation batch size must be 1 to 100000 but was %d", size);
@@ -833,7 +829,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when out of range or already set
      */
     public Builder sweepBatchSize(int size) {
-      requireState(this.sweepBatchSize == 0, "sweep batch size was already set to %s", this.sweepBatchSize);
+      requireUnset(this.sweepBatchSize == 0, "sweepBatchSize", this.sweepBatchSize);
       if (size < 1 || size > 100_000) {
         throw CouponException.invalidArgument("sweep batch size must be 1 to 100000 but was %d", size);
       }
@@ -868,7 +864,7 @@ public final class CouponEngine implements AutoCloseable {
      * @throws CouponException INVALID_ARGUMENT when null or already set
      */
     public Builder settlementPolicy(SettlementPolicy policy) {
-      requireState(this.settlementPolicy == null, "settlement policy was already set to %s",
+      requireUnset(this.settlementPolicy == null, "settlementPolicy",
           this.settlementPolicy);
       this.settlementPolicy = requireArg(policy, "policy");
       return this;

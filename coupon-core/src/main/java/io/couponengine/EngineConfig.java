@@ -2,7 +2,7 @@ package io.couponengine;
 
 import io.couponengine.settlement.SettlementExecutor;
 import io.couponengine.settlement.SettlementPolicy;
-import io.couponengine.spi.CouponEventListener;
+import io.couponengine.event.CouponEventListener;
 import io.couponengine.spi.CouponStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.couponengine.cache;
 
 import static io.couponengine.internal.Preconditions.requireArg;
-import static io.couponengine.internal.Preconditions.requireState;
+import static io.couponengine.internal.Preconditions.requireUnset;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -456,7 +456,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when less than 1 or already set
      */
     public Builder maximumSize(long maximumSize) {
-      requireState(this.maximumSize == UNSET, "maximum size was already set to %s", this.maximumSize);
+      requireUnset(this.maximumSize == UNSET, "maximumSize", this.maximumSize);
       if (maximumSize < 1) {
         throw CouponException.invalidArgument("maximum size must be at least 1 but was %d", maximumSize);
       }
@@ -473,7 +473,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when null, out of range, or already set
      */
     public Builder ttl(Duration ttl) {
-      requireState(this.ttl == null, "ttl was already set to %s", this.ttl);
+      requireUnset(this.ttl == null, "ttl", this.ttl);
       this.ttl = requirePositive(ttl, "ttl");
       return this;
     }
@@ -488,7 +488,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when out of range or already set
      */
     public Builder jitterPercent(int jitterPercent) {
-      requireState(this.jitterPercent < 0, "jitter was already set to %s%%", this.jitterPercent);
+      requireUnset(this.jitterPercent < 0, "jitter", this.jitterPercent);
       if (jitterPercent < 0 || jitterPercent > 99) {
         throw CouponException.invalidArgument("jitterPercent must be in [0, 99] but was %s", jitterPercent);
       }
@@ -506,7 +506,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when null, out of range, or already set
      */
     public Builder catalogTtl(Duration catalogTtl) {
-      requireState(this.catalogTtl == null, "catalog ttl was already set to %s", this.catalogTtl);
+      requireUnset(this.catalogTtl == null, "catalogTtl", this.catalogTtl);
       this.catalogTtl = requirePositive(catalogTtl, "catalog ttl");
       return this;
     }
@@ -519,7 +519,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder closeDelegate() {
-      requireState(!this.closeDelegate, "close delegate was already set to %s", true);
+      requireUnset(!this.closeDelegate, "closeDelegate", true);
       this.closeDelegate = true;
       return this;
     }
@@ -533,7 +533,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when null or already set
      */
     Builder ticker(Ticker ticker) {
-      requireState(this.ticker == null, "ticker was already set to %s", this.ticker);
+      requireUnset(this.ticker == null, "ticker", this.ticker);
       this.ticker = requireArg(ticker, "ticker");
       return this;
     }

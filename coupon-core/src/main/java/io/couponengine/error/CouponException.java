@@ -67,6 +67,21 @@ public final class CouponException extends RuntimeException {
   }
 
   /**
+   * An INVALID_ARGUMENT that names the offending field: the message reads {@code "<field> <problem>"} and
+   * {@link #violations()} holds one {@link Violation} with that field, so callers can point at the input without
+   * parsing the message.
+   *
+   * @param field the argument or field, for example {@code "userId"} or {@code "lines[2].unitPrice"}
+   * @param problem what is wrong, a format for {@link String#format}, for example {@code "must not be null"}
+   * @param args the format's arguments
+   * @return the exception
+   */
+  public static CouponException invalidField(String field, String problem, Object... args) {
+    Violation v = new Violation(field, String.format(problem, args));
+    return new CouponException(ErrorCode.INVALID_ARGUMENT, v.toString(), null, List.of(v), true);
+  }
+
+  /**
    * Creates an {@link ErrorCode#INVALID_TEMPLATE} exception listing every violation found.
    *
    * @param violations the problems, at least one

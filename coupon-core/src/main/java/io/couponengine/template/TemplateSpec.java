@@ -1,7 +1,5 @@
 package io.couponengine.template;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Json;
@@ -103,19 +101,7 @@ public record TemplateSpec(
    *     malformed
    */
   public static TemplateSpec fromJson(String json) {
-    if (json == null) {
-      throw CouponException.invalidArgument("json must not be null");
-    }
-    try {
-      return Json.MAPPER.readValue(json, TemplateSpec.class);
-    } catch (ValueInstantiationException e) {
-      if (e.getCause() instanceof CouponException ce) {
-        throw ce;
-      }
-      throw CouponException.invalidArgument("template json is malformed: %s", e.getOriginalMessage());
-    } catch (JsonProcessingException e) {
-      throw CouponException.invalidArgument("template json is malformed: %s", e.getOriginalMessage());
-    }
+    return Json.readInput(json, TemplateSpec.class, "json");
   }
 
   /**

@@ -877,7 +877,7 @@ public final class JdbcCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder dialect(Dialect dialect) {
-      Preconditions.requireState(this.dialect == null, "dialect was already set to %s", this.dialect);
+      Preconditions.requireUnset(this.dialect == null, "dialect", this.dialect);
       this.dialect = Preconditions.requireArg(dialect, "dialect");
       return this;
     }
@@ -891,7 +891,7 @@ public final class JdbcCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder tablePrefix(String prefix) {
-      Preconditions.requireState(this.prefix == null, "table prefix was already set to %s", this.prefix);
+      Preconditions.requireUnset(this.prefix == null, "tablePrefix", this.prefix);
       if (prefix == null || !PREFIX.matcher(prefix).matches()) {
         throw CouponException.invalidArgument("%s", "table prefix must match " + PREFIX + ": " + prefix);
       }
@@ -909,7 +909,7 @@ public final class JdbcCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder maxAttempts(int attempts) {
-      Preconditions.requireState(this.maxAttempts == 0, "max attempts was already set to %s", this.maxAttempts);
+      Preconditions.requireUnset(this.maxAttempts == 0, "maxAttempts", this.maxAttempts);
       if (attempts < 1) {
         throw CouponException.invalidArgument("%s", "max attempts must be at least 1: " + attempts);
       }

@@ -2,8 +2,8 @@ package io.couponengine.jdbc;
 
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.OrderStatus;
-import io.couponengine.spi.CouponEvent;
-import io.couponengine.spi.CouponEventListener;
+import io.couponengine.event.CouponEvent;
+import io.couponengine.event.CouponEventListener;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -676,7 +676,7 @@ public final class RedisCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
-      Preconditions.requireState(waitReplicas < 0, "wait for replicas was already set to %s", waitReplicas);
+      Preconditions.requireUnset(waitReplicas < 0, "waitForReplicas", waitReplicas);
       if (replicas < 1 || timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw CouponException.invalidArgument("%s", "replicas must be >= 1 and timeout positive");
       }
@@ -694,7 +694,7 @@ public final class RedisCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder idempotencyTtl(Duration ttl) {
-      Preconditions.requireState(idempotencyTtl == null, "idempotency ttl was already set to %s", idempotencyTtl);
+      Preconditions.requireUnset(idempotencyTtl == null, "idempotencyTtl", idempotencyTtl);
       if (ttl == null || ttl.toSeconds() < 1) {
         throw CouponException.invalidArgument("%s", "idempotency ttl must be at least one second");
       }
@@ -711,7 +711,7 @@ public final class RedisCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder streamMaxLen(long maxLen) {
-      Preconditions.requireState(streamMaxLen < 0, "stream max length was already set to %s", streamMaxLen);
+      Preconditions.requireUnset(streamMaxLen < 0, "streamMaxLength", streamMaxLen);
       if (maxLen < 1_000) {
         throw CouponException.invalidArgument("%s", "stream max length must be at least 1000");
       }
@@ -728,7 +728,7 @@ public final class RedisCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder listCacheTtl(Duration ttl) {
-      Preconditions.requireState(listTtl == null, "list cache ttl was already set to %s", listTtl);
+      Preconditions.requireUnset(listTtl == null, "listCacheTtl", listTtl);
       if (ttl == null || ttl.toSeconds() < 1) {
         throw CouponException.invalidArgument("%s", "list cache ttl must be at least one second");
       }

@@ -6,9 +6,9 @@ import io.couponengine.internal.Preconditions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.internal.Json;
-import io.couponengine.spi.CouponEvent;
-import io.couponengine.spi.CouponEventListener;
-import io.couponengine.spi.EventType;
+import io.couponengine.event.CouponEvent;
+import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,17 +164,10 @@ public final class RedisEventConsumer implements AutoCloseable {
   }
 
   static CouponEvent toEvent(Map<String, String> f) {
-    List<Coupon> coupons = Json.MAPPER.convertValue(readTree(f.get("coupons")), COUPONS);
+    String json = f.get("coupons");
+    List<Coupon> coupons = json == null ? List.of() : Json.read(json, COUPONS);
     return new CouponEvent(f.get("id"), EventType.valueOf(f.get("type")), Instant.parse(f.get("at")),
         f.get("tpl"), f.get("user"), f.get("order"), coupons, Map.of());
-  }
-
-  private static Object readTree(String json) {
-    try {
-      return Json.MAPPER.readTree(json == null ? "[]" : json);
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("unreadable coupons: " + e.getMessage(), e);
-    }
   }
 
   private void ensureGroup(String stream) {

@@ -1,12 +1,12 @@
-package io.couponengine.internal;
+package io.couponengine;
 
 import io.couponengine.code.CodeFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Id generation. Internal. */
-public final class Ids {
+/** Id generation. */
+final class Ids {
   private static final SecureRandom SECURE = new SecureRandom();
 
   private Ids() {}
@@ -17,7 +17,7 @@ public final class Ids {
    *
    * @return the id
    */
-  public static String templateId() {
+  static String templateId() {
     char[] c = new char[CodeFormat.TEMPLATE_ID_LENGTH];
     for (int i = 0; i < c.length; i++) {
       c[i] = CodeFormat.ALPHABET.charAt(SECURE.nextInt(CodeFormat.RADIX));
@@ -33,7 +33,7 @@ public final class Ids {
    * @param nowMillis the current time
    * @return the id
    */
-  public static String couponId(long nowMillis) {
+  static String couponId(long nowMillis) {
     byte[] out = new byte[22];
     long t = nowMillis;
     for (int i = 8; i >= 0; i--) {

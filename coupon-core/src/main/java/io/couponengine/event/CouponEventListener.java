@@ -1,4 +1,4 @@
-package io.couponengine.spi;
+package io.couponengine.event;
 
 /**
  * Receives {@link CouponEvent}s. The engine calls listeners synchronously on the thread that caused the event

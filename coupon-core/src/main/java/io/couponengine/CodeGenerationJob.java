@@ -1,11 +1,11 @@
-package io.couponengine.internal;
+package io.couponengine;
 
 import io.couponengine.code.CodeGenerator;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
-import io.couponengine.spi.CouponEvent;
+import io.couponengine.event.CouponEvent;
 import io.couponengine.spi.CouponStore;
-import io.couponengine.spi.EventType;
+import io.couponengine.event.EventType;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
 import java.time.Clock;
@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Generates a template's codes in batches, loads them into the store and moves the template CREATING → AVAILABLE,
  * or CREATING → FAILED. Memory is one batch at a time, whatever the total. A batch that fails with
- * STORE_UNAVAILABLE is retried (loading is idempotent by offset); anything else fails the template. Internal.
+ * STORE_UNAVAILABLE is retried (loading is idempotent by offset); anything else fails the template.
  */
-public final class CodeGenerationJob implements Runnable {
+final class CodeGenerationJob implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CodeGenerationJob.class);
   private static final int ATTEMPTS_PER_BATCH = 3;
 
@@ -42,7 +42,7 @@ public final class CodeGenerationJob implements Runnable {
    * @param batchSize codes per store call
    * @param future completed with the AVAILABLE template, or exceptionally
    */
-  public CodeGenerationJob(Template template, CouponStore store, EventBus events, Clock clock, int batchSize,
+  CodeGenerationJob(Template template, CouponStore store, EventBus events, Clock clock, int batchSize,
       CompletableFuture<Template> future) {
     this.template = template;
     this.store = store;
@@ -103,7 +103,7 @@ public final class CodeGenerationJob implements Runnable {
    *
    * @param cause why
    */
-  public void fail(Throwable cause) {
+  void fail(Throwable cause) {
     String reason = String.valueOf(cause.getMessage());
     log.warn("code generation of template {} failed: {}", template.id(), reason, cause);
     try {

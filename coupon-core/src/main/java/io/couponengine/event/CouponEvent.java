@@ -1,4 +1,4 @@
-package io.couponengine.spi;
+package io.couponengine.event;
 
 import io.couponengine.coupon.Coupon;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.couponengine.spi;
+package io.couponengine.event;
 
 /** What a {@link CouponEvent} reports. */
 public enum EventType {

@@ -1,10 +1,10 @@
-package io.couponengine.internal;
+package io.couponengine;
 
 import io.couponengine.error.CouponException;
 import java.util.function.Supplier;
 
-/** Runs store calls so that only {@link CouponException} leaves the engine. Internal. */
-public final class StoreCalls {
+/** Runs store calls so that only {@link CouponException} leaves the engine. */
+final class StoreCalls {
   private StoreCalls() {}
 
   /**
@@ -15,7 +15,7 @@ public final class StoreCalls {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T call(String operation, Supplier<T> call) {
+  static <T> T call(String operation, Supplier<T> call) {
     try {
       return call.get();
     } catch (RuntimeException e) {
@@ -30,7 +30,7 @@ public final class StoreCalls {
    * @param e the exception
    * @return a CouponException
    */
-  public static CouponException translate(String operation, RuntimeException e) {
+  static CouponException translate(String operation, RuntimeException e) {
     return e instanceof CouponException ce ? ce : CouponException.storeUnavailable(operation, e);
   }
 }

@@ -1,13 +1,13 @@
-package io.couponengine.internal;
+package io.couponengine;
 
-import io.couponengine.spi.CouponEvent;
-import io.couponengine.spi.CouponEventListener;
+import io.couponengine.event.CouponEvent;
+import io.couponengine.event.CouponEventListener;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Delivers events to the configured listeners; a failing listener is logged and never fails the operation. */
-public final class EventBus {
+final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
   private final CouponEventListener[] listeners;
 
@@ -16,7 +16,7 @@ public final class EventBus {
    *
    * @param listeners the listeners, called in order
    */
-  public EventBus(List<CouponEventListener> listeners) {
+  EventBus(List<CouponEventListener> listeners) {
     this.listeners = listeners.toArray(new CouponEventListener[0]);
   }
 
@@ -25,7 +25,7 @@ public final class EventBus {
    *
    * @param event the event
    */
-  public void publish(CouponEvent event) {
+  void publish(CouponEvent event) {
     for (CouponEventListener l : listeners) {
       try {
         l.onEvent(event);
@@ -40,7 +40,7 @@ public final class EventBus {
    *
    * @return true when there is at least one listener
    */
-  public boolean hasListeners() {
+  boolean hasListeners() {
     return listeners.length > 0;
   }
 }
