@@ -1,6 +1,8 @@
 package io.couponengine;
 
 import static io.couponengine.internal.Preconditions.requireArg;
+import static io.couponengine.internal.Preconditions.requireId;
+import static io.couponengine.internal.Preconditions.requireRange;
 import static io.couponengine.internal.Preconditions.requireUnset;
 
 import io.couponengine.claim.ClaimOutcome;
@@ -13,6 +15,7 @@ import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.error.Violation;
+import io.couponengine.internal.Preconditions;
 import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
@@ -40,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class CouponEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CouponEngine.class);
   /** Longest accepted user id, order id, template id or idempotency key. */
-  public static final int MAX_ID_LENGTH = 128;
+  public static final int MAX_ID_LENGTH = Preconditions.MAX_ID_LENGTH;
   /** Most codes in one reservation. */
   public static final int MAX_CODES_PER_ORDER = 100;
   private static final int TEMPLATE_ID_ATTEMPTS = 16;
@@ -147,7 +151,7 @@ public final class CouponEngine implements AutoCloseable {
   public Template createTemplate(TemplateSpec spec) {
     ensureOpen();
     if (spec == null) {
-      throw CouponException.invalidArgument("spec must not be null");
+      throw CouponException.invalidField("spec", "must not be null");
     }
     Instant now = clock.instant();
     Instant until = spec.validity().claimableUntil();
@@ -187,7 +191,7 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT for a malformed id
    */
   public CompletableFuture<Template> generation(String templateId) {
-    requireId("templateId", templateId);
+    requireId(templateId, "templateId");
     CompletableFuture<Template> local = generations.get(templateId);
     if (local != null) {
       return local;
@@ -224,7 +228,7 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   public Optional<Template> template(String templateId) {
-    requireId("templateId", templateId);
+    requireId(templateId, "templateId");
     if (!CodeFormat.isValidTemplateId(templateId)) {
       return Optional.empty(); // the engine never creates such an id: no need to ask the store
     }
@@ -240,7 +244,7 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   public List<Template> claimableTemplates(String userId) {
-    requireId("userId", userId);
+    requireId(userId, "userId");
     Instant now = clock.instant();
     Map<String, Integer> held = new HashMap<>();
     for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(userId))) {
@@ -271,11 +275,11 @@ public final class CouponEngine implements AutoCloseable {
   public ClaimResult claim(ClaimRequest request) {
     ensureOpen();
     if (request == null) {
-      throw CouponException.invalidArgument("request must not be null");
+      throw CouponException.invalidField("request", "must not be null");
     }
-    requireId("userId", request.userId());
-    requireId("templateId", request.templateId());
-    requireId("idempotencyKey", request.idempotencyKey());
+    requireId(request.userId(), "userId");
+    requireId(request.templateId(), "templateId");
+    requireId(request.idempotencyKey(), "idempotencyKey");
     Template template = claimTemplate(request.templateId());
     if (template == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
@@ -323,9 +327,9 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   public List<Coupon> coupons(String userId, CouponStatus status) {
-    requireId("userId", userId);
+    requireId(userId, "userId");
     if (status == null) {
-      throw CouponException.invalidArgument("status must not be null");
+      throw CouponException.invalidField("status", "must not be null");
     }
     Instant now = clock.instant();
     List<Coupon> out = new ArrayList<>();
@@ -366,15 +370,15 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult reserve(String userId, String orderId, List<String> codes) {
     ensureOpen();
-    requireId("userId", userId);
-    requireId("orderId", orderId);
+    requireId(userId, "userId");
+    requireId(orderId, "orderId");
     if (codes == null || codes.isEmpty() || codes.size() > MAX_CODES_PER_ORDER) {
-      throw CouponException.invalidArgument("codes must hold 1 to %d codes", MAX_CODES_PER_ORDER);
+      throw CouponException.invalidField("codes", "must hold 1 to %d codes", MAX_CODES_PER_ORDER);
     }
     LinkedHashSet<String> canonical = new LinkedHashSet<>();
     for (String code : codes) {
       if (!canonical.add(CodeFormat.canonicalize(code))) {
-        throw CouponException.invalidArgument("code '%s' appears twice", code);
+        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
       }
     }
     Instant now = clock.instant();
@@ -396,7 +400,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult commit(String orderId) {
     ensureOpen();
-    requireId("orderId", orderId);
+    requireId(orderId, "orderId");
     Instant now = clock.instant();
     RedemptionResult result = StoreCalls.call("commit", () -> store.commit(orderId, now));
     publishOrder(EventType.COMMITTED, now, result);
@@ -413,7 +417,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult release(String orderId) {
     ensureOpen();
-    requireId("orderId", orderId);
+    requireId(orderId, "orderId");
     Instant now = clock.instant();
     RedemptionResult result = StoreCalls.call("release", () -> store.release(orderId, now));
     publishOrder(EventType.RELEASED, now, result);
@@ -453,10 +457,10 @@ public final class CouponEngine implements AutoCloseable {
    */
   public SettlementResult settle(Cart cart, List<String> codes) {
     if (cart == null) {
-      throw CouponException.invalidArgument("cart must not be null");
+      throw CouponException.invalidField("cart", "must not be null");
     }
     if (codes == null || codes.size() > MAX_CODES_PER_ORDER) {
-      throw CouponException.invalidArgument("codes must hold 0 to %d codes", MAX_CODES_PER_ORDER);
+      throw CouponException.invalidField("codes", "must hold 0 to %d codes", MAX_CODES_PER_ORDER);
     }
     Instant now = clock.instant();
     List<Coupon> found = new ArrayList<>(codes.size());
@@ -465,7 +469,7 @@ public final class CouponEngine implements AutoCloseable {
     LinkedHashSet<String> seen = new LinkedHashSet<>();
     for (String code : codes) {
       if (code == null) {
-        throw CouponException.invalidArgument("codes must not contain null");
+        throw CouponException.invalidField("codes", "must not contain null");
       }
       String canonical;
       try {
@@ -474,11 +478,15 @@ public final class CouponEngine implements AutoCloseable {
         if (e.code() != ErrorCode.INVALID_CODE) {
           throw e;
         }
+        // a malformed code is still a duplicate when given twice: compare it as a canonical code would be
+        if (!seen.add(code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT))) {
+          throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
+        }
         unknown.add(new RejectedCoupon(code, null, RejectionReason.UNKNOWN_COUPON));
         continue;
       }
       if (!seen.add(canonical)) {
-        throw CouponException.invalidArgument("code '%s' appears twice", code);
+        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
       }
       Optional<Coupon> coupon = StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical));
       if (coupon.isEmpty()) {
@@ -507,7 +515,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public BestCombinationResult bestCombination(Cart cart) {
     if (cart == null) {
-      throw CouponException.invalidArgument("cart must not be null");
+      throw CouponException.invalidField("cart", "must not be null");
     }
     Instant now = clock.instant();
     List<Coupon> usable = new ArrayList<>();
@@ -666,18 +674,6 @@ public final class CouponEngine implements AutoCloseable {
     }
   }
 
-  static void requireId(String name, String value) {
-    if (value == null) {
-      throw CouponException.invalidArgument("%s must not be null", name);
-    }
-    if (value.isBlank()) {
-      throw CouponException.invalidArgument("%s must not be blank", name);
-    }
-    if (value.length() > MAX_ID_LENGTH) {
-      throw CouponException.invalidArgument("%s must be at most %d characters", name, MAX_ID_LENGTH);
-    }
-  }
-
   private static ThreadFactory daemonThreads(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -778,11 +774,8 @@ public final class CouponEngine implements AutoCloseable {
      */
     public Builder expirySweep(Duration interval) {
       requireUnset(this.expirySweep == null, "expirySweep", this.expirySweep);
-      requireArg(interval, "interval");
-      if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw CouponException.invalidArgument("expiry sweep interval must be at least 1s but was %s", interval);
-      }
-      this.expirySweep = interval;
+      this.expirySweep = requireRange(interval, EngineConfig.MIN_INTERVAL, EngineConfig.MAX_INTERVAL,
+          "expirySweep");
       return this;
     }
 
@@ -796,11 +789,8 @@ public final class CouponEngine implements AutoCloseable {
     public Builder reservationTimeout(Duration timeout) {
       requireUnset(this.reservationTimeout == null, "reservationTimeout",
           this.reservationTimeout);
-      requireArg(timeout, "timeout");
-      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw CouponException.invalidArgument("reservation timeout must be at least 1s but was %s", timeout);
-      }
-      this.reservationTimeout = timeout;
+      this.reservationTimeout = requireRange(timeout, EngineConfig.MIN_INTERVAL, EngineConfig.MAX_INTERVAL,
+          "reservationTimeout");
       return this;
     }
 
@@ -814,10 +804,7 @@ public final class CouponEngine implements AutoCloseable {
     public Builder generationBatchSize(int size) {
       requireUnset(this.generationBatchSize == 0, "generationBatchSize",
           this.generationBatchSize);
-      if (size < 1 || size > 100_000) {
-        throw CouponException.invalidArgument("generation batch size must be 1 to 100000 but was %d", size);
-      }
-      this.generationBatchSize = size;
+      this.generationBatchSize = requireRange(size, 1, EngineConfig.MAX_BATCH_SIZE, "generationBatchSize");
       return this;
     }
 
@@ -830,10 +817,7 @@ public final class CouponEngine implements AutoCloseable {
      */
     public Builder sweepBatchSize(int size) {
       requireUnset(this.sweepBatchSize == 0, "sweepBatchSize", this.sweepBatchSize);
-      if (size < 1 || size > 100_000) {
-        throw CouponException.invalidArgument("sweep batch size must be 1 to 100000 but was %d", size);
-      }
-      this.sweepBatchSize = size;
+      this.sweepBatchSize = requireRange(size, 1, EngineConfig.MAX_BATCH_SIZE, "sweepBatchSize");
       return this;
     }
 
@@ -848,7 +832,7 @@ public final class CouponEngine implements AutoCloseable {
      *     registered before) or when an executor registered before settles the same combination
      */
     public Builder settlementExecutor(SettlementExecutor executor) {
-      requireArg(executor, "executor");
+      requireArg(executor, "settlementExecutor");
       List<SettlementExecutor> all = new ArrayList<>(settlementExecutors);
       all.add(executor);
       ExecutorRegistry.builder().registerAll(all).build(); // fail now, not at the first checkout
@@ -866,7 +850,7 @@ public final class CouponEngine implements AutoCloseable {
     public Builder settlementPolicy(SettlementPolicy policy) {
       requireUnset(this.settlementPolicy == null, "settlementPolicy",
           this.settlementPolicy);
-      this.settlementPolicy = requireArg(policy, "policy");
+      this.settlementPolicy = requireArg(policy, "settlementPolicy");
       return this;
     }
 

@@ -1,8 +1,13 @@
 package io.couponengine;
 
+import static io.couponengine.internal.Preconditions.requireArg;
+import static io.couponengine.internal.Preconditions.requireElements;
+import static io.couponengine.internal.Preconditions.requireRange;
+
+import io.couponengine.error.CouponException;
+import io.couponengine.event.CouponEventListener;
 import io.couponengine.settlement.SettlementExecutor;
 import io.couponengine.settlement.SettlementPolicy;
-import io.couponengine.event.CouponEventListener;
 import io.couponengine.spi.CouponStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +16,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The immutable configuration an engine was built with (see {@link CouponEngine.Builder} for each setting's default).
+ * The compact constructor makes the same checks as the builder, so a config built directly is held to the same
+ * rules.
  *
  * @param store the storage
  * @param clock the time source
@@ -27,9 +34,29 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
                            Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
                            int sweepBatchSize, SettlementPolicy settlementPolicy,
                            List<SettlementExecutor> settlementExecutors) {
-  /** Copies the listener and settlement executor lists. */
+  /** Shortest sweep interval and reservation timeout. */
+  public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+  /** Longest sweep interval and reservation timeout; the bound keeps instant arithmetic from overflowing. */
+  public static final Duration MAX_INTERVAL = Duration.ofDays(366);
+  /** Largest generation and sweep batch. */
+  public static final int MAX_BATCH_SIZE = 100_000;
+
+  /**
+   * Checks every setting and copies the lists.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming the first field out of range
+   */
   public EngineConfig {
-    listeners = List.copyOf(listeners);
-    settlementExecutors = List.copyOf(settlementExecutors);
+    requireArg(store, "store");
+    requireArg(clock, "clock");
+    listeners = requireElements(listeners, "listeners");
+    if (expirySweepInterval != null) {
+      requireRange(expirySweepInterval, MIN_INTERVAL, MAX_INTERVAL, "expirySweepInterval");
+    }
+    requireRange(reservationTimeout, MIN_INTERVAL, MAX_INTERVAL, "reservationTimeout");
+    requireRange(generationBatchSize, 1, MAX_BATCH_SIZE, "generationBatchSize");
+    requireRange(sweepBatchSize, 1, MAX_BATCH_SIZE, "sweepBatchSize");
+    requireArg(settlementPolicy, "settlementPolicy");
+    settlementExecutors = requireElements(settlementExecutors, "settlementExecutors");
   }
 }

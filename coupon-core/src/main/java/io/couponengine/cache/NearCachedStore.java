@@ -488,7 +488,7 @@ public final class NearCachedStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT when out of range or already set
      */
     public Builder jitterPercent(int jitterPercent) {
-      requireUnset(this.jitterPercent < 0, "jitter", this.jitterPercent);
+      requireUnset(this.jitterPercent < 0, "jitterPercent", this.jitterPercent);
       if (jitterPercent < 0 || jitterPercent > 99) {
         throw CouponException.invalidArgument("jitterPercent must be in [0, 99] but was %s", jitterPercent);
       }

@@ -424,11 +424,11 @@ class NearCachedStoreTest {
   @Test
   void shouldRefuseSettingTwice() {
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).maximumSize(1).maximumSize(2))
-        .hasMessage("maximum size was already set to 1");
+        .hasMessage("maximumSize was already set to 1");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).ttl(TTL).ttl(TTL))
         .hasMessage("ttl was already set to PT10S");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).jitterPercent(10).jitterPercent(20))
-        .hasMessage("jitter was already set to 10%");
+        .hasMessage("jitterPercent was already set to 10");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).catalogTtl(TTL).catalogTtl(TTL))
         .hasMessageContaining("already set");
     assertThatThrownBy(() -> NearCachedStore.builder(delegate).closeDelegate().closeDelegate())
