@@ -21,7 +21,6 @@ import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
 import io.couponengine.settlement.Cart;
 import io.couponengine.settlement.ExecutorRegistry;
-import io.couponengine.settlement.RejectedCoupon;
 import io.couponengine.settlement.RejectionReason;
 import io.couponengine.settlement.SettlementCalculator;
 import io.couponengine.settlement.SettlementExecutor;
@@ -32,7 +31,6 @@ import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.event.EventType;
-import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
@@ -41,9 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -91,11 +87,12 @@ public final class CouponEngine implements AutoCloseable {
   private final EngineConfig config;
   private final CouponStore store;
   private final Clock clock;
-  private final Executor executor;
   private final ExecutorService ownExecutor;
   private final ScheduledExecutorService scheduler;
   private final EventBus events;
-  private final Map<String, CompletableFuture<Template>> generations = new ConcurrentHashMap<>();
+  private final Generations generations;
+  private final Expiry expiry;
+  private final Checkout checkout;
   /** Template specs never change, so claims may reuse a template read once (its status is checked by the store). */
   private final Map<String, Template> claimTemplates = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,17 +102,23 @@ public final class CouponEngine implements AutoCloseable {
     this.store = config.store();
     this.clock = config.clock();
     this.events = new EventBus(config.listeners());
+    Executor executor;
     if (config.executor() == null) {
       this.ownExecutor = Executors.newFixedThreadPool(2, daemonThreads("coupon-generation"));
-      this.executor = ownExecutor;
+      executor = ownExecutor;
     } else {
       this.ownExecutor = null;
-      this.executor = config.executor();
+      executor = config.executor();
     }
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("coupon-scheduler"));
+    this.generations = new Generations(store, clock, events, executor, scheduler, config.generationBatchSize());
+    this.expiry = new Expiry(store, clock, events, config.sweepBatchSize(), claimTemplates::remove);
+    this.checkout = new Checkout(store, clock, events, config.reservationTimeout(),
+        new SettlementCalculator(config.settlementPolicy(),
+            ExecutorRegistry.builder().registerAll(config.settlementExecutors()).build()));
     if (config.expirySweepInterval() != null) {
       long ms = config.expirySweepInterval().toMillis();
-      scheduler.scheduleWithFixedDelay(this::scheduledSweep, ms, ms, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(expiry::sweep, ms, ms, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -169,15 +172,7 @@ public final class CouponEngine implements AutoCloseable {
       throw CouponException.of(ErrorCode.CONFLICT, "no free template id after %d attempts", TEMPLATE_ID_ATTEMPTS);
     }
     events.publish(CouponEvent.ofTemplate(EventType.TEMPLATE_CREATED, now, template.id(), Map.of()));
-    CompletableFuture<Template> future = new CompletableFuture<>();
-    generations.put(template.id(), future);
-    CodeGenerationJob job = new CodeGenerationJob(template, store, events, clock, config.generationBatchSize(),
-        future);
-    try {
-      executor.execute(job);
-    } catch (RuntimeException e) {
-      job.fail(e);
-    }
+    generations.start(template);
     return template;
   }
 
@@ -192,32 +187,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public CompletableFuture<Template> generation(String templateId) {
     requireId(templateId, "templateId");
-    CompletableFuture<Template> local = generations.get(templateId);
-    if (local != null) {
-      return local;
-    }
-    CompletableFuture<Template> result = new CompletableFuture<>();
-    pollGeneration(templateId, result);
-    return result;
-  }
-
-  private void pollGeneration(String templateId, CompletableFuture<Template> result) {
-    try {
-      Optional<Template> t = store.findTemplate(templateId);
-      if (t.isEmpty()) {
-        result.completeExceptionally(
-            CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
-      } else if (t.get().status() == TemplateStatus.CREATING) {
-        scheduler.schedule(() -> pollGeneration(templateId, result), 50, TimeUnit.MILLISECONDS);
-      } else if (t.get().status() == TemplateStatus.FAILED) {
-        result.completeExceptionally(CouponException.of(ErrorCode.GENERATION_FAILED,
-            "generation of template '%s' failed: %s", templateId, t.get().failureReason()));
-      } else {
-        result.complete(t.get());
-      }
-    } catch (RuntimeException e) {
-      result.completeExceptionally(StoreCalls.translate("find template", e));
-    }
+    return generations.of(templateId);
   }
 
   /**
@@ -232,7 +202,7 @@ public final class CouponEngine implements AutoCloseable {
     if (!CodeFormat.isValidTemplateId(templateId)) {
       return Optional.empty(); // the engine never creates such an id: no need to ask the store
     }
-    return StoreCalls.call("find template", () -> store.findTemplate(templateId)).map(this::passiveExpire);
+    return StoreCalls.call("find template", () -> store.findTemplate(templateId)).map(expiry::passiveExpire);
   }
 
   /**
@@ -252,7 +222,7 @@ public final class CouponEngine implements AutoCloseable {
     }
     List<Template> out = new ArrayList<>();
     for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(TemplateStatus.AVAILABLE))) {
-      Template seen = passiveExpire(t, now);
+      Template seen = expiry.passiveExpire(t, now);
       if (seen.status() == TemplateStatus.AVAILABLE
           && held.getOrDefault(t.id(), 0) < t.spec().perUserLimit()
           && StoreCalls.call("remaining codes", () -> store.remainingCodes(t.id())) > 0) {
@@ -286,7 +256,7 @@ public final class CouponEngine implements AutoCloseable {
     }
     Instant now = clock.instant();
     if (template.isPastClaimWindow(now)) {
-      passiveExpire(template, now);
+      expiry.passiveExpire(template, now);
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_EXPIRED);
     }
     ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
@@ -334,7 +304,7 @@ public final class CouponEngine implements AutoCloseable {
     Instant now = clock.instant();
     List<Coupon> out = new ArrayList<>();
     for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(userId))) {
-      Coupon seen = passiveExpire(c, now);
+      Coupon seen = expiry.passiveExpire(c, now);
       if (seen.status() == status) {
         out.add(seen);
       }
@@ -353,7 +323,7 @@ public final class CouponEngine implements AutoCloseable {
   public Optional<Coupon> couponByCode(String code) {
     String canonical = CodeFormat.canonicalize(code);
     Instant now = clock.instant();
-    return StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical)).map(c -> passiveExpire(c, now));
+    return StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical)).map(c -> expiry.passiveExpire(c, now));
   }
 
   // ---- redemption --------------------------------------------------------------------------------------------
@@ -370,25 +340,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult reserve(String userId, String orderId, List<String> codes) {
     ensureOpen();
-    requireId(userId, "userId");
-    requireId(orderId, "orderId");
-    if (codes == null || codes.isEmpty() || codes.size() > MAX_CODES_PER_ORDER) {
-      throw CouponException.invalidField("codes", "must hold 1 to %d codes", MAX_CODES_PER_ORDER);
-    }
-    LinkedHashSet<String> canonical = new LinkedHashSet<>();
-    for (String code : codes) {
-      if (!canonical.add(CodeFormat.canonicalize(code))) {
-        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
-      }
-    }
-    Instant now = clock.instant();
-    ReserveCommand command = new ReserveCommand(userId, orderId, List.copyOf(canonical), now,
-        now.plus(config.reservationTimeout()));
-    RedemptionResult result = StoreCalls.call("reserve", () -> store.reserve(command));
-    if (result.outcome().isSuccess() && !result.replayed()) {
-      events.publish(CouponEvent.ofOrder(EventType.RESERVED, now, orderId, userId, result.coupons()));
-    }
-    return result;
+    return checkout.reserve(userId, orderId, codes);
   }
 
   /**
@@ -400,11 +352,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult commit(String orderId) {
     ensureOpen();
-    requireId(orderId, "orderId");
-    Instant now = clock.instant();
-    RedemptionResult result = StoreCalls.call("commit", () -> store.commit(orderId, now));
-    publishOrder(EventType.COMMITTED, now, result);
-    return result;
+    return checkout.commit(orderId);
   }
 
   /**
@@ -417,24 +365,10 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult release(String orderId) {
     ensureOpen();
-    requireId(orderId, "orderId");
-    Instant now = clock.instant();
-    RedemptionResult result = StoreCalls.call("release", () -> store.release(orderId, now));
-    publishOrder(EventType.RELEASED, now, result);
-    return result;
-  }
-
-  private void publishOrder(EventType type, Instant now, RedemptionResult result) {
-    if (result.outcome().isSuccess() && !result.replayed()) {
-      String user = result.coupons().isEmpty() ? null : result.coupons().get(0).userId();
-      events.publish(CouponEvent.ofOrder(type, now, result.orderId(), user, result.coupons()));
-    }
+    return checkout.release(orderId);
   }
 
   // ---- settlement ------------------------------------------------------------------------------------------
-
-  /** Built from the config on first use (racing threads build equal calculators; either may win). */
-  private volatile SettlementCalculator settlementCalculator;
 
   /**
    * Prices a cart with the coupons behind the given codes. Each code is normalized and its check character verified
@@ -456,47 +390,7 @@ public final class CouponEngine implements AutoCloseable {
    *     STORE_UNAVAILABLE
    */
   public SettlementResult settle(Cart cart, List<String> codes) {
-    if (cart == null) {
-      throw CouponException.invalidField("cart", "must not be null");
-    }
-    if (codes == null || codes.size() > MAX_CODES_PER_ORDER) {
-      throw CouponException.invalidField("codes", "must hold 0 to %d codes", MAX_CODES_PER_ORDER);
-    }
-    Instant now = clock.instant();
-    List<Coupon> found = new ArrayList<>(codes.size());
-    List<RejectedCoupon> unknown = new ArrayList<>();
-    Map<String, Template> templates = new HashMap<>();
-    LinkedHashSet<String> seen = new LinkedHashSet<>();
-    for (String code : codes) {
-      if (code == null) {
-        throw CouponException.invalidField("codes", "must not contain null");
-      }
-      String canonical;
-      try {
-        canonical = CodeFormat.canonicalize(code);
-      } catch (CouponException e) {
-        if (e.code() != ErrorCode.INVALID_CODE) {
-          throw e;
-        }
-        // a malformed code is still a duplicate when given twice: compare it as a canonical code would be
-        if (!seen.add(code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT))) {
-          throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
-        }
-        unknown.add(new RejectedCoupon(code, null, RejectionReason.UNKNOWN_COUPON));
-        continue;
-      }
-      if (!seen.add(canonical)) {
-        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
-      }
-      Optional<Coupon> coupon = StoreCalls.call("find coupon", () -> store.findCouponByCode(canonical));
-      if (coupon.isEmpty()) {
-        unknown.add(new RejectedCoupon(canonical, null, RejectionReason.UNKNOWN_COUPON));
-      } else {
-        found.add(coupon.get());
-        loadSettlementTemplate(templates, coupon.get().templateId());
-      }
-    }
-    return settlementCalculator().settle(cart, found, templates, now).withRejected(unknown);
+    return checkout.settle(cart, codes);
   }
 
   /**
@@ -514,42 +408,7 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT for a null cart, STORE_UNAVAILABLE
    */
   public BestCombinationResult bestCombination(Cart cart) {
-    if (cart == null) {
-      throw CouponException.invalidField("cart", "must not be null");
-    }
-    Instant now = clock.instant();
-    List<Coupon> usable = new ArrayList<>();
-    for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(cart.userId()))) {
-      if (c.statusAt(now) == CouponStatus.USABLE) {
-        usable.add(c);
-      }
-    }
-    if (usable.size() > BestCombination.MAX_COUPONS) {
-      usable.sort((a, b) -> a.expiresAt().compareTo(b.expiresAt()));
-      usable = new ArrayList<>(usable.subList(0, BestCombination.MAX_COUPONS));
-    }
-    Map<String, Template> templates = new HashMap<>();
-    for (Coupon c : usable) {
-      loadSettlementTemplate(templates, c.templateId());
-    }
-    return new BestCombination(settlementCalculator()).find(cart, usable, templates, now);
-  }
-
-  private void loadSettlementTemplate(Map<String, Template> templates, String templateId) {
-    if (!templates.containsKey(templateId)) {
-      StoreCalls.call("find template", () -> store.findTemplate(templateId))
-          .ifPresent(t -> templates.put(templateId, t));
-    }
-  }
-
-  private SettlementCalculator settlementCalculator() {
-    SettlementCalculator calculator = settlementCalculator;
-    if (calculator == null) {
-      calculator = new SettlementCalculator(config.settlementPolicy(),
-          ExecutorRegistry.builder().registerAll(config.settlementExecutors()).build());
-      settlementCalculator = calculator;
-    }
-    return calculator;
+    return checkout.bestCombination(cart);
   }
 
   // ---- expiry ------------------------------------------------------------------------------------------------
@@ -563,26 +422,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public int expireDue() {
     ensureOpen();
-    Instant now = clock.instant();
-    int expired = 0;
-    for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.CREATING)) {
-      for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(s))) {
-        if (t.isPastClaimWindow(now) && expireTemplate(t, now)) {
-          expired++;
-        }
-      }
-    }
-    while (true) {
-      List<Coupon> batch = StoreCalls.call("expire coupons",
-          () -> store.expireDueCoupons(now, config.sweepBatchSize()));
-      for (Coupon c : batch) {
-        events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, c));
-      }
-      expired += batch.size();
-      if (batch.size() < config.sweepBatchSize()) {
-        return expired;
-      }
-    }
+    return expiry.expireDue();
   }
 
   /**
@@ -593,63 +433,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public int releaseStaleReservations() {
     ensureOpen();
-    Instant now = clock.instant();
-    int released = 0;
-    while (true) {
-      List<String> stale = StoreCalls.call("find stale reservations",
-          () -> store.findStaleReservations(now, config.sweepBatchSize()));
-      int before = released;
-      for (String orderId : stale) {
-        RedemptionResult r = StoreCalls.call("release", () -> store.release(orderId, now));
-        if (r.outcome().isSuccess() && !r.replayed()) {
-          released++;
-          publishOrder(EventType.RELEASED, now, r);
-        }
-      }
-      if (stale.size() < config.sweepBatchSize() || released == before) {
-        return released;
-      }
-    }
-  }
-
-  private void scheduledSweep() {
-    try {
-      expireDue();
-      releaseStaleReservations();
-    } catch (RuntimeException e) {
-      log.warn("scheduled expiry sweep failed; it runs again at the next interval", e);
-    }
-  }
-
-  private Template passiveExpire(Template t) {
-    return passiveExpire(t, clock.instant());
-  }
-
-  private Template passiveExpire(Template t, Instant now) {
-    if (t.statusAt(now) == TemplateStatus.EXPIRED && t.status() != TemplateStatus.EXPIRED) {
-      expireTemplate(t, now);
-      return t.withStatus(TemplateStatus.EXPIRED, null);
-    }
-    return t;
-  }
-
-  private boolean expireTemplate(Template t, Instant now) {
-    boolean changed = StoreCalls.call("expire template",
-        () -> store.updateTemplateStatus(t.id(), t.status(), TemplateStatus.EXPIRED, null));
-    if (changed) {
-      claimTemplates.remove(t.id());
-      events.publish(CouponEvent.ofTemplate(EventType.TEMPLATE_EXPIRED, now, t.id(), Map.of()));
-    }
-    return changed;
-  }
-
-  private Coupon passiveExpire(Coupon c, Instant now) {
-    if (c.statusAt(now) == CouponStatus.EXPIRED && c.status() != CouponStatus.EXPIRED) {
-      Optional<Coupon> changed = StoreCalls.call("expire coupon", () -> store.expireCoupon(c, now));
-      changed.ifPresent(e -> events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, e)));
-      return c.withStatus(CouponStatus.EXPIRED, null);
-    }
-    return c;
+    return expiry.releaseStaleReservations();
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------------------

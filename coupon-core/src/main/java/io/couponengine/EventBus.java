@@ -1,7 +1,10 @@
 package io.couponengine;
 
+import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EventType;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,5 +45,19 @@ final class EventBus {
    */
   boolean hasListeners() {
     return listeners.length > 0;
+  }
+
+  /**
+   * Publishes an order event for a redemption step that changed something (a replayed step publishes nothing).
+   *
+   * @param type RESERVED, COMMITTED or RELEASED
+   * @param now when
+   * @param result the step's result
+   */
+  void publishOrder(EventType type, Instant now, RedemptionResult result) {
+    if (result.outcome().isSuccess() && !result.replayed()) {
+      String user = result.coupons().isEmpty() ? null : result.coupons().get(0).userId();
+      publish(CouponEvent.ofOrder(type, now, result.orderId(), user, result.coupons()));
+    }
   }
 }
