@@ -6,7 +6,14 @@ import io.couponengine.claim.ClaimRequest;
 import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.spi.CouponStore;
+import io.couponengine.template.CouponCategory;
+import io.couponengine.template.Discount;
+import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.Validity;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +41,8 @@ public final class ClaimLoad {
     final LongAdder other = new LongAdder();
     double seconds;
     long issuedInStore;
+    long heldByUsers;
+    long remaining;
     long duplicateCodes;
     long usersOverLimit;
     long overIssued;
@@ -46,24 +55,70 @@ public final class ClaimLoad {
     public long claimsPerSec() {
       return Math.round(claimsAttempted / seconds);
     }
+
+    /**
+     * The one-line JSON summary: the counters every program prints, then the program's own fields.
+     *
+     * @param codes how many codes the template has
+     * @param extras the program's own fields as name, value, name, value, ..., appended in order
+     * @return JSON text
+     * @throws Exception never in practice
+     */
+    public String json(long codes, Object... extras) throws Exception {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("codes", codes);
+      fields.put("claimed", claimed.sum());
+      fields.put("sold_out", soldOut.sum());
+      fields.put("limit_reached", limitReached.sum());
+      fields.put("over_issued", overIssued);
+      fields.put("duplicate_codes", duplicateCodes);
+      fields.put("users_over_limit", usersOverLimit);
+      fields.put("claims_per_sec", claimsPerSec());
+      for (int i = 0; i < extras.length; i += 2) {
+        fields.put((String) extras[i], extras[i + 1]);
+      }
+      return ClaimLoad.json(fields);
+    }
   }
 
   private ClaimLoad() {}
 
   /**
-   * Runs {@code claims} claims on {@code threads} threads, user {@code i % users}, retrying every tenth successful
-   * claim with the same idempotency key.
+   * The claim template of the demo and the database load: 20 off 100 in the mall, valid 7 days; the caller adds
+   * the scope.
+   *
+   * @param name the template's name
+   * @param codes how many codes
+   * @param limit the per-user limit
+   * @return the builder, to finish
+   */
+  public static TemplateSpec.Builder spec(String name, long codes, int limit) {
+    return TemplateSpec.builder()
+        .name(name)
+        .category(CouponCategory.THRESHOLD)
+        .productLine("mall")
+        .totalCount(codes)
+        .perUserLimit(limit)
+        .validity(Validity.rolling(Duration.ofDays(7)))
+        .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")));
+  }
+
+  /**
+   * Runs {@code claims} claims on {@code threads} threads, user {@code i % users}, with {@code retries} retrying
+   * every tenth successful claim with the same idempotency key.
    *
    * @param engine the engine
    * @param templateId the template
    * @param claims how many claims
    * @param users how many distinct users
    * @param threads how many threads
+   * @param retries whether to replay some claims as a client retry would (the load programs leave them out so that
+   *     their work matches redis-benchmark's and pgbench's)
    * @return the report (thread-side counters)
    * @throws Exception if a worker fails
    */
-  public static Report run(CouponEngine engine, String templateId, int claims, int users, int threads)
-      throws Exception {
+  public static Report run(CouponEngine engine, String templateId, int claims, int users, int threads,
+      boolean retries) throws Exception {
     Report report = new Report();
     report.claimsAttempted = claims;
     AtomicInteger next = new AtomicInteger();
@@ -79,7 +134,7 @@ public final class ClaimLoad {
           String key = "claim-" + i;
           ClaimResult r = engine.claim(new ClaimRequest(user, templateId, key));
           count(report, r);
-          if (i % 10 == 0 && r.outcome().hasCoupon()) {
+          if (retries && i % 10 == 0 && r.outcome().hasCoupon()) {
             count(report, engine.claim(new ClaimRequest(user, templateId, key))); // a client retry
           }
         }
@@ -107,7 +162,7 @@ public final class ClaimLoad {
   }
 
   /**
-   * Recounts the invariants from the store's data only: coupons per user, distinct codes, issued versus codes.
+   * Recounts the invariants through the store's interface: each user's coupons of the template and the codes left.
    *
    * @param store the store
    * @param templateId the template
@@ -118,31 +173,55 @@ public final class ClaimLoad {
    */
   public static void verify(CouponStore store, String templateId, long codes, int users, int limit,
       Report report) {
+    List<List<String>> held = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      List<String> mine = new ArrayList<>();
+      for (Coupon c : store.findCouponsByUser("user-" + u)) {
+        if (c.templateId().equals(templateId)) {
+          mine.add(c.code());
+        }
+      }
+      held.add(mine);
+    }
+    recount(held, 0, store.remainingCodes(templateId), codes, limit, report);
+  }
+
+  /**
+   * Recounts the invariants from what a store holds, read by each program from the store's own data: coupons per
+   * user, distinct codes, issued versus codes.
+   *
+   * @param codesByUser the codes each user holds from the template
+   * @param records the store's own count of issued coupons where it keeps one apart from the users' codes, else 0
+   * @param remaining codes left in the template's pool
+   * @param codes how many codes the template has
+   * @param limit the per-user limit
+   * @param report filled with the store-side counters
+   */
+  public static void recount(Collection<? extends Collection<String>> codesByUser, long records, long remaining,
+      long codes, int limit, Report report) {
     Set<String> seen = new HashSet<>();
-    long issued = 0;
+    long held = 0;
     long dupes = 0;
     long over = 0;
-    for (int u = 0; u < users; u++) {
-      int held = 0;
-      for (Coupon c : store.findCouponsByUser("user-" + u)) {
-        if (!c.templateId().equals(templateId)) {
-          continue;
-        }
-        held++;
-        issued++;
-        if (!seen.add(c.code())) {
+    for (Collection<String> mine : codesByUser) {
+      held += mine.size();
+      if (mine.size() > limit) {
+        over++;
+      }
+      for (String code : mine) {
+        if (!seen.add(code)) {
           dupes++;
         }
       }
-      if (held > limit) {
-        over++;
-      }
     }
+    long issued = Math.max(records, held);
     report.issuedInStore = issued;
+    report.heldByUsers = held;
+    report.remaining = remaining;
     report.duplicateCodes = dupes;
     report.usersOverLimit = over;
     // more coupons than codes, or coupons plus the pool holding more than were generated
-    report.overIssued = Math.max(Math.max(0, issued - codes), issued + store.remainingCodes(templateId) - codes);
+    report.overIssued = Math.max(Math.max(0, issued - codes), issued + remaining - codes);
   }
 
   /**

@@ -3,16 +3,8 @@ package io.couponengine.examples;
 import io.couponengine.CouponEngine;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.memory.InMemoryCouponStore;
-import io.couponengine.template.CouponCategory;
-import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Template;
-import io.couponengine.template.TemplateSpec;
-import io.couponengine.template.Validity;
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A flash sale on the embedded in-memory store: 100,000 codes, 2 per user, 200,000 claims from 50,000 users on
@@ -45,14 +37,7 @@ public final class FlashSaleDemo {
     InMemoryCouponStore store = new InMemoryCouponStore();
     try (CouponEngine engine = CouponEngine.builder().store(store).build()) {
       long g0 = System.nanoTime();
-      Template template = engine.createTemplate(TemplateSpec.builder()
-          .name("Double 11 flash sale: 20 off 100")
-          .category(CouponCategory.THRESHOLD)
-          .productLine("mall")
-          .totalCount(codes)
-          .perUserLimit(limit)
-          .validity(Validity.rolling(Duration.ofDays(7)))
-          .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
+      Template template = engine.createTemplate(ClaimLoad.spec("Double 11 flash sale: 20 off 100", codes, limit)
           .scope(Scope.goodsTypes("digital", "books"))
           .build());
       engine.generation(template.id()).join();
@@ -60,7 +45,7 @@ public final class FlashSaleDemo {
       System.out.printf("Template %s: %,d codes generated in %.2f s (%,d codes/s)%n", template.id(), codes,
           genSeconds, Math.round(codes / genSeconds));
 
-      ClaimLoad.Report r = ClaimLoad.run(engine, template.id(), claims, users, threads);
+      ClaimLoad.Report r = ClaimLoad.run(engine, template.id(), claims, users, threads, true);
       ClaimLoad.verify(store, template.id(), codes, users, limit, r);
       engine.coupons("user-0", CouponStatus.USABLE).stream().findFirst()
           .ifPresent(c -> System.out.println("A coupon of user-0: " + c.code()));
@@ -71,19 +56,8 @@ public final class FlashSaleDemo {
           r.claimed.sum(), r.soldOut.sum(), r.limitReached.sum(), r.duplicates.sum());
       System.out.printf("  recounted from the store: %,d coupons issued, %d over-issued, %d duplicate codes, "
           + "%d users over the limit%n", r.issuedInStore, r.overIssued, r.duplicateCodes, r.usersOverLimit);
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("codes", codes);
-      json.put("claims_attempted", claims);
-      json.put("claimed", r.claimed.sum());
-      json.put("sold_out", r.soldOut.sum());
-      json.put("limit_reached", r.limitReached.sum());
-      json.put("duplicates", r.duplicates.sum());
-      json.put("over_issued", r.overIssued);
-      json.put("duplicate_codes", r.duplicateCodes);
-      json.put("users_over_limit", r.usersOverLimit);
-      json.put("claims_per_sec", r.claimsPerSec());
-      json.put("generation_codes_per_sec", Math.round(codes / genSeconds));
-      System.out.println(ClaimLoad.json(json));
+      System.out.println(r.json(codes, "claims_attempted", claims, "duplicates", r.duplicates.sum(),
+          "generation_codes_per_sec", Math.round(codes / genSeconds)));
       if (r.overIssued + r.duplicateCodes + r.usersOverLimit != 0 || r.issuedInStore != r.claimed.sum()) {
         System.exit(1);
       }

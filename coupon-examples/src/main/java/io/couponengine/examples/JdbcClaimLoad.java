@@ -3,31 +3,18 @@ package io.couponengine.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.couponengine.CouponEngine;
-import io.couponengine.claim.ClaimRequest;
-import io.couponengine.claim.ClaimResult;
 import io.couponengine.jdbc.JdbcCouponStore;
-import io.couponengine.template.CouponCategory;
-import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
-import io.couponengine.template.Validity;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Claim load against a database through {@link JdbcCouponStore}: creates a template with a {@link CouponEngine},
@@ -82,14 +69,7 @@ public final class JdbcClaimLoad {
 
   private static void run(CouponEngine engine, JdbcCouponStore store, HikariDataSource ds, String url,
       int threads, int claims, int users, int limit, long codes) throws Exception {
-    TemplateSpec spec = TemplateSpec.builder()
-        .name("load test")
-        .category(CouponCategory.THRESHOLD)
-        .productLine("mall")
-        .totalCount(codes)
-        .perUserLimit(limit)
-        .validity(Validity.rolling(Duration.ofDays(7)))
-        .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
+    TemplateSpec spec = ClaimLoad.spec("load test", codes, limit)
         .scope(Scope.goodsTypes("digital"))
         .build();
     long loadStart = System.nanoTime();
@@ -99,68 +79,30 @@ public final class JdbcClaimLoad {
     System.out.printf("%s (%s): template %s, %,d codes generated and loaded in %.2f s (%,.0f codes/s)%n",
         url.replaceAll("password=[^&]*", "password=***"), store.dialect(), t.id(), codes, loadSec, codeLoadPerSec);
 
-    AtomicInteger next = new AtomicInteger();
-    LongAdder claimed = new LongAdder();
-    LongAdder soldOut = new LongAdder();
-    LongAdder limitReached = new LongAdder();
-    LongAdder other = new LongAdder();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int w = 0; w < threads; w++) {
-      futures.add(pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < claims) {
-          ClaimResult r = engine.claim(new ClaimRequest("user-" + (i % users), t.id(), "k-" + i));
-          switch (r.outcome()) {
-            case CLAIMED -> claimed.increment();
-            case SOLD_OUT -> soldOut.increment();
-            case LIMIT_REACHED -> limitReached.increment();
-            default -> other.increment();
-          }
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    double sec = (System.nanoTime() - start) / 1e9;
-    pool.shutdown();
-    double claimsPerSec = claims / sec;
+    // no client retries: the same work as pgbench's run of the claim transaction
+    ClaimLoad.Report r = ClaimLoad.run(engine, t.id(), claims, users, threads, false);
 
-    long stored;
-    long distinctCodes;
-    long usersOverLimit;
-    String p = store.tablePrefix();
-    try (Connection c = ds.getConnection()) {
-      stored = scalar(c, "SELECT COUNT(*) FROM " + p + "coupons WHERE template_id = ?", t.id());
-      distinctCodes = scalar(c, "SELECT COUNT(DISTINCT code) FROM " + p + "coupons WHERE template_id = ?", t.id());
-      usersOverLimit = scalar(c, "SELECT COUNT(*) FROM (SELECT user_id FROM " + p + "coupons WHERE template_id = ?"
-          + " GROUP BY user_id HAVING COUNT(*) > " + limit + ") x", t.id());
+    Map<String, List<String>> held = new HashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT user_id, code FROM " + store.tablePrefix() + "coupons WHERE template_id = ?")) {
+      ps.setString(1, t.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          held.computeIfAbsent(rs.getString(1), u -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
       c.rollback();
     }
-    long remaining = store.remainingCodes(t.id());
-    long overIssued = Math.max(0, stored - codes);
-    System.out.printf("%,d claims from %d threads in %.2f s: %,.0f claims/s%n", claims, threads, sec, claimsPerSec);
-    System.out.printf("answers: claimed %,d, sold out %,d, limit reached %,d, other %,d%n", claimed.sum(),
-        soldOut.sum(), limitReached.sum(), other.sum());
+    ClaimLoad.recount(held.values(), 0, store.remainingCodes(t.id()), codes, limit, r);
+    long stored = r.issuedInStore;
+    System.out.printf("%,d claims from %d threads in %.2f s: %,d claims/s%n", claims, threads, r.seconds,
+        r.claimsPerSec());
+    System.out.printf("answers: claimed %,d, sold out %,d, limit reached %,d, other %,d%n", r.claimed.sum(),
+        r.soldOut.sum(), r.limitReached.sum(), r.other.sum());
     System.out.printf("database: %,d coupons (%,d distinct codes), %,d codes left, %,d users over the limit; "
-        + "claimed answers %s stored coupons%n", stored, distinctCodes, remaining, usersOverLimit,
-        stored == claimed.sum() ? "match" : "DO NOT MATCH");
-    System.out.printf("{\"codes\":%d,\"claimed\":%d,\"sold_out\":%d,\"limit_reached\":%d,\"over_issued\":%d,"
-            + "\"duplicate_codes\":%d,\"users_over_limit\":%d,\"claims_per_sec\":%.1f,\"code_load_per_sec\":%.1f}%n",
-        codes, stored, soldOut.sum(), limitReached.sum(), overIssued, stored - distinctCodes, usersOverLimit,
-        claimsPerSec, codeLoadPerSec);
-  }
-
-  private static long scalar(Connection c, String sql, String arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, arg);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+        + "claimed answers %s stored coupons%n", stored, stored - r.duplicateCodes, r.remaining, r.usersOverLimit,
+        stored == r.claimed.sum() ? "match" : "DO NOT MATCH");
+    System.out.println(r.json(codes, "code_load_per_sec", Math.round(codeLoadPerSec)));
   }
 }

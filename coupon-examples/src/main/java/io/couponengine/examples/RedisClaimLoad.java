@@ -1,8 +1,6 @@
 package io.couponengine.examples;
 
 import io.couponengine.CouponEngine;
-import io.couponengine.claim.ClaimRequest;
-import io.couponengine.claim.ClaimResult;
 import io.couponengine.code.CodeGenerator;
 import io.couponengine.redis.RedisCouponStore;
 import io.couponengine.template.CouponCategory;
@@ -16,14 +14,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
@@ -90,85 +83,34 @@ public final class RedisClaimLoad {
         Template t = engine.generation(engine.createTemplate(spec(codes, limit)).id()).join();
         double generatePerSec = codes / ((System.nanoTime() - g0) / 1e9);
 
-        // 2. the claims
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong claimed = new AtomicLong();
-        AtomicLong soldOut = new AtomicLong();
-        AtomicLong limitReached = new AtomicLong();
-        AtomicLong other = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < threads; w++) {
-          Thread th = new Thread(() -> {
-            try {
-              start.await();
-            } catch (InterruptedException e) {
-              return;
-            }
-            int i;
-            while ((i = next.getAndIncrement()) < claims) {
-              ClaimResult r = engine.claim(new ClaimRequest("user-" + (i % users), t.id(), "k-" + i));
-              switch (r.outcome()) {
-                case CLAIMED -> claimed.incrementAndGet();
-                case SOLD_OUT -> soldOut.incrementAndGet();
-                case LIMIT_REACHED -> limitReached.incrementAndGet();
-                default -> other.incrementAndGet();
-              }
-            }
-          });
-          th.start();
-          workers.add(th);
-        }
-        long c0 = System.nanoTime();
-        start.countDown();
-        for (Thread th : workers) {
-          th.join();
-        }
-        double seconds = (System.nanoTime() - c0) / 1e9;
-        double claimsPerSec = claims / seconds;
+        // 2. the claims, without client retries: the same work as claim-bench.sh's redis-benchmark run
+        ClaimLoad.Report r = ClaimLoad.run(engine, t.id(), claims, users, threads, false);
 
         // 3. invariants from Redis's data: the template's per-user codes, claim records and pool
         String tag = prefix + ":{t:" + t.id() + "}:";
-        Map<String, String> uc = jedis.hgetAll(tag + "uc");
-        Set<String> seen = new HashSet<>();
-        long duplicateCodes = 0;
-        long usersOverLimit = 0;
-        long fromUsers = 0;
-        for (Map.Entry<String, String> e : uc.entrySet()) {
+        List<List<String>> held = new ArrayList<>();
+        for (Map.Entry<String, String> e : jedis.hgetAll(tag + "uc").entrySet()) {
           if (e.getKey().startsWith("c:")) {
-            String[] mine = e.getValue().split(" ");
-            fromUsers += mine.length;
-            if (mine.length > limit) {
-              usersOverLimit++;
-            }
-            for (String c : mine) {
-              if (!seen.add(c)) {
-                duplicateCodes++;
-              }
-            }
+            held.add(List.of(e.getValue().split(" ")));
           }
         }
         long records = jedis.hlen(tag + "cp");
-        long remaining = jedis.llen(tag + "pool");
-        long overIssued = Math.max(0, Math.max(records, fromUsers) - codes) + Math.max(0, records + remaining - codes);
+        ClaimLoad.recount(held, records, jedis.llen(tag + "pool"), codes, limit, r);
 
         System.out.printf("Redis claim load on %s (prefix %s)%n", uri, prefix);
         System.out.printf("  store-only code load: %,d codes at %,.0f codes/s%n", loadCodes, loadPerSec);
         System.out.printf("  engine generate+load: %,d codes at %,.0f codes/s%n", codes, generatePerSec);
-        System.out.printf("  claims: %,d from %d threads, %,d users, limit %d in %.2f s = %,.0f claims/s%n",
-            claims, threads, users, limit, seconds, claimsPerSec);
+        System.out.printf("  claims: %,d from %d threads, %,d users, limit %d in %.2f s = %,d claims/s%n",
+            claims, threads, users, limit, r.seconds, r.claimsPerSec());
         System.out.printf("  outcomes: claimed %,d, sold out %,d, limit reached %,d, other %,d%n",
-            claimed.get(), soldOut.get(), limitReached.get(), other.get());
+            r.claimed.sum(), r.soldOut.sum(), r.limitReached.sum(), r.other.sum());
         System.out.printf("  from Redis: %,d claim records, %,d codes held by users, %,d left in the pool; "
             + "over-issued %d, duplicate codes %d, users over limit %d%n",
-            records, fromUsers, remaining, overIssued, duplicateCodes, usersOverLimit);
+            records, r.heldByUsers, r.remaining, r.overIssued, r.duplicateCodes, r.usersOverLimit);
         long deleted = deleteKeys(jedis, prefix);
         System.out.printf("  deleted %,d keys under %s%n", deleted, prefix);
-        System.out.printf("{\"codes\":%d,\"claimed\":%d,\"sold_out\":%d,\"limit_reached\":%d,\"over_issued\":%d,"
-            + "\"duplicate_codes\":%d,\"users_over_limit\":%d,\"claims_per_sec\":%.0f,\"code_load_per_sec\":%.0f,"
-            + "\"generate_and_load_per_sec\":%.0f,\"stored_claims\":%d,\"threads\":%d,\"claims\":%d}%n",
-            codes, claimed.get(), soldOut.get(), limitReached.get(), overIssued, duplicateCodes, usersOverLimit,
-            claimsPerSec, loadPerSec, generatePerSec, records, threads, claims);
+        System.out.println(r.json(codes, "code_load_per_sec", Math.round(loadPerSec), "generate_and_load_per_sec",
+            Math.round(generatePerSec), "stored_claims", records, "threads", threads, "claims", claims));
       }
     }
   }
