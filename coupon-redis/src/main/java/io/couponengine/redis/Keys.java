@@ -1,5 +1,6 @@
 package io.couponengine.redis;
 
+import io.couponengine.code.CodeFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -81,6 +82,21 @@ final class Keys {
   /** Stream of CLAIMED events. */
   String templateEvents(String templateId) {
     return t(templateId, "events");
+  }
+
+  /**
+   * The template whose slot holds a code's claim record, read from the code itself.
+   *
+   * @param code a code as given by a caller, possibly malformed
+   * @return the template id, or null when the code names none
+   */
+  static String templateOf(String code) {
+    try {
+      String t = CodeFormat.templateIdOf(code);
+      return CodeFormat.isValidTemplateId(t) ? t : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Set of every template id (its own slot). */
