@@ -1,6 +1,8 @@
 package io.couponengine.redis;
 
 import io.couponengine.code.CodeFormat;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -18,6 +20,24 @@ final class Keys {
 
   Keys(String prefix) {
     this.prefix = prefix;
+  }
+
+  /**
+   * Checks a key prefix given to a public constructor or builder: an id (visible, at most
+   * {@value Preconditions#MAX_ID_LENGTH} characters, no control characters) without braces, since a brace would
+   * change the hash tag and so the slot of every key.
+   *
+   * @param prefix the prefix
+   * @param field the argument's name, for the message
+   * @return the prefix
+   * @throws CouponException INVALID_ARGUMENT naming the field
+   */
+  static String requirePrefix(String prefix, String field) {
+    Preconditions.requireId(prefix, field);
+    if (prefix.contains("{") || prefix.contains("}")) {
+      throw CouponException.invalidField(field, "must not contain braces but was '%s'", prefix);
+    }
+    return prefix;
   }
 
   String prefix() {

@@ -109,23 +109,25 @@ public final class RedisCouponStore implements CouponStore {
    * A store with default options.
    *
    * @param jedis the client (RedisClient, JedisPooled, RedisClusterClient, JedisCluster, ...); not closed by this store
-   * @param prefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
-   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
+   * @param keyPrefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
+   * @throws CouponException INVALID_ARGUMENT naming {@code jedis} when null, or {@code keyPrefix} when null, blank,
+   *     longer than 128 characters, or holding control characters or braces
    */
-  public RedisCouponStore(UnifiedJedis jedis, String prefix) {
-    this(builder(jedis, prefix).defaults());
+  public RedisCouponStore(UnifiedJedis jedis, String keyPrefix) {
+    this(builder(jedis, keyPrefix).defaults());
   }
 
   /**
    * Starts a builder.
    *
    * @param jedis the client; not closed by the store
-   * @param prefix the key prefix
+   * @param keyPrefix the key prefix
    * @return the builder
-   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
+   * @throws CouponException INVALID_ARGUMENT naming {@code jedis} when null, or {@code keyPrefix} when null, blank,
+   *     longer than 128 characters, or holding control characters or braces
    */
-  public static Builder builder(UnifiedJedis jedis, String prefix) {
-    return new Builder(jedis, prefix);
+  public static Builder builder(UnifiedJedis jedis, String keyPrefix) {
+    return new Builder(jedis, keyPrefix);
   }
 
   /**
@@ -463,6 +465,9 @@ public final class RedisCouponStore implements CouponStore {
    * the options, so reusing the builder never changes a built store.
    */
   public static final class Builder {
+    /** Longest accepted duration option: keeps {@code toMillis()} and Redis's expiry arithmetic far from overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     private final UnifiedJedis jedis;
     private final String prefix;
     private int waitReplicas = -1;
@@ -471,29 +476,24 @@ public final class RedisCouponStore implements CouponStore {
     private long streamMaxLen = -1;
     private Duration listTtl;
 
-    private Builder(UnifiedJedis jedis, String prefix) {
+    private Builder(UnifiedJedis jedis, String keyPrefix) {
       this.jedis = Preconditions.requireArg(jedis, "jedis");
-      Preconditions.requireArg(prefix, "prefix");
-      if (prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-        throw CouponException.invalidArgument("%s", "prefix must be non-blank and free of braces: '" + prefix + "'");
-      }
-      this.prefix = prefix;
+      this.prefix = Keys.requirePrefix(keyPrefix, "keyPrefix");
     }
 
     /**
      * After each successful claim, WAIT until {@code replicas} replicas acknowledged it. Default: no WAIT.
      *
      * @param replicas at least 1
-     * @param timeout how long to wait, positive
+     * @param timeout how long to wait, from one millisecond to 365 days (WAIT counts milliseconds; 0 would block)
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when replicas &lt; 1 or the timeout is not positive
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code replicas} when below 1, {@code timeout} when null or
+     *     out of range, or {@code waitForReplicas} when already set
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
       Preconditions.requireUnset(waitReplicas < 0, "waitForReplicas", waitReplicas);
-      if (replicas < 1 || timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw CouponException.invalidArgument("%s", "replicas must be >= 1 and timeout positive");
-      }
+      Preconditions.requireRange(replicas, 1, Integer.MAX_VALUE, "replicas");
+      Preconditions.requireRange(timeout, Duration.ofMillis(1), MAX_DURATION, "timeout");
       this.waitReplicas = replicas;
       this.waitTimeout = timeout;
       return this;
@@ -502,17 +502,13 @@ public final class RedisCouponStore implements CouponStore {
     /**
      * How long an idempotency key is remembered. Default 24 hours.
      *
-     * @param ttl at least one second
+     * @param ttl from one second to 365 days
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when shorter than one second
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code idempotencyTtl} when null, out of range or already set
      */
     public Builder idempotencyTtl(Duration ttl) {
       Preconditions.requireUnset(idempotencyTtl == null, "idempotencyTtl", idempotencyTtl);
-      if (ttl == null || ttl.toSeconds() < 1) {
-        throw CouponException.invalidArgument("%s", "idempotency ttl must be at least one second");
-      }
-      this.idempotencyTtl = ttl;
+      this.idempotencyTtl = Preconditions.requireRange(ttl, Duration.ofSeconds(1), MAX_DURATION, "idempotencyTtl");
       return this;
     }
 
@@ -521,32 +517,24 @@ public final class RedisCouponStore implements CouponStore {
      *
      * @param maxLen at least 1,000
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when below 1,000
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code streamMaxLength} when below 1,000 or already set
      */
     public Builder streamMaxLen(long maxLen) {
       Preconditions.requireUnset(streamMaxLen < 0, "streamMaxLength", streamMaxLen);
-      if (maxLen < 1_000) {
-        throw CouponException.invalidArgument("%s", "stream max length must be at least 1000");
-      }
-      this.streamMaxLen = maxLen;
+      this.streamMaxLen = Preconditions.requireRange(maxLen, 1_000, Long.MAX_VALUE, "streamMaxLength");
       return this;
     }
 
     /**
      * Base TTL of a cached user coupon list; each write adds up to 20% random jitter. Default 10 minutes.
      *
-     * @param ttl at least one second
+     * @param ttl from one second to 365 days
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when shorter than one second
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code listCacheTtl} when null, out of range or already set
      */
     public Builder listCacheTtl(Duration ttl) {
       Preconditions.requireUnset(listTtl == null, "listCacheTtl", listTtl);
-      if (ttl == null || ttl.toSeconds() < 1) {
-        throw CouponException.invalidArgument("%s", "list cache ttl must be at least one second");
-      }
-      this.listTtl = ttl;
+      this.listTtl = Preconditions.requireRange(ttl, Duration.ofSeconds(1), MAX_DURATION, "listCacheTtl");
       return this;
     }
 
