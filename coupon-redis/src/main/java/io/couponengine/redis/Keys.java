@@ -1,5 +1,8 @@
 package io.couponengine.redis;
 
+import io.couponengine.code.CodeFormat;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -17,6 +20,24 @@ final class Keys {
 
   Keys(String prefix) {
     this.prefix = prefix;
+  }
+
+  /**
+   * Checks a key prefix given to a public constructor or builder: an id (visible, at most
+   * {@value Preconditions#MAX_ID_LENGTH} characters, no control characters) without braces, since a brace would
+   * change the hash tag and so the slot of every key.
+   *
+   * @param prefix the prefix
+   * @param field the argument's name, for the message
+   * @return the prefix
+   * @throws CouponException INVALID_ARGUMENT naming the field
+   */
+  static String requirePrefix(String prefix, String field) {
+    Preconditions.requireId(prefix, field);
+    if (prefix.contains("{") || prefix.contains("}")) {
+      throw CouponException.invalidField(field, "must not contain braces but was '%s'", prefix);
+    }
+    return prefix;
   }
 
   String prefix() {
@@ -81,6 +102,21 @@ final class Keys {
   /** Stream of CLAIMED events. */
   String templateEvents(String templateId) {
     return t(templateId, "events");
+  }
+
+  /**
+   * The template whose slot holds a code's claim record, read from the code itself.
+   *
+   * @param code a code as given by a caller, possibly malformed
+   * @return the template id, or null when the code names none
+   */
+  static String templateOf(String code) {
+    try {
+      String t = CodeFormat.templateIdOf(code);
+      return CodeFormat.isValidTemplateId(t) ? t : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Set of every template id (its own slot). */

@@ -2,15 +2,11 @@ package io.couponengine.redis;
 
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimResult;
-import io.couponengine.code.CodeFormat;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
-import io.couponengine.coupon.OrderStatus;
-import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
-import io.couponengine.internal.Json;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
@@ -21,14 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisCluster;
@@ -36,7 +28,6 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * A {@link CouponStore} on Redis (standalone, Sentinel-managed or Cluster): one Lua script, one round trip, one hash
@@ -88,11 +79,7 @@ public final class RedisCouponStore implements CouponStore {
   private static final LuaScript APPEND = LuaScript.load("append");
   private static final LuaScript INSERT = LuaScript.load("insert");
   private static final LuaScript STATUS = LuaScript.load("status");
-  private static final LuaScript RESERVE = LuaScript.load("reserve");
-  private static final LuaScript FINISH = LuaScript.load("finish");
   private static final LuaScript EXPIRE = LuaScript.load("expire");
-  private static final LuaScript CACHE = LuaScript.load("cache");
-  private static final Comparator<Coupon> CLAIM_ORDER = Comparator.comparing(Coupon::claimedAt);
   static final int APPEND_BATCH = 10_000;
 
   private final UnifiedJedis jedis;
@@ -102,7 +89,8 @@ public final class RedisCouponStore implements CouponStore {
   private final Duration waitTimeout;
   private final long idempotencyTtlSeconds;
   private final long streamMaxLen;
-  private final Duration listTtl;
+  private final UserListCache lists;
+  private final Orders orders;
 
   private RedisCouponStore(Builder b) {
     this.jedis = b.jedis;
@@ -113,30 +101,33 @@ public final class RedisCouponStore implements CouponStore {
     this.waitTimeout = b.waitTimeout;
     this.idempotencyTtlSeconds = b.idempotencyTtl.toSeconds();
     this.streamMaxLen = b.streamMaxLen;
-    this.listTtl = b.listTtl;
+    this.lists = new UserListCache(jedis, keys, b.listTtl);
+    this.orders = new Orders(jedis, keys, streamMaxLen);
   }
 
   /**
    * A store with default options.
    *
    * @param jedis the client (RedisClient, JedisPooled, RedisClusterClient, JedisCluster, ...); not closed by this store
-   * @param prefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
-   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
+   * @param keyPrefix the key prefix, for example {@code "coupons"}; keys are {@code <prefix>:{t:...}:...}
+   * @throws CouponException INVALID_ARGUMENT naming {@code jedis} when null, or {@code keyPrefix} when null, blank,
+   *     longer than 128 characters, or holding control characters or braces
    */
-  public RedisCouponStore(UnifiedJedis jedis, String prefix) {
-    this(builder(jedis, prefix).defaults());
+  public RedisCouponStore(UnifiedJedis jedis, String keyPrefix) {
+    this(builder(jedis, keyPrefix).defaults());
   }
 
   /**
    * Starts a builder.
    *
    * @param jedis the client; not closed by the store
-   * @param prefix the key prefix
+   * @param keyPrefix the key prefix
    * @return the builder
-   * @throws CouponException INVALID_ARGUMENT when the prefix is blank or contains braces
+   * @throws CouponException INVALID_ARGUMENT naming {@code jedis} when null, or {@code keyPrefix} when null, blank,
+   *     longer than 128 characters, or holding control characters or braces
    */
-  public static Builder builder(UnifiedJedis jedis, String prefix) {
-    return new Builder(jedis, prefix);
+  public static Builder builder(UnifiedJedis jedis, String keyPrefix) {
+    return new Builder(jedis, keyPrefix);
   }
 
   /**
@@ -266,7 +257,7 @@ public final class RedisCouponStore implements CouponStore {
       String idem = keys.idempotency(t, c.userId(), c.idempotencyKey());
       // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
       List<String> k = cluster ? List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6])
-          : List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6], keys.generation(c.userId()));
+          : List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6], lists.generationKey(c.userId()));
       List<String> a = List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail,
           Long.toString(c.expiresAt().toEpochMilli()), Long.toString(idempotencyTtlSeconds),
           Long.toString(streamMaxLen), c.claimedAt().toString(), t);
@@ -315,7 +306,7 @@ public final class RedisCouponStore implements CouponStore {
   private List<?> runClaim(List<String> k, List<String> a, String userId) {
     List<?> reply = (List<?>) CLAIM.run(jedis, k, a);
     if (cluster && ClaimOutcome.valueOf((String) reply.get(0)).hasCoupon()) {
-      jedis.incr(keys.generation(userId));
+      lists.invalidate(userId);
     }
     return reply;
   }
@@ -332,79 +323,13 @@ public final class RedisCouponStore implements CouponStore {
    */
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
-    return call("find coupons", () -> {
-      String genKey = keys.generation(userId);
-      String listKey = keys.list(userId);
-      Response<List<String>> cached;
-      Response<Map<String, String>> states;
-      try (AbstractPipeline p = jedis.pipelined()) {
-        cached = p.mget(genKey, listKey);
-        states = p.hgetAll(keys.states(userId));
-        p.sync();
-      }
-      String gen = cached.get().get(0) == null ? "" : cached.get().get(0);
-      String value = cached.get().get(1);
-      List<Coupon> records;
-      if (value != null && value.startsWith(gen + "|")) {
-        records = List.of(Json.read(value.substring(gen.length() + 1), Coupon[].class));
-      } else {
-        records = rebuildList(userId, gen);
-      }
-      Map<String, String> changed = states.get();
-      List<Coupon> out = new ArrayList<>(records.size());
-      for (Coupon r : records) {
-        String now = changed.get(r.code());
-        Coupon c = now == null ? r : Coupon.fromJson(now);
-        out.add(c);
-      }
-      return out;
-    });
-  }
-
-  private List<Coupon> rebuildList(String userId, String gen) {
-    List<String> templates = new ArrayList<>(jedis.smembers(keys.registry()));
-    Map<String, Response<String>> codesByTemplate = new LinkedHashMap<>();
-    try (AbstractPipeline p = jedis.pipelined()) {
-      for (String t : templates) {
-        codesByTemplate.put(t, p.hget(keys.userClaims(t), "c:" + userId));
-      }
-      p.sync();
-    }
-    List<Response<List<String>>> recordReplies = new ArrayList<>();
-    try (AbstractPipeline p = jedis.pipelined()) {
-      for (Map.Entry<String, Response<String>> e : codesByTemplate.entrySet()) {
-        String codes = e.getValue().get();
-        if (codes != null) {
-          recordReplies.add(p.hmget(keys.claims(e.getKey()), codes.split(" ")));
-        }
-      }
-      p.sync();
-    }
-    List<Coupon> records = new ArrayList<>();
-    StringBuilder json = new StringBuilder("[");
-    for (Response<List<String>> r : recordReplies) {
-      for (String rec : r.get()) {
-        if (rec != null) {
-          records.add(Coupon.fromJson(rec));
-        }
-      }
-    }
-    records.sort(CLAIM_ORDER); // stable: codes of one template stay in claim order
-    for (int i = 0; i < records.size(); i++) {
-      json.append(i == 0 ? "" : ",").append(records.get(i).toJson());
-    }
-    json.append(']');
-    long ttl = listTtl.toSeconds();
-    ttl += ThreadLocalRandom.current().nextLong(Math.max(1, ttl / 5) + 1); // jitter against avalanches
-    CACHE.run(jedis, List.of(keys.generation(userId), keys.list(userId)),
-        List.of(gen, gen + "|" + json, Long.toString(ttl)));
-    return records;
+    return call("find coupons", () -> lists.find(userId));
   }
 
   @Override
   public Optional<Coupon> findCouponByCode(String code) {
     return call("find coupon", () -> {
-      String t = templateOf(code);
+      String t = Keys.templateOf(code);
       if (t == null) {
         return Optional.empty();
       }
@@ -417,15 +342,6 @@ public final class RedisCouponStore implements CouponStore {
       Coupon current = now == null ? c : Coupon.fromJson(now);
       return Optional.of(current);
     });
-  }
-
-  private static String templateOf(String code) {
-    try {
-      String t = CodeFormat.templateIdOf(code);
-      return CodeFormat.isValidTemplateId(t) ? t : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   @Override
@@ -512,122 +428,22 @@ public final class RedisCouponStore implements CouponStore {
 
   @Override
   public RedemptionResult reserve(ReserveCommand cmd) {
-    return call("reserve", () -> {
-      String user = cmd.userId();
-      String orderId = cmd.orderId();
-      // 1. the order's owner pointer (order ids are global; the order itself lives in its user's bucket)
-      String ownerKey = keys.orderOwner(orderId);
-      if (jedis.setnx(ownerKey, user) == 0) {
-        String owner = jedis.get(ownerKey);
-        if (owner != null && !owner.equals(user)) {
-          String other = jedis.hget(keys.orders(Keys.bucket(owner)), orderId);
-          if (other != null) {
-            Map<?, ?> o = Json.read(other, Map.class);
-            return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
-                OrderStatus.valueOf((String) o.get("s")), null);
-          }
-          jedis.set(ownerKey, user); // a pointer left by a refused reservation of another user
-        }
-      }
-      // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots
-      List<Response<String>> recs = new ArrayList<>(cmd.codes().size());
-      try (AbstractPipeline p = jedis.pipelined()) {
-        for (String code : cmd.codes()) {
-          String t = templateOf(code);
-          recs.add(t == null ? null : p.hget(keys.claims(t), code));
-        }
-        p.sync();
-      }
-      int bucket = Keys.bucket(user);
-      List<String> args = new ArrayList<>(7 + cmd.codes().size() * 4);
-      args.add(user);
-      args.add(orderId);
-      args.add(Long.toString(cmd.now().toEpochMilli()));
-      args.add(Long.toString(cmd.reservedUntil().toEpochMilli()));
-      args.add(cmd.now().toString());
-      args.add(Long.toString(streamMaxLen));
-      args.add(Integer.toString(cmd.codes().size()));
-      for (int i = 0; i < cmd.codes().size(); i++) {
-        String rec = recs.get(i) == null ? null : recs.get(i).get();
-        args.add(cmd.codes().get(i));
-        if (rec == null) {
-          args.add("");
-          args.add("");
-          args.add("0");
-        } else {
-          Coupon c = Coupon.fromJson(rec);
-          args.add(rec);
-          args.add(c.userId());
-          args.add(Long.toString(c.expiresAt().toEpochMilli()));
-        }
-      }
-      // 3. one script in the user's slot decides, all or none
-      List<?> r = (List<?>) RESERVE.run(jedis, List.of(keys.states(user), keys.orders(bucket),
-          keys.reservations(bucket), keys.bucketEvents(bucket)), args);
-      return redemption(orderId, r);
-    });
+    return call("reserve", () -> orders.reserve(cmd));
   }
 
   @Override
   public RedemptionResult commit(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED);
+    return call("commit", () -> orders.commit(orderId, now));
   }
 
   @Override
   public RedemptionResult release(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE);
-  }
-
-  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget) {
-    return call(target == OrderStatus.COMMITTED ? "commit" : "release", () -> {
-      String user = jedis.get(keys.orderOwner(orderId));
-      if (user == null) {
-        return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
-      }
-      int bucket = Keys.bucket(user);
-      List<?> r = (List<?>) FINISH.run(jedis, List.of(keys.states(user), keys.orders(bucket),
-          keys.reservations(bucket), keys.bucketEvents(bucket)),
-          List.of(orderId, target.name(), couponTarget.name(), now.toString(), Long.toString(streamMaxLen)));
-      return redemption(orderId, r);
-    });
-  }
-
-  private static RedemptionResult redemption(String orderId, List<?> r) {
-    RedemptionOutcome outcome = RedemptionOutcome.valueOf((String) r.get(0));
-    String status = (String) r.get(1);
-    OrderStatus orderStatus = status.isEmpty() ? null : OrderStatus.valueOf(status);
-    String offending = ((String) r.get(2)).isEmpty() ? null : (String) r.get(2);
-    if (!outcome.isSuccess()) {
-      return RedemptionResult.refused(outcome, orderId, orderStatus, offending);
-    }
-    List<Coupon> coupons = new ArrayList<>(r.size() - 4);
-    for (int i = 4; i < r.size(); i++) {
-      coupons.add(Coupon.fromJson((String) r.get(i)));
-    }
-    return RedemptionResult.success(outcome, orderId, orderStatus, coupons, "1".equals(r.get(3)));
+    return call("release", () -> orders.release(orderId, now));
   }
 
   @Override
   public List<String> findStaleReservations(Instant now, int limit) {
-    return call("find stale reservations", () -> {
-      List<Response<List<String>>> replies = new ArrayList<>(Keys.USER_BUCKETS);
-      try (AbstractPipeline p = jedis.pipelined()) {
-        for (int b = 0; b < Keys.USER_BUCKETS; b++) {
-          replies.add(p.zrangeByScore(keys.reservations(b), Double.NEGATIVE_INFINITY, now.toEpochMilli(), 0,
-              limit));
-        }
-        p.sync();
-      }
-      List<String> out = new ArrayList<>();
-      for (Response<List<String>> r : replies) {
-        for (String id : r.get()) {
-          if (out.size() < limit) {
-            out.add(id);
-          }
-        }
-      }
-      return out;
-    });
+    return call("find stale reservations", () -> orders.findStaleReservations(now, limit));
   }
 
   /** Nothing to release: the store opened no connection of its own; the client belongs to the caller. */
@@ -649,6 +465,9 @@ public final class RedisCouponStore implements CouponStore {
    * the options, so reusing the builder never changes a built store.
    */
   public static final class Builder {
+    /** Longest accepted duration option: keeps {@code toMillis()} and Redis's expiry arithmetic far from overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     private final UnifiedJedis jedis;
     private final String prefix;
     private int waitReplicas = -1;
@@ -657,29 +476,24 @@ public final class RedisCouponStore implements CouponStore {
     private long streamMaxLen = -1;
     private Duration listTtl;
 
-    private Builder(UnifiedJedis jedis, String prefix) {
+    private Builder(UnifiedJedis jedis, String keyPrefix) {
       this.jedis = Preconditions.requireArg(jedis, "jedis");
-      Preconditions.requireArg(prefix, "prefix");
-      if (prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-        throw CouponException.invalidArgument("%s", "prefix must be non-blank and free of braces: '" + prefix + "'");
-      }
-      this.prefix = prefix;
+      this.prefix = Keys.requirePrefix(keyPrefix, "keyPrefix");
     }
 
     /**
      * After each successful claim, WAIT until {@code replicas} replicas acknowledged it. Default: no WAIT.
      *
      * @param replicas at least 1
-     * @param timeout how long to wait, positive
+     * @param timeout how long to wait, from one millisecond to 365 days (WAIT counts milliseconds; 0 would block)
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when replicas &lt; 1 or the timeout is not positive
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code replicas} when below 1, {@code timeout} when null or
+     *     out of range, or {@code waitForReplicas} when already set
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
       Preconditions.requireUnset(waitReplicas < 0, "waitForReplicas", waitReplicas);
-      if (replicas < 1 || timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw CouponException.invalidArgument("%s", "replicas must be >= 1 and timeout positive");
-      }
+      Preconditions.requireRange(replicas, 1, Integer.MAX_VALUE, "replicas");
+      Preconditions.requireRange(timeout, Duration.ofMillis(1), MAX_DURATION, "timeout");
       this.waitReplicas = replicas;
       this.waitTimeout = timeout;
       return this;
@@ -688,17 +502,13 @@ public final class RedisCouponStore implements CouponStore {
     /**
      * How long an idempotency key is remembered. Default 24 hours.
      *
-     * @param ttl at least one second
+     * @param ttl from one second to 365 days
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when shorter than one second
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code idempotencyTtl} when null, out of range or already set
      */
     public Builder idempotencyTtl(Duration ttl) {
       Preconditions.requireUnset(idempotencyTtl == null, "idempotencyTtl", idempotencyTtl);
-      if (ttl == null || ttl.toSeconds() < 1) {
-        throw CouponException.invalidArgument("%s", "idempotency ttl must be at least one second");
-      }
-      this.idempotencyTtl = ttl;
+      this.idempotencyTtl = Preconditions.requireRange(ttl, Duration.ofSeconds(1), MAX_DURATION, "idempotencyTtl");
       return this;
     }
 
@@ -707,32 +517,24 @@ public final class RedisCouponStore implements CouponStore {
      *
      * @param maxLen at least 1,000
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when below 1,000
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code streamMaxLength} when below 1,000 or already set
      */
     public Builder streamMaxLen(long maxLen) {
       Preconditions.requireUnset(streamMaxLen < 0, "streamMaxLength", streamMaxLen);
-      if (maxLen < 1_000) {
-        throw CouponException.invalidArgument("%s", "stream max length must be at least 1000");
-      }
-      this.streamMaxLen = maxLen;
+      this.streamMaxLen = Preconditions.requireRange(maxLen, 1_000, Long.MAX_VALUE, "streamMaxLength");
       return this;
     }
 
     /**
      * Base TTL of a cached user coupon list; each write adds up to 20% random jitter. Default 10 minutes.
      *
-     * @param ttl at least one second
+     * @param ttl from one second to 365 days
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when shorter than one second
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code listCacheTtl} when null, out of range or already set
      */
     public Builder listCacheTtl(Duration ttl) {
       Preconditions.requireUnset(listTtl == null, "listCacheTtl", listTtl);
-      if (ttl == null || ttl.toSeconds() < 1) {
-        throw CouponException.invalidArgument("%s", "list cache ttl must be at least one second");
-      }
-      this.listTtl = ttl;
+      this.listTtl = Preconditions.requireRange(ttl, Duration.ofSeconds(1), MAX_DURATION, "listCacheTtl");
       return this;
     }
 
@@ -763,7 +565,8 @@ public final class RedisCouponStore implements CouponStore {
   }
 
   static List<LuaScript> scripts() {
-    return Collections.unmodifiableList(List.of(CLAIM, APPEND, INSERT, STATUS, RESERVE, FINISH, EXPIRE, CACHE));
+    return Collections.unmodifiableList(List.of(CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
+        EXPIRE, UserListCache.CACHE));
   }
 
   static Map<String, String> describe() {

@@ -81,15 +81,31 @@ public final class RedisEventConsumer implements AutoCloseable {
    * Starts a builder.
    *
    * @param jedis the client of the store's Redis; not closed by the consumer
-   * @param prefix the store's key prefix
+   * @param keyPrefix the store's key prefix
    * @param group the consumer group (one per downstream system)
    * @param consumer this consumer's name, unique within the group
    * @param listener receives each event; must be idempotent by event id
    * @return the builder
+   * @throws CouponException INVALID_ARGUMENT naming the argument: any is null, {@code keyPrefix} is not a prefix
+   *     a store accepts, {@code group} or {@code consumer} is blank, longer than 128 characters or holds control
+   *     characters
    */
-  public static Builder builder(UnifiedJedis jedis, String prefix, String group, String consumer,
+  public static Builder builder(UnifiedJedis jedis, String keyPrefix, String group, String consumer,
       CouponEventListener listener) {
-    return new Builder(jedis, prefix, group, consumer, listener);
+    return new Builder(jedis, keyPrefix, group, consumer, listener);
+  }
+
+  // the options, for tests in this package
+  int batch() {
+    return batch;
+  }
+
+  Duration minIdle() {
+    return minIdle;
+  }
+
+  Duration pause() {
+    return pause;
   }
 
   /**
@@ -227,23 +243,31 @@ public final class RedisEventConsumer implements AutoCloseable {
     }
   }
 
-  /** Options of a {@link RedisEventConsumer}. Not thread-safe. */
+  /**
+   * Options of a {@link RedisEventConsumer}. Each option may be set once. Not thread-safe; {@link #build()} copies
+   * the options, so reusing the builder never changes a built consumer.
+   */
   public static final class Builder {
+    static final int DEFAULT_BATCH = 100;
+    static final Duration DEFAULT_MIN_IDLE = Duration.ofSeconds(30);
+    static final Duration DEFAULT_PAUSE = Duration.ofMillis(100);
+    private static final Duration MAX_DURATION = RedisCouponStore.Builder.MAX_DURATION;
+
     private final UnifiedJedis jedis;
     private final String prefix;
     private final String group;
     private final String consumer;
     private final CouponEventListener listener;
-    private int batch = 100;
-    private Duration minIdle = Duration.ofSeconds(30);
-    private Duration pause = Duration.ofMillis(100);
+    private int batch;
+    private Duration minIdle;
+    private Duration pause;
 
-    private Builder(UnifiedJedis jedis, String prefix, String group, String consumer,
+    private Builder(UnifiedJedis jedis, String keyPrefix, String group, String consumer,
         CouponEventListener listener) {
       this.jedis = Preconditions.requireArg(jedis, "jedis");
-      this.prefix = Preconditions.requireArg(prefix, "prefix");
-      this.group = Preconditions.requireArg(group, "group");
-      this.consumer = Preconditions.requireArg(consumer, "consumer");
+      this.prefix = Keys.requirePrefix(keyPrefix, "keyPrefix");
+      this.group = Preconditions.requireId(group, "group");
+      this.consumer = Preconditions.requireId(consumer, "consumer");
       this.listener = Preconditions.requireArg(listener, "listener");
     }
 
@@ -252,43 +276,37 @@ public final class RedisEventConsumer implements AutoCloseable {
      *
      * @param count at least 1
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when below 1
+     * @throws CouponException INVALID_ARGUMENT naming {@code batch} when below 1 or already set
      */
     public Builder batch(int count) {
-      if (count < 1) {
-        throw CouponException.invalidArgument("%s", "batch must be at least 1");
-      }
-      this.batch = count;
+      Preconditions.requireUnset(batch == 0, "batch", batch);
+      this.batch = Preconditions.requireRange(count, 1, Integer.MAX_VALUE, "batch");
       return this;
     }
 
     /**
      * How long an entry must have been pending before another consumer re-claims it. Default 30 seconds.
      *
-     * @param idle not negative
+     * @param idle from zero to 365 days
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when negative
+     * @throws CouponException INVALID_ARGUMENT naming {@code minIdle} when null, out of range or already set
      */
     public Builder minIdle(Duration idle) {
-      if (idle == null || idle.isNegative()) {
-        throw CouponException.invalidArgument("%s", "min idle must not be negative");
-      }
-      this.minIdle = idle;
+      Preconditions.requireUnset(minIdle == null, "minIdle", minIdle);
+      this.minIdle = Preconditions.requireRange(idle, Duration.ZERO, MAX_DURATION, "minIdle");
       return this;
     }
 
     /**
      * Pause of the background thread after a pass that delivered nothing. Default 100 ms.
      *
-     * @param pause positive
+     * @param pause from one millisecond to 365 days (the thread sleeps whole milliseconds; 0 would spin)
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when not positive
+     * @throws CouponException INVALID_ARGUMENT naming {@code pause} when null, out of range or already set
      */
     public Builder pause(Duration pause) {
-      if (pause == null || pause.isNegative() || pause.isZero()) {
-        throw CouponException.invalidArgument("%s", "pause must be positive");
-      }
-      this.pause = pause;
+      Preconditions.requireUnset(this.pause == null, "pause", this.pause);
+      this.pause = Preconditions.requireRange(pause, Duration.ofMillis(1), MAX_DURATION, "pause");
       return this;
     }
 
@@ -299,9 +317,9 @@ public final class RedisEventConsumer implements AutoCloseable {
      */
     public RedisEventConsumer build() {
       Builder copy = new Builder(jedis, prefix, group, consumer, listener);
-      copy.batch = batch;
-      copy.minIdle = minIdle;
-      copy.pause = pause;
+      copy.batch = batch == 0 ? DEFAULT_BATCH : batch;
+      copy.minIdle = minIdle == null ? DEFAULT_MIN_IDLE : minIdle;
+      copy.pause = pause == null ? DEFAULT_PAUSE : pause;
       return new RedisEventConsumer(copy);
     }
   }

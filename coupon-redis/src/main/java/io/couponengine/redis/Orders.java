@@ -1,0 +1,147 @@
+package io.couponengine.redis;
+
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.internal.Json;
+import io.couponengine.spi.ReserveCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The redemption path of {@link RedisCouponStore}: reserve, commit, release and the stale reservations. An order
+ * lives in its user's bucket {@code {u:<bucket>}} beside the user's coupon states, so each of reserve, commit and
+ * release is one script in one slot, all or none; the order id's owner pointer is its own key. Raw Jedis exceptions
+ * pass through; the store translates them.
+ */
+final class Orders {
+  static final LuaScript RESERVE = LuaScript.load("reserve");
+  static final LuaScript FINISH = LuaScript.load("finish");
+
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final long streamMaxLen;
+
+  Orders(UnifiedJedis jedis, Keys keys, long streamMaxLen) {
+    this.jedis = jedis;
+    this.keys = keys;
+    this.streamMaxLen = streamMaxLen;
+  }
+
+  RedemptionResult reserve(ReserveCommand cmd) {
+    String user = cmd.userId();
+    String orderId = cmd.orderId();
+    // 1. the order's owner pointer (order ids are global; the order itself lives in its user's bucket)
+    String ownerKey = keys.orderOwner(orderId);
+    if (jedis.setnx(ownerKey, user) == 0) {
+      String owner = jedis.get(ownerKey);
+      if (owner != null && !owner.equals(user)) {
+        String other = jedis.hget(keys.orders(Keys.bucket(owner)), orderId);
+        if (other != null) {
+          Map<?, ?> o = Json.read(other, Map.class);
+          return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
+              OrderStatus.valueOf((String) o.get("s")), null);
+        }
+        jedis.set(ownerKey, user); // a pointer left by a refused reservation of another user
+      }
+    }
+    // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots
+    List<Response<String>> recs = new ArrayList<>(cmd.codes().size());
+    try (AbstractPipeline p = jedis.pipelined()) {
+      for (String code : cmd.codes()) {
+        String t = Keys.templateOf(code);
+        recs.add(t == null ? null : p.hget(keys.claims(t), code));
+      }
+      p.sync();
+    }
+    int bucket = Keys.bucket(user);
+    List<String> args = new ArrayList<>(7 + cmd.codes().size() * 4);
+    args.add(user);
+    args.add(orderId);
+    args.add(Long.toString(cmd.now().toEpochMilli()));
+    args.add(Long.toString(cmd.reservedUntil().toEpochMilli()));
+    args.add(cmd.now().toString());
+    args.add(Long.toString(streamMaxLen));
+    args.add(Integer.toString(cmd.codes().size()));
+    for (int i = 0; i < cmd.codes().size(); i++) {
+      String rec = recs.get(i) == null ? null : recs.get(i).get();
+      args.add(cmd.codes().get(i));
+      if (rec == null) {
+        args.add("");
+        args.add("");
+        args.add("0");
+      } else {
+        Coupon c = Coupon.fromJson(rec);
+        args.add(rec);
+        args.add(c.userId());
+        args.add(Long.toString(c.expiresAt().toEpochMilli()));
+      }
+    }
+    // 3. one script in the user's slot decides, all or none
+    List<?> r = (List<?>) RESERVE.run(jedis, List.of(keys.states(user), keys.orders(bucket),
+        keys.reservations(bucket), keys.bucketEvents(bucket)), args);
+    return redemption(orderId, r);
+  }
+
+  RedemptionResult commit(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED);
+  }
+
+  RedemptionResult release(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE);
+  }
+
+  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget) {
+    String user = jedis.get(keys.orderOwner(orderId));
+    if (user == null) {
+      return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+    }
+    int bucket = Keys.bucket(user);
+    List<?> r = (List<?>) FINISH.run(jedis, List.of(keys.states(user), keys.orders(bucket),
+        keys.reservations(bucket), keys.bucketEvents(bucket)),
+        List.of(orderId, target.name(), couponTarget.name(), now.toString(), Long.toString(streamMaxLen)));
+    return redemption(orderId, r);
+  }
+
+  private static RedemptionResult redemption(String orderId, List<?> r) {
+    RedemptionOutcome outcome = RedemptionOutcome.valueOf((String) r.get(0));
+    String status = (String) r.get(1);
+    OrderStatus orderStatus = status.isEmpty() ? null : OrderStatus.valueOf(status);
+    String offending = ((String) r.get(2)).isEmpty() ? null : (String) r.get(2);
+    if (!outcome.isSuccess()) {
+      return RedemptionResult.refused(outcome, orderId, orderStatus, offending);
+    }
+    List<Coupon> coupons = new ArrayList<>(r.size() - 4);
+    for (int i = 4; i < r.size(); i++) {
+      coupons.add(Coupon.fromJson((String) r.get(i)));
+    }
+    return RedemptionResult.success(outcome, orderId, orderStatus, coupons, "1".equals(r.get(3)));
+  }
+
+  List<String> findStaleReservations(Instant now, int limit) {
+    List<Response<List<String>>> replies = new ArrayList<>(Keys.USER_BUCKETS);
+    try (AbstractPipeline p = jedis.pipelined()) {
+      for (int b = 0; b < Keys.USER_BUCKETS; b++) {
+        replies.add(p.zrangeByScore(keys.reservations(b), Double.NEGATIVE_INFINITY, now.toEpochMilli(), 0,
+            limit));
+      }
+      p.sync();
+    }
+    List<String> out = new ArrayList<>();
+    for (Response<List<String>> r : replies) {
+      for (String id : r.get()) {
+        if (out.size() < limit) {
+          out.add(id);
+        }
+      }
+    }
+    return out;
+  }
+}
