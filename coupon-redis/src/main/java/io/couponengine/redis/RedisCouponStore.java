@@ -520,8 +520,8 @@ public final class RedisCouponStore implements CouponStore {
      * @throws CouponException INVALID_ARGUMENT naming {@code streamMaxLength} when below 1,000 or already set
      */
     public Builder streamMaxLen(long maxLen) {
-      Preconditions.requireUnset(streamMaxLen < 0, "streamMaxLength", streamMaxLen);
-      this.streamMaxLen = Preconditions.requireRange(maxLen, 1_000, Long.MAX_VALUE, "streamMaxLength");
+      Preconditions.requireUnset(streamMaxLen < 0, "streamMaxLen", streamMaxLen);
+      this.streamMaxLen = Preconditions.requireRange(maxLen, 1_000, Long.MAX_VALUE, "streamMaxLen");
       return this;
     }
 

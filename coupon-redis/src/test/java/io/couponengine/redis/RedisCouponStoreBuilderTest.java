@@ -121,7 +121,7 @@ class RedisCouponStoreBuilderTest {
   @Test
   void shouldRequireValidStreamMaxLength() {
     for (long bad : new long[] {999, 0, -1, Long.MIN_VALUE}) {
-      assertInvalid("streamMaxLength", () -> builder().streamMaxLen(bad));
+      assertInvalid("streamMaxLen", () -> builder().streamMaxLen(bad));
     }
     RedisCouponStore store = builder().streamMaxLen(1_000).build();
     String stream = claimMany(store, 1_500);
@@ -131,8 +131,8 @@ class RedisCouponStoreBuilderTest {
 
   @Test
   void shouldRefuseStreamMaxLengthTwice() {
-    assertInvalid("streamMaxLength", () -> builder().streamMaxLen(1_000).streamMaxLen(2_000));
-    assertInvalid("streamMaxLength", () -> builder().streamMaxLen(1_000).streamMaxLen(0));
+    assertInvalid("streamMaxLen", () -> builder().streamMaxLen(1_000).streamMaxLen(2_000));
+    assertInvalid("streamMaxLen", () -> builder().streamMaxLen(1_000).streamMaxLen(0));
   }
 
   @Test
