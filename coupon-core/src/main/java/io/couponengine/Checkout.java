@@ -8,7 +8,6 @@ import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
-import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
 import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Checkout: prices carts with the pure {@link SettlementCalculator} over coupons and templates read from the store,
@@ -192,9 +192,7 @@ final class Checkout {
     ReserveCommand command = new ReserveCommand(userId, orderId, List.copyOf(canonical), now,
         now.plus(reservationTimeout));
     RedemptionResult result = StoreCalls.call("reserve", () -> store.reserve(command));
-    if (result.outcome().isSuccess() && !result.replayed()) {
-      events.publish(CouponEvent.ofOrder(EventType.RESERVED, now, orderId, userId, result.coupons()));
-    }
+    events.publishOrder(EventType.RESERVED, now, result);
     return result;
   }
 
@@ -206,11 +204,7 @@ final class Checkout {
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   RedemptionResult commit(String orderId) {
-    requireId(orderId, "orderId");
-    Instant now = clock.instant();
-    RedemptionResult result = StoreCalls.call("commit", () -> store.commit(orderId, now));
-    events.publishOrder(EventType.COMMITTED, now, result);
-    return result;
+    return finish(orderId, EventType.COMMITTED, store::commit);
   }
 
   /**
@@ -222,10 +216,15 @@ final class Checkout {
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   RedemptionResult release(String orderId) {
+    return finish(orderId, EventType.RELEASED, store::release);
+  }
+
+  private RedemptionResult finish(String orderId, EventType type, BiFunction<String, Instant, RedemptionResult> step) {
     requireId(orderId, "orderId");
     Instant now = clock.instant();
-    RedemptionResult result = StoreCalls.call("release", () -> store.release(orderId, now));
-    events.publishOrder(EventType.RELEASED, now, result);
+    RedemptionResult result = StoreCalls.call(type.name().toLowerCase(Locale.ROOT),
+        () -> step.apply(orderId, now));
+    events.publishOrder(type, now, result);
     return result;
   }
 }

@@ -55,6 +55,11 @@ class ArchitectureTest {
         .isInstanceOf(AssertionError.class).hasMessageContaining("ModelUsingTheStore");
     assertThatThrownBy(() -> ArchitectureRules.noPackageCycles().check(bad))
         .isInstanceOf(AssertionError.class).hasMessageContaining("Cycle");
+    // seen as an adapter, CodeSide imports a core package that is not exported
+    assertThatThrownBy(() -> ArchitectureRules.adapterUsesOnlyExportedCore("io.couponengine.code.archfixture")
+        .check(bad)).isInstanceOf(AssertionError.class).hasMessageContaining("ClaimSide");
+    assertThatThrownBy(() -> ArchitectureRules.adapterIsIndependent("io.couponengine.code.archfixture").check(bad))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("ClaimSide");
     JavaClasses badInternal = new ClassFileImporter().importClasses(Preconditions.class, CodeSide.class,
         io.couponengine.internal.archfixture.InternalUsingCode.class);
     assertThatThrownBy(() -> ArchitectureRules.internalIsTheBottomFloor().check(badInternal))
