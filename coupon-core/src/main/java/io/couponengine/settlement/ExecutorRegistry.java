@@ -226,8 +226,8 @@ public final class ExecutorRegistry {
         }
         Set<CouponCategory> categories = e.categories();
         if (categories == null || categories.isEmpty() || hasNull(categories)) {
-          throw CouponException.invalidField("executors", "must each settle at least one category but '%s' settles none",
-              name);
+          throw CouponException.invalidField("executors",
+              "must each settle at least one category but '%s' settles none", name);
         }
         int mask = mask(EnumSet.copyOf(categories));
         if (mine[mask] != null) {
