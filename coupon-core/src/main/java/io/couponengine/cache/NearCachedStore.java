@@ -458,7 +458,7 @@ public final class NearCachedStore implements CouponStore {
     public Builder maximumSize(long maximumSize) {
       requireUnset(this.maximumSize == UNSET, "maximumSize", this.maximumSize);
       if (maximumSize < 1) {
-        throw CouponException.invalidArgument("maximum size must be at least 1 but was %d", maximumSize);
+        throw CouponException.invalidField("maximumSize", "must be at least 1 but was %d", maximumSize);
       }
       this.maximumSize = maximumSize;
       return this;
@@ -490,7 +490,7 @@ public final class NearCachedStore implements CouponStore {
     public Builder jitterPercent(int jitterPercent) {
       requireUnset(this.jitterPercent < 0, "jitterPercent", this.jitterPercent);
       if (jitterPercent < 0 || jitterPercent > 99) {
-        throw CouponException.invalidArgument("jitterPercent must be in [0, 99] but was %s", jitterPercent);
+        throw CouponException.invalidField("jitterPercent", "must be in [0, 99] but was %s", jitterPercent);
       }
       this.jitterPercent = jitterPercent;
       return this;
@@ -507,7 +507,7 @@ public final class NearCachedStore implements CouponStore {
      */
     public Builder catalogTtl(Duration catalogTtl) {
       requireUnset(this.catalogTtl == null, "catalogTtl", this.catalogTtl);
-      this.catalogTtl = requirePositive(catalogTtl, "catalog ttl");
+      this.catalogTtl = requirePositive(catalogTtl, "catalogTtl");
       return this;
     }
 
@@ -550,7 +550,7 @@ public final class NearCachedStore implements CouponStore {
     private static Duration requirePositive(Duration d, String name) {
       requireArg(d, name);
       if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofDays(365)) > 0) {
-        throw CouponException.invalidArgument("%s must be from 1ms to 365 days but was %s", name, d);
+        throw CouponException.invalidField(name, "must be from 1ms to 365 days but was %s", d);
       }
       return d;
     }

@@ -1,7 +1,8 @@
 package io.couponengine.claim;
 
 import io.couponengine.coupon.Coupon;
-import java.util.Objects;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.util.Optional;
 
 /**
@@ -20,12 +21,17 @@ import java.util.Optional;
  */
 public record ClaimResult(ClaimOutcome outcome, Coupon couponOrNull) {
 
-  /** Checks that a coupon is present exactly when the outcome carries one. */
+  /**
+   * Checks that a coupon is present exactly when the outcome carries one.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code outcome} when null, or {@code couponOrNull} when it is
+   *     missing for CLAIMED or DUPLICATE or present for a refusal
+   */
   public ClaimResult {
-    Objects.requireNonNull(outcome, "outcome");
+    Preconditions.requireArg(outcome, "outcome");
     if (outcome.hasCoupon() != (couponOrNull != null)) {
-      throw new IllegalArgumentException("outcome " + outcome + (couponOrNull == null ? " needs" : " has no")
-          + " coupon");
+      throw CouponException.invalidField("couponOrNull", couponOrNull == null ? "must not be null for %s"
+          : "must be null for %s", outcome);
     }
   }
 
@@ -34,8 +40,13 @@ public record ClaimResult(ClaimOutcome outcome, Coupon couponOrNull) {
    *
    * @param outcome a refusal outcome
    * @return the result
+   * @throws CouponException INVALID_ARGUMENT naming {@code outcome} when null or CLAIMED or DUPLICATE
    */
   public static ClaimResult refused(ClaimOutcome outcome) {
+    Preconditions.requireArg(outcome, "outcome");
+    if (outcome.hasCoupon()) {
+      throw CouponException.invalidField("outcome", "must be a refusal but was %s", outcome);
+    }
     return new ClaimResult(outcome, null);
   }
 
@@ -44,8 +55,10 @@ public record ClaimResult(ClaimOutcome outcome, Coupon couponOrNull) {
    *
    * @param coupon the issued coupon
    * @return the result
+   * @throws CouponException INVALID_ARGUMENT naming {@code coupon} when null
    */
   public static ClaimResult claimed(Coupon coupon) {
+    Preconditions.requireArg(coupon, "coupon");
     return new ClaimResult(ClaimOutcome.CLAIMED, coupon);
   }
 
@@ -54,8 +67,10 @@ public record ClaimResult(ClaimOutcome outcome, Coupon couponOrNull) {
    *
    * @param coupon the coupon issued by the first attempt
    * @return the result
+   * @throws CouponException INVALID_ARGUMENT naming {@code coupon} when null
    */
   public static ClaimResult duplicate(Coupon coupon) {
+    Preconditions.requireArg(coupon, "coupon");
     return new ClaimResult(ClaimOutcome.DUPLICATE, coupon);
   }
 

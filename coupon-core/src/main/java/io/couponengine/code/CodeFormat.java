@@ -1,6 +1,7 @@
 package io.couponengine.code;
 
 import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 
 /**
  * The shape of a coupon code: {@code PREFIX-TEMPLATE-BODY-BODYC}, for example {@code TH-K7PXQ2-9XMB-4TWEH}.
@@ -63,6 +64,24 @@ public final class CodeFormat {
     return id != null && id.length() == TEMPLATE_ID_LENGTH && allInAlphabet(id);
   }
 
+  /** Fails unless {@link #isValidPrefix}; INVALID_ARGUMENT naming {@code field}. */
+  static String requirePrefix(String prefix, String field) {
+    Preconditions.requireArg(prefix, field);
+    if (!isValidPrefix(prefix)) {
+      throw CouponException.invalidField(field, "must be 1 to %d characters of %s", MAX_PREFIX, ALPHABET);
+    }
+    return prefix;
+  }
+
+  /** Fails unless {@link #isValidTemplateId}; INVALID_ARGUMENT naming {@code field}. */
+  static String requireTemplateId(String id, String field) {
+    Preconditions.requireArg(id, field);
+    if (!isValidTemplateId(id)) {
+      throw CouponException.invalidField(field, "must be %d characters of %s", TEMPLATE_ID_LENGTH, ALPHABET);
+    }
+    return id;
+  }
+
   private static boolean allInAlphabet(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -88,8 +107,17 @@ public final class CodeFormat {
    *
    * @param chars alphabet characters
    * @return the check character
+   * @throws CouponException INVALID_ARGUMENT naming {@code chars} when null or holding a character that is neither
+   *     in the alphabet nor a dash
    */
   public static char checkCharacter(CharSequence chars) {
+    Preconditions.requireArg(chars, "chars");
+    for (int i = 0; i < chars.length(); i++) {
+      char c = chars.charAt(i);
+      if (c != '-' && valueOf(c) < 0) {
+        throw CouponException.invalidField("chars", "must hold only characters of %s and dashes", ALPHABET);
+      }
+    }
     int interim = fold(chars, chars.length());
     // find k with 2*interim + k ≡ 0 (mod 31)
     return ALPHABET.charAt(Math.floorMod(-2 * interim, RADIX));
@@ -150,8 +178,16 @@ public final class CodeFormat {
    * @param templateId the template id
    * @param body the eight body characters
    * @return the canonical code
+   * @throws CouponException INVALID_ARGUMENT naming {@code prefix}, {@code templateId} or {@code body} when not
+   *     well formed
    */
   public static String format(String prefix, String templateId, CharSequence body) {
+    requirePrefix(prefix, "prefix");
+    requireTemplateId(templateId, "templateId");
+    Preconditions.requireArg(body, "body");
+    if (body.length() != BODY_LENGTH || !allInAlphabet(body)) {
+      throw CouponException.invalidField("body", "must be %d characters of %s", BODY_LENGTH, ALPHABET);
+    }
     StringBuilder raw = new StringBuilder(prefix.length() + 20);
     raw.append(prefix).append(templateId).append(body);
     raw.append(checkCharacter(raw));
@@ -173,9 +209,16 @@ public final class CodeFormat {
    *
    * @param canonicalCode a code returned by {@link #canonicalize} or {@link #format}
    * @return the six-character template id
+   * @throws CouponException INVALID_CODE when the code is null or has no template id after its prefix
    */
   public static String templateIdOf(String canonicalCode) {
+    if (canonicalCode == null) {
+      throw CouponException.invalidCode("null");
+    }
     int dash = canonicalCode.indexOf('-');
+    if (dash < 1 || dash + 1 + TEMPLATE_ID_LENGTH > canonicalCode.length()) {
+      throw CouponException.invalidCode("no template id after a prefix");
+    }
     return canonicalCode.substring(dash + 1, dash + 1 + TEMPLATE_ID_LENGTH);
   }
 }

@@ -1,5 +1,7 @@
 package io.couponengine.code;
 
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.security.SecureRandom;
 
 /**
@@ -45,14 +47,11 @@ public final class CodeGenerator {
    * @param templateId the six-character template id
    * @param k0 first half of the key
    * @param k1 second half of the key
+   * @throws CouponException INVALID_ARGUMENT naming {@code prefix} or {@code templateId} when not well formed
    */
   public CodeGenerator(String prefix, String templateId, long k0, long k1) {
-    if (!CodeFormat.isValidPrefix(prefix)) {
-      throw new IllegalArgumentException("invalid prefix: " + prefix);
-    }
-    if (!CodeFormat.isValidTemplateId(templateId)) {
-      throw new IllegalArgumentException("invalid template id: " + templateId);
-    }
+    CodeFormat.requirePrefix(prefix, "prefix");
+    CodeFormat.requireTemplateId(templateId, "templateId");
     this.prefix = prefix;
     this.templateId = templateId;
     this.k0 = k0;
@@ -71,6 +70,7 @@ public final class CodeGenerator {
    * @param prefix the family prefix
    * @param templateId the template id
    * @return the generator
+   * @throws CouponException INVALID_ARGUMENT naming {@code prefix} or {@code templateId} when not well formed
    */
   public static CodeGenerator withRandomKey(String prefix, String templateId) {
     return new CodeGenerator(prefix, templateId, RANDOM.nextLong(), RANDOM.nextLong());
@@ -81,8 +81,10 @@ public final class CodeGenerator {
    *
    * @param serial 0 ≤ serial &lt; 31^8
    * @return the code
+   * @throws CouponException INVALID_ARGUMENT naming {@code serial} when out of range
    */
   public String code(long serial) {
+    Preconditions.requireRange(serial, 0, DOMAIN - 1, "serial");
     // Same result as CodeFormat.format(prefix, templateId, body), written straight into one char[]: this is the
     // inner loop of generation.
     char[] out = new char[head.length + CodeFormat.BODY_LENGTH + 2];

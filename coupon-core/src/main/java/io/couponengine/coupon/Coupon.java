@@ -1,8 +1,9 @@
 package io.couponengine.coupon;
 
+import io.couponengine.error.CouponException;
 import io.couponengine.internal.Json;
+import io.couponengine.internal.Preconditions;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A coupon held by a user. Immutable: status changes produce new instances.
@@ -19,15 +20,23 @@ import java.util.Objects;
 public record Coupon(String id, String code, String templateId, String userId, Instant claimedAt, Instant expiresAt,
                      CouponStatus status, String orderId) {
 
-  /** Checks the required parts. */
+  /**
+   * Checks the required parts: {@code id}, {@code code}, {@code templateId}, {@code userId} and (when present)
+   * {@code orderId} are ids (not null, at most 128 characters, a visible character, no control characters).
+   *
+   * @throws CouponException INVALID_ARGUMENT naming the field that is null or not an id
+   */
   public Coupon {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(templateId, "templateId");
-    Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(claimedAt, "claimedAt");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    Objects.requireNonNull(status, "status");
+    Preconditions.requireId(id, "id");
+    Preconditions.requireId(code, "code");
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireId(userId, "userId");
+    Preconditions.requireArg(claimedAt, "claimedAt");
+    Preconditions.requireArg(expiresAt, "expiresAt");
+    Preconditions.requireArg(status, "status");
+    if (orderId != null) {
+      Preconditions.requireId(orderId, "orderId");
+    }
   }
 
   /**
@@ -46,6 +55,7 @@ public record Coupon(String id, String code, String templateId, String userId, I
    * @param newStatus the status
    * @param newOrderId the order id, or null
    * @return a copy
+   * @throws CouponException INVALID_ARGUMENT naming {@code status} or {@code orderId} when invalid
    */
   public Coupon withStatus(CouponStatus newStatus, String newOrderId) {
     return new Coupon(id, code, templateId, userId, claimedAt, expiresAt, newStatus, newOrderId);

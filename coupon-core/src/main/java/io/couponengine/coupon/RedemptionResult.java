@@ -1,7 +1,8 @@
 package io.couponengine.coupon;
 
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The typed outcome of {@code reserve}, {@code commit} or {@code release}. Each operation is idempotent by order
@@ -17,11 +18,19 @@ import java.util.Objects;
 public record RedemptionResult(RedemptionOutcome outcome, String orderId, OrderStatus orderStatus,
                                List<Coupon> coupons, String offendingCode, boolean replayed) {
 
-  /** Copies the list. */
+  /**
+   * Checks the parts and copies the list (null becomes empty).
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code outcome} when null, {@code orderId} or
+   *     {@code offendingCode} (when present) when not an id, or {@code coupons[i]} when null
+   */
   public RedemptionResult {
-    Objects.requireNonNull(outcome, "outcome");
-    Objects.requireNonNull(orderId, "orderId");
-    coupons = coupons == null ? List.of() : List.copyOf(coupons);
+    Preconditions.requireArg(outcome, "outcome");
+    Preconditions.requireId(orderId, "orderId");
+    coupons = coupons == null ? List.of() : Preconditions.requireElements(coupons, "coupons");
+    if (offendingCode != null) {
+      Preconditions.requireId(offendingCode, "offendingCode");
+    }
   }
 
   /**
@@ -33,6 +42,7 @@ public record RedemptionResult(RedemptionOutcome outcome, String orderId, OrderS
    * @param coupons the order's coupons
    * @param replayed whether this repeated an earlier call
    * @return the result
+   * @throws CouponException INVALID_ARGUMENT as the constructor
    */
   public static RedemptionResult success(RedemptionOutcome outcome, String orderId, OrderStatus status,
       List<Coupon> coupons, boolean replayed) {
@@ -47,6 +57,7 @@ public record RedemptionResult(RedemptionOutcome outcome, String orderId, OrderS
    * @param status the order's current status, or null when it does not exist
    * @param offendingCode the code that caused it, or null
    * @return the result
+   * @throws CouponException INVALID_ARGUMENT as the constructor
    */
   public static RedemptionResult refused(RedemptionOutcome outcome, String orderId, OrderStatus status,
       String offendingCode) {

@@ -1,7 +1,5 @@
 package io.couponengine.error;
 
-import java.util.Objects;
-
 /**
  * One rule broken by an input: the field it concerns and a short human message.
  *
@@ -9,10 +7,19 @@ import java.util.Objects;
  * @param message what is wrong, in lowercase, for example {@code "must be positive"}
  */
 public record Violation(String field, String message) {
-  /** Validates both parts. */
+  /**
+   * Validates both parts. The refusal is itself a {@code CouponException} with one violation, built from constant,
+   * non-null parts, so it cannot come back here with a null and loop.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code field} or {@code message} when it is null
+   */
   public Violation {
-    Objects.requireNonNull(field, "field");
-    Objects.requireNonNull(message, "message");
+    if (field == null) {
+      throw CouponException.invalidField("field", "must not be null");
+    }
+    if (message == null) {
+      throw CouponException.invalidField("message", "must not be null");
+    }
   }
 
   @Override

@@ -1,10 +1,11 @@
 package io.couponengine.event;
 
 import io.couponengine.coupon.Coupon;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Something that happened to a template or coupon. Immutable.
@@ -25,13 +26,39 @@ import java.util.Objects;
 public record CouponEvent(String id, EventType type, Instant occurredAt, String templateId, String userId,
                           String orderId, List<Coupon> coupons, Map<String, String> details) {
 
-  /** Copies the collections. */
+  /** The longest event id: a type, a colon and an id, with room for a suffix. */
+  public static final int MAX_EVENT_ID_LENGTH = 2 * Preconditions.MAX_ID_LENGTH;
+
+  /**
+   * Checks the parts and copies the collections (null becomes empty).
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code id} when it is null, blank, invisible only, longer than
+   *     {@value #MAX_EVENT_ID_LENGTH} characters or holds control characters; {@code type} or {@code occurredAt}
+   *     when null; {@code templateId}, {@code userId} or {@code orderId} when present but not an id;
+   *     {@code coupons[i]} when null; {@code details} when it holds a null key or value
+   */
   public CouponEvent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(occurredAt, "occurredAt");
-    coupons = coupons == null ? List.of() : List.copyOf(coupons);
+    Preconditions.requireText(id, "id", MAX_EVENT_ID_LENGTH);
+    Preconditions.requireArg(type, "type");
+    Preconditions.requireArg(occurredAt, "occurredAt");
+    optionalId(templateId, "templateId");
+    optionalId(userId, "userId");
+    optionalId(orderId, "orderId");
+    coupons = coupons == null ? List.of() : Preconditions.requireElements(coupons, "coupons");
+    if (details != null) {
+      for (Map.Entry<String, String> e : details.entrySet()) {
+        if (e.getKey() == null || e.getValue() == null) {
+          throw CouponException.invalidField("details", "must not hold a null key or value");
+        }
+      }
+    }
     details = details == null ? Map.of() : Map.copyOf(details);
+  }
+
+  private static void optionalId(String value, String name) {
+    if (value != null) {
+      Preconditions.requireId(value, name);
+    }
   }
 
   /**
@@ -41,8 +68,10 @@ public record CouponEvent(String id, EventType type, Instant occurredAt, String 
    * @param at when
    * @param coupon the coupon after the change
    * @return the event
+   * @throws CouponException INVALID_ARGUMENT naming {@code type}, {@code at} or {@code coupon} when null
    */
   public static CouponEvent ofCoupon(EventType type, Instant at, Coupon coupon) {
+    Preconditions.requireArg(coupon, "coupon");
     return new CouponEvent(type + ":" + coupon.id(), type, at, coupon.templateId(), coupon.userId(), null,
         List.of(coupon), Map.of());
   }
@@ -56,8 +85,11 @@ public record CouponEvent(String id, EventType type, Instant occurredAt, String 
    * @param userId the user
    * @param coupons the order's coupons after the change
    * @return the event
+   * @throws CouponException INVALID_ARGUMENT naming {@code type} or {@code at} when null, {@code orderId} when not an
+   *     id, {@code userId} when present but not an id, {@code coupons[i]} when null
    */
   public static CouponEvent ofOrder(EventType type, Instant at, String orderId, String userId, List<Coupon> coupons) {
+    Preconditions.requireId(orderId, "orderId");
     return new CouponEvent(type + ":" + orderId, type, at, null, userId, orderId, coupons, Map.of());
   }
 
@@ -69,8 +101,13 @@ public record CouponEvent(String id, EventType type, Instant occurredAt, String 
    * @param templateId the template
    * @param details extra facts
    * @return the event
+   * @throws CouponException INVALID_ARGUMENT naming {@code type}, {@code at} or {@code details} when null,
+   *     {@code templateId} when not an id, {@code details} when it holds a null key or value
    */
   public static CouponEvent ofTemplate(EventType type, Instant at, String templateId, Map<String, String> details) {
+    Preconditions.requireArg(type, "type");
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireArg(details, "details");
     String suffix = type == EventType.GENERATION_PROGRESS ? ":" + details.get("generated") : "";
     return new CouponEvent(type + ":" + templateId + suffix, type, at, templateId, null, null, List.of(), details);
   }

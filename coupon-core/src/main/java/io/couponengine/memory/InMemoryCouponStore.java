@@ -9,6 +9,7 @@ import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.internal.Preconditions;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
@@ -39,6 +40,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * holds its template's monitor (limit check, code pop, idempotency record) and then its user's monitor to append the
  * coupon; reservations and status changes hold only the user's monitor (every coupon of an order belongs to one
  * user). Lock order is always template → user, so there is no deadlock.
+ *
+ * <p>Every method checks its arguments first and answers {@code CouponException(INVALID_ARGUMENT)} naming the
+ * parameter, without touching any state, for a null argument, an id that is not one (blank, invisible only, longer
+ * than 128 characters, control characters), a null code in a batch, a negative offset or a limit below 1. The commands
+ * ({@link ClaimCommand}, {@link ReserveCommand}) check their own fields when built.
  */
 public final class InMemoryCouponStore implements CouponStore {
 
@@ -60,17 +66,20 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public boolean insertTemplate(Template template) {
+    Preconditions.requireArg(template, "template");
     return templates.putIfAbsent(template.id(), new TemplateState(template)) == null;
   }
 
   @Override
   public Optional<Template> findTemplate(String templateId) {
+    Preconditions.requireId(templateId, "templateId");
     TemplateState s = templates.get(templateId);
     return s == null ? Optional.empty() : Optional.of(s.template);
   }
 
   @Override
   public List<Template> findTemplates(TemplateStatus status) {
+    Preconditions.requireArg(status, "status");
     List<Template> out = new ArrayList<>();
     for (TemplateState s : templates.values()) {
       Template t = s.template;
@@ -84,6 +93,9 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public boolean updateTemplateStatus(String templateId, TemplateStatus expected, TemplateStatus next,
       String reason) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireArg(expected, "expected");
+    Preconditions.requireArg(next, "next");
     TemplateState s = templates.get(templateId);
     if (s == null) {
       return false;
@@ -101,6 +113,12 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public long appendCodes(String templateId, long offset, List<String> codes) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(offset, 0, Long.MAX_VALUE, "offset");
+    Preconditions.requireArg(codes, "codes");
+    for (int i = 0; i < codes.size(); i++) {
+      Preconditions.requireArg(codes.get(i), "codes[" + i + "]"); // generated codes: a null check is enough
+    }
     TemplateState s = requireTemplate(templateId);
     synchronized (s) {
       long loaded = s.loaded;
@@ -122,6 +140,7 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public long remainingCodes(String templateId) {
+    Preconditions.requireId(templateId, "templateId");
     TemplateState s = templates.get(templateId);
     if (s == null) {
       return 0;
@@ -135,6 +154,7 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public ClaimResult claim(ClaimCommand c) {
+    Preconditions.requireArg(c, "command");
     TemplateState s = templates.get(c.templateId());
     if (s == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
@@ -218,6 +238,7 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
+    Preconditions.requireId(userId, "userId");
     UserState user = users.get(userId);
     if (user == null) {
       return List.of();
@@ -233,12 +254,15 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public Optional<Coupon> findCouponByCode(String code) {
+    Preconditions.requireId(code, "code");
     CouponCell cell = byCode.get(code);
     return cell == null ? Optional.empty() : Optional.of(cell.coupon);
   }
 
   @Override
   public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
+    Preconditions.requireArg(coupon, "coupon");
+    Preconditions.requireArg(now, "now");
     CouponCell cell = byCode.get(coupon.code());
     return cell == null ? Optional.empty() : expire(cell, now);
   }
@@ -259,6 +283,8 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
+    Preconditions.requireArg(now, "now");
+    Preconditions.requireRange(limit, 1, Integer.MAX_VALUE, "limit");
     List<Coupon> out = new ArrayList<>();
     long nowBucket = Math.floorDiv(now.getEpochSecond(), 60);
     for (Map.Entry<Long, Set<CouponCell>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
@@ -291,6 +317,7 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public RedemptionResult reserve(ReserveCommand cmd) {
+    Preconditions.requireArg(cmd, "command");
     UserState user = users.computeIfAbsent(cmd.userId(), id -> new UserState());
     synchronized (user) {
       Order existing = orders.get(cmd.orderId());
@@ -338,11 +365,15 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public RedemptionResult commit(String orderId, Instant now) {
+    Preconditions.requireId(orderId, "orderId");
+    Preconditions.requireArg(now, "now");
     return finish(orderId, OrderStatus.COMMITTED, CouponStatus.USED, RedemptionOutcome.COMMITTED);
   }
 
   @Override
   public RedemptionResult release(String orderId, Instant now) {
+    Preconditions.requireId(orderId, "orderId");
+    Preconditions.requireArg(now, "now");
     return finish(orderId, OrderStatus.RELEASED, CouponStatus.USABLE, RedemptionOutcome.RELEASED);
   }
 
@@ -377,6 +408,8 @@ public final class InMemoryCouponStore implements CouponStore {
 
   @Override
   public List<String> findStaleReservations(Instant now, int limit) {
+    Preconditions.requireArg(now, "now");
+    Preconditions.requireRange(limit, 1, Integer.MAX_VALUE, "limit");
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, Order> e : orders.entrySet()) {
       Order o = e.getValue();

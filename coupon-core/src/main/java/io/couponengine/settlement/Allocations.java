@@ -31,24 +31,26 @@ public final class Allocations {
    * @param bases the amount each line still has (in-scope lines only, cart order), each {@code >= 0}
    * @param policy scale and rounding
    * @return one part per base, in the same order, summing to {@code amount} exactly
-   * @throws CouponException INVALID_ARGUMENT when an argument is null, a base is negative, or the amount is
-   *     negative or larger than the sum of the bases
+   * @throws CouponException INVALID_ARGUMENT naming the argument ({@code bases[i]} for a base) when it is null, an
+   *     amount of more than 24 integer digits or 30 decimal places, a negative base, or an amount that is negative or
+   *     larger than the sum of the bases
    */
   public static List<BigDecimal> distribute(BigDecimal amount, List<BigDecimal> bases, SettlementPolicy policy) {
-    Checks.notNull(amount, "amount");
+    Checks.amount(amount, "amount");
     Checks.notNull(bases, "bases");
     Checks.notNull(policy, "policy");
     BigDecimal[] b = new BigDecimal[bases.size()];
     BigDecimal total = BigDecimal.ZERO;
     for (int i = 0; i < b.length; i++) {
-      b[i] = Checks.notNull(bases.get(i), "base");
+      b[i] = Checks.amount(bases.get(i), "bases[" + i + "]");
       if (b[i].signum() < 0) {
-        throw CouponException.invalidArgument("base must not be negative but was %s", b[i].toPlainString());
+        throw CouponException.invalidField("bases[" + i + "]", "must not be negative but was %s",
+            b[i].toPlainString());
       }
       total = total.add(b[i]);
     }
     if (amount.signum() < 0 || amount.compareTo(total) > 0) {
-      throw CouponException.invalidArgument("amount must be 0 to %s but was %s", total.toPlainString(),
+      throw CouponException.invalidField("amount", "must be 0 to %s but was %s", total.toPlainString(),
           amount.toPlainString());
     }
     return Arrays.asList(distribute(amount, b, b.length, total, policy));

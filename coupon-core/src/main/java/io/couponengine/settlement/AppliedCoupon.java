@@ -30,20 +30,23 @@ public record AppliedCoupon(String code, String couponId, String templateId, Cou
   /**
    * Validates the parts and that the allocations sum to the saving.
    *
-   * @throws CouponException INVALID_ARGUMENT for null parts, a negative saving or allocations that do not add up
+   * @throws CouponException INVALID_ARGUMENT naming the field: {@code code}, {@code couponId} or
+   *     {@code templateId} when not an id, {@code category} when null, {@code saved} when null, negative or of
+   *     more than 24 integer digits or 30 decimal places, {@code allocations} when null, holding a null key or
+   *     value or not adding up to {@code saved}
    */
   public AppliedCoupon {
-    Checks.notNull(code, "code");
-    Checks.notNull(couponId, "couponId");
-    Checks.notNull(templateId, "templateId");
+    Checks.id(code, "code");
+    Checks.id(couponId, "couponId");
+    Checks.id(templateId, "templateId");
     Checks.notNull(category, "category");
-    Checks.notNull(saved, "saved");
+    Checks.amount(saved, "saved");
     if (saved.signum() < 0) {
-      throw CouponException.invalidArgument("saved must not be negative but was %s", saved.toPlainString());
+      throw CouponException.invalidField("saved", "must not be negative but was %s", saved.toPlainString());
     }
     allocations = Checks.allocations(allocations, "allocations");
     if (Checks.sum(allocations).compareTo(saved) != 0) {
-      throw CouponException.invalidArgument("allocations of coupon '%s' do not sum to %s", code,
+      throw CouponException.invalidField("allocations", "of coupon '%s' do not sum to %s", code,
           saved.toPlainString());
     }
   }

@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.coupon.Coupon;
+import io.couponengine.internal.Preconditions;
 import java.util.List;
 
 /**
@@ -20,11 +21,11 @@ public record BestCombinationResult(List<Coupon> coupons, SettlementResult resul
   /**
    * Checks and copies.
    *
-   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT when a part is null
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code coupons} or {@code result} when
+   *     null, {@code coupons[i]} for a null coupon
    */
   public BestCombinationResult {
-    Checks.notNull(coupons, "coupons");
+    coupons = Preconditions.requireElements(coupons, "coupons");
     Checks.notNull(result, "result");
-    coupons = List.copyOf(coupons);
   }
 }

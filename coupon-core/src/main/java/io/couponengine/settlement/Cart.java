@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
@@ -30,23 +31,26 @@ public record Cart(String userId, List<CartLine> lines) {
   /**
    * Validates and copies the lines.
    *
-   * @throws CouponException INVALID_ARGUMENT for a blank user id, no lines, more than {@value #MAX_LINES} lines, a
-   *     null line, or a goods id that appears twice
+   * @throws CouponException INVALID_ARGUMENT naming {@code userId} when it is not an id (null, blank, invisible
+   *     only, longer than 128 characters, control characters), {@code lines} for no lines or more than
+   *     {@value #MAX_LINES}, {@code lines[i]} for a null line, or {@code lines[i].goodsId} for a goods id that
+   *     appears twice
    */
   public Cart {
     Checks.id(userId, "userId");
     Checks.notNull(lines, "lines");
     if (lines.isEmpty() || lines.size() > MAX_LINES) {
-      throw CouponException.invalidArgument("lines must hold 1 to %d lines but held %d", MAX_LINES, lines.size());
+      throw CouponException.invalidField("lines", "must hold 1 to %d lines but held %d", MAX_LINES, lines.size());
     }
+    lines = Preconditions.requireElements(lines, "lines");
     Set<String> goods = new HashSet<>();
-    for (CartLine line : lines) {
-      Checks.notNull(line, "line");
+    for (int i = 0; i < lines.size(); i++) {
+      CartLine line = lines.get(i);
       if (!goods.add(line.goodsId())) {
-        throw CouponException.invalidArgument("goods '%s' appears on two lines", line.goodsId());
+        throw CouponException.invalidField("lines[" + i + "].goodsId", "must not repeat goods '%s'",
+            line.goodsId());
       }
     }
-    lines = List.copyOf(lines);
   }
 
   /**

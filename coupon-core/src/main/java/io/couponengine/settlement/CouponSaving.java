@@ -22,18 +22,20 @@ public record CouponSaving(String couponId, BigDecimal saved, Map<String, BigDec
   /**
    * Validates that the parts add up to the whole and copies the allocations.
    *
-   * @throws CouponException INVALID_ARGUMENT for null parts, a negative saving, or allocations that do not sum to
+   * @throws CouponException INVALID_ARGUMENT naming the field: {@code couponId} when not an id, {@code saved} when
+   *     null, negative or of more than 24 integer digits or 30 decimal places, {@code allocations} when null,
+   *     holding a null key or value ({@code allocations[goodsId]} for an oversized one) or not summing to
    *     {@code saved}
    */
   public CouponSaving {
-    Checks.notNull(couponId, "couponId");
-    Checks.notNull(saved, "saved");
+    Checks.id(couponId, "couponId");
+    Checks.amount(saved, "saved");
     if (saved.signum() < 0) {
-      throw CouponException.invalidArgument("saved must not be negative but was %s", saved.toPlainString());
+      throw CouponException.invalidField("saved", "must not be negative but was %s", saved.toPlainString());
     }
     allocations = Checks.allocations(allocations, "allocations");
     if (Checks.sum(allocations).compareTo(saved) != 0) {
-      throw CouponException.invalidArgument("allocations of coupon '%s' sum to %s, not %s", couponId,
+      throw CouponException.invalidField("allocations", "of coupon '%s' sum to %s, not %s", couponId,
           Checks.sum(allocations).toPlainString(), saved.toPlainString());
     }
   }

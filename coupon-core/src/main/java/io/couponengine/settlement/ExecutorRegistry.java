@@ -215,26 +215,30 @@ public final class ExecutorRegistry {
       for (SettlementExecutor e : executors) {
         String name = e.name();
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-          throw CouponException.invalidArgument("executor %s must have a non-blank name of at most %d characters",
-              e.getClass().getName(), MAX_NAME);
+          throw CouponException.invalidField("executors", "must each have a non-blank name of at most %d characters "
+              + "but %s has none", MAX_NAME, e.getClass().getName());
         }
         SettlementExecutor sameName = names.putIfAbsent(name, e);
         if (sameName != null) {
-          throw CouponException.invalidArgument("two settlement executors are named '%s': %s and %s", name,
+          throw CouponException.invalidField("executors", "must have distinct names but two are named '%s': %s and %s",
+              name,
               sameName.getClass().getName(), e.getClass().getName());
         }
         Set<CouponCategory> categories = e.categories();
         if (categories == null || categories.isEmpty() || hasNull(categories)) {
-          throw CouponException.invalidArgument("executor '%s' must settle at least one category", name);
+          throw CouponException.invalidField("executors",
+              "must each settle at least one category but '%s' settles none", name);
         }
         int mask = mask(EnumSet.copyOf(categories));
         if (mine[mask] != null) {
-          throw CouponException.invalidArgument("%s executors '%s' and '%s' both settle %s", layer,
+          throw CouponException.invalidField("executors", "must not both settle one combination: %s executors '%s' "
+              + "and '%s' both settle %s", layer,
               mine[mask].name(), name, EnumSet.copyOf(categories));
         }
         if (byMask[mask] != null && !mayReplace) {
-          throw CouponException.invalidArgument(
-              "%s executor '%s' would replace '%s' for %s; register it explicitly to replace", layer, name,
+          throw CouponException.invalidField("executors",
+              "must be registered explicitly to replace a built-in: %s executor '%s' would replace '%s' for %s", layer,
+              name,
               byMask[mask].name(), EnumSet.copyOf(categories));
         }
         mine[mask] = e;

@@ -41,7 +41,7 @@ final class LineAmounts extends AbstractMap<String, BigDecimal> {
     int i = 0;
     for (Map.Entry<String, BigDecimal> e : map.entrySet()) {
       k[i] = Checks.notNull(e.getKey(), name + " key");
-      v[i] = Checks.notNull(e.getValue(), name + " value");
+      v[i] = Checks.amount(e.getValue(), name + "[" + k[i] + "]");
       i++;
     }
     return new LineAmounts(k, v, i);

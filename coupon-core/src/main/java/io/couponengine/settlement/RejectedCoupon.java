@@ -9,7 +9,8 @@ package io.couponengine.settlement;
  * }
  * }</pre>
  *
- * @param code the coupon code as offered (canonical when it was well formed)
+ * @param code the coupon code as offered (canonical when it was well formed; otherwise as typed, so only null is
+ *     refused)
  * @param couponId the coupon id, or null when no coupon has the code
  * @param reason why it was not applied
  */
@@ -18,10 +19,14 @@ public record RejectedCoupon(String code, String couponId, RejectionReason reaso
   /**
    * Checks the required parts.
    *
-   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT when the code or the reason is null
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code code} or {@code reason} when null,
+   *     or {@code couponId} when present but not an id
    */
   public RejectedCoupon {
     Checks.notNull(code, "code");
+    if (couponId != null) {
+      Checks.id(couponId, "couponId");
+    }
     Checks.notNull(reason, "reason");
   }
 }

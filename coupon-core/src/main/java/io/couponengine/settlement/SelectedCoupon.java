@@ -27,7 +27,7 @@ public record SelectedCoupon(Coupon coupon, Template template) {
     Checks.notNull(coupon, "coupon");
     Checks.notNull(template, "template");
     if (!template.id().equals(coupon.templateId())) {
-      throw CouponException.invalidArgument("coupon '%s' is of template '%s', not '%s'", coupon.code(),
+      throw CouponException.invalidField("template", "must be the coupon's template '%s' but was '%s'",
           coupon.templateId(), template.id());
     }
   }

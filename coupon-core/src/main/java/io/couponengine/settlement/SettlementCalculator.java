@@ -140,7 +140,7 @@ public final class SettlementCalculator {
     Checks.notNull(templates, "templates");
     Checks.notNull(now, "now");
     if (coupons.size() > max) {
-      throw CouponException.invalidArgument("coupons must hold at most %d coupons but held %d", max,
+      throw CouponException.invalidField("coupons", "must hold at most %d coupons but held %d", max,
           coupons.size());
     }
     requireDistinct(coupons);
@@ -205,20 +205,20 @@ public final class SettlementCalculator {
     int n = coupons.size();
     if (n <= 16) {
       for (int i = 0; i < n; i++) {
-        Coupon c = Checks.notNull(coupons.get(i), "coupon");
+        Coupon c = Checks.notNull(coupons.get(i), "coupons[" + i + "]");
         for (int j = 0; j < i; j++) {
           if (coupons.get(j).id().equals(c.id())) {
-            throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+            throw CouponException.invalidField("coupons", "must not hold coupon '%s' twice", c.code());
           }
         }
       }
       return;
     }
     Set<String> ids = new HashSet<>();
-    for (Coupon c : coupons) {
-      Checks.notNull(c, "coupon");
+    for (int i = 0; i < n; i++) {
+      Coupon c = Checks.notNull(coupons.get(i), "coupons[" + i + "]");
       if (!ids.add(c.id())) {
-        throw CouponException.invalidArgument("coupon '%s' appears twice", c.code());
+        throw CouponException.invalidField("coupons", "must not hold coupon '%s' twice", c.code());
       }
     }
   }
@@ -239,7 +239,8 @@ public final class SettlementCalculator {
       return RejectionReason.UNKNOWN_COUPON;
     }
     if (!t.id().equals(c.templateId())) {
-      throw CouponException.invalidArgument("templates maps '%s' to template '%s'", c.templateId(), t.id());
+      throw CouponException.invalidField("templates", "must map '%s' to its template, not to '%s'", c.templateId(),
+          t.id());
     }
     Scope scope = t.spec().scope();
     Discount d = t.spec().discount();

@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -36,17 +37,16 @@ public record SettlementPolicy(BigDecimal priceFloor, int scale, RoundingMode ro
   /**
    * Validates the rules and brings the floor to {@code scale}.
    *
-   * @throws CouponException INVALID_ARGUMENT for a null or negative floor, a floor with more decimals than the
-   *     scale, a scale out of range, or a null or UNNECESSARY rounding mode
+   * @throws CouponException INVALID_ARGUMENT naming {@code priceFloor} when null, negative, above
+   *     999,999,999,999.99 or with more decimals than the scale, {@code scale} when out of range, or
+   *     {@code roundingMode} when null or UNNECESSARY
    */
   public SettlementPolicy {
-    if (scale < MIN_SCALE || scale > MAX_SCALE) {
-      throw CouponException.invalidArgument("scale must be %d to %d but was %d", MIN_SCALE, MAX_SCALE, scale);
-    }
+    Preconditions.requireRange(scale, MIN_SCALE, MAX_SCALE, "scale");
     priceFloor = Checks.money(priceFloor, "priceFloor", scale);
     Checks.notNull(roundingMode, "roundingMode");
     if (roundingMode == RoundingMode.UNNECESSARY) {
-      throw CouponException.invalidArgument("roundingMode must not be UNNECESSARY: percentages need rounding");
+      throw CouponException.invalidField("roundingMode", "must not be UNNECESSARY: percentages need rounding");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.coupon.Coupon;
+import io.couponengine.internal.Preconditions;
 import java.util.List;
 
 /**
@@ -20,19 +21,16 @@ public record SettlementRequest(Cart cart, List<Coupon> coupons) {
   /**
    * Validates and copies the coupon list.
    *
-   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT for a null cart, list or coupon, or too many
-   *     coupons
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code cart} when null, {@code coupons}
+   *     when null or holding too many coupons, {@code coupons[i]} for a null coupon
    */
   public SettlementRequest {
     Checks.notNull(cart, "cart");
     Checks.notNull(coupons, "coupons");
     if (coupons.size() > SettlementCalculator.MAX_COUPONS) {
-      throw io.couponengine.error.CouponException.invalidArgument("coupons must hold at most %d coupons but held %d",
+      throw io.couponengine.error.CouponException.invalidField("coupons", "must hold at most %d coupons but held %d",
           SettlementCalculator.MAX_COUPONS, coupons.size());
     }
-    for (Coupon c : coupons) {
-      Checks.notNull(c, "coupon");
-    }
-    coupons = List.copyOf(coupons);
+    coupons = Preconditions.requireElements(coupons, "coupons");
   }
 }

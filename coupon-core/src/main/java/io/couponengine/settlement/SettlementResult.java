@@ -1,6 +1,7 @@
 package io.couponengine.settlement;
 
 import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,26 +32,27 @@ public record SettlementResult(BigDecimal originalTotal, BigDecimal totalDiscoun
   /**
    * Validates the arithmetic and copies the lists.
    *
-   * @throws CouponException INVALID_ARGUMENT for null parts or amounts that do not add up
+   * @throws CouponException INVALID_ARGUMENT naming the field: an amount that is null or of more than 24 integer
+   *     digits or 30 decimal places, {@code applied} or {@code rejected} when null ({@code applied[i]},
+   *     {@code rejected[i]} for a null element), {@code totalDiscount} or {@code finalPrice} when the amounts do not
+   *     add up
    */
   public SettlementResult {
-    Checks.notNull(originalTotal, "originalTotal");
-    Checks.notNull(totalDiscount, "totalDiscount");
-    Checks.notNull(finalPrice, "finalPrice");
-    Checks.notNull(applied, "applied");
-    Checks.notNull(rejected, "rejected");
-    applied = List.copyOf(applied);
-    rejected = List.copyOf(rejected);
+    Checks.amount(originalTotal, "originalTotal");
+    Checks.amount(totalDiscount, "totalDiscount");
+    Checks.amount(finalPrice, "finalPrice");
+    applied = Preconditions.requireElements(applied, "applied");
+    rejected = Preconditions.requireElements(rejected, "rejected");
     BigDecimal sum = BigDecimal.ZERO;
     for (AppliedCoupon a : applied) {
       sum = sum.add(a.saved());
     }
     if (sum.compareTo(totalDiscount) != 0) {
-      throw CouponException.invalidArgument("savings sum to %s, not to the total discount %s", sum.toPlainString(),
-          totalDiscount.toPlainString());
+      throw CouponException.invalidField("totalDiscount", "is %s but the savings sum to %s",
+          totalDiscount.toPlainString(), sum.toPlainString());
     }
     if (originalTotal.subtract(totalDiscount).compareTo(finalPrice) != 0) {
-      throw CouponException.invalidArgument("final price %s is not %s - %s", finalPrice.toPlainString(),
+      throw CouponException.invalidField("finalPrice", "is %s, not %s - %s", finalPrice.toPlainString(),
           originalTotal.toPlainString(), totalDiscount.toPlainString());
     }
   }
@@ -60,10 +62,10 @@ public record SettlementResult(BigDecimal originalTotal, BigDecimal totalDiscoun
    *
    * @param more the rejections to append
    * @return a new result
-   * @throws CouponException INVALID_ARGUMENT when {@code more} is null
+   * @throws CouponException INVALID_ARGUMENT naming {@code more} when null ({@code more[i]} for a null element)
    */
   public SettlementResult withRejected(List<RejectedCoupon> more) {
-    Checks.notNull(more, "more");
+    more = Preconditions.requireElements(more, "more");
     if (more.isEmpty()) {
       return this;
     }

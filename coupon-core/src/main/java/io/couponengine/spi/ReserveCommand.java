@@ -1,5 +1,7 @@
 package io.couponengine.spi;
 
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,8 +15,23 @@ import java.util.List;
  * @param reservedUntil when the sweeper may release the reservation if it is still held
  */
 public record ReserveCommand(String userId, String orderId, List<String> codes, Instant now, Instant reservedUntil) {
-  /** Copies the list. */
+  /**
+   * Checks every field and copies the list.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code userId} or {@code orderId} when not an id, {@code codes}
+   *     when null or empty, {@code codes[i]} when null or not an id, {@code now} or {@code reservedUntil} when null
+   */
   public ReserveCommand {
-    codes = List.copyOf(codes);
+    Preconditions.requireId(userId, "userId");
+    Preconditions.requireId(orderId, "orderId");
+    codes = Preconditions.requireElements(codes, "codes");
+    if (codes.isEmpty()) {
+      throw CouponException.invalidField("codes", "must hold at least one code");
+    }
+    for (int i = 0; i < codes.size(); i++) {
+      Preconditions.requireId(codes.get(i), "codes[" + i + "]");
+    }
+    Preconditions.requireArg(now, "now");
+    Preconditions.requireArg(reservedUntil, "reservedUntil");
   }
 }

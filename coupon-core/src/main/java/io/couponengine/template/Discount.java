@@ -1,7 +1,8 @@
 package io.couponengine.template;
 
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
-import java.util.Objects;
 
 /**
  * What a coupon takes off. Money is {@link BigDecimal} with at most two decimals; nothing here is ever a double.
@@ -13,7 +14,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Instances are immutable. Field rules (positive amounts, at most two decimals, percent in (0, 100)) are checked
- * by {@link TemplateSpec} validation so that every problem is reported at once.
+ * by {@link TemplateSpec} validation so that every problem is reported at once. Only what would make that validation
+ * itself costly is refused here, at the entry: a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
+ * (anything above 999,999,999,999.99, such as {@code 1E+100000000}) or written with more than
+ * {@value #MAX_WRITTEN_DECIMALS} decimal places.
  *
  * @param kind which of the three discounts
  * @param threshold the subtotal that must be reached (THRESHOLD only)
@@ -32,9 +36,44 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
     AMOUNT_OFF
   }
 
-  /** Checks only that the kind is present. */
+  /** The most integer digits an amount or percentage may have: at most 999,999,999,999.99. */
+  public static final int MAX_INTEGER_DIGITS = 12;
+  /** The most decimal places, trailing zeros included, a number may be written with. */
+  public static final int MAX_WRITTEN_DECIMALS = 30;
+
+  /**
+   * Checks that the kind is present and that each number is of a size the validation can handle.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code kind} when it is null, or {@code threshold},
+   *     {@code amount} or {@code percent} when it has more than {@value #MAX_INTEGER_DIGITS} integer digits or is
+   *     written with more than {@value #MAX_WRITTEN_DECIMALS} decimal places
+   */
   public Discount {
-    Objects.requireNonNull(kind, "kind");
+    Preconditions.requireArg(kind, "kind");
+    bounded(threshold, "threshold");
+    bounded(amount, "amount");
+    bounded(percent, "percent");
+  }
+
+  /**
+   * Refuses absurd sizes before any arithmetic: {@code setScale} or {@code stripTrailingZeros} on {@code 1E+100000000}
+   * would build a number of a hundred million digits. Only the exponent and the length of the unscaled value are
+   * read here, which costs nothing whatever the size.
+   */
+  private static void bounded(BigDecimal value, String field) {
+    if (value == null) {
+      return;
+    }
+    if (value.scale() > MAX_WRITTEN_DECIMALS) {
+      throw CouponException.invalidField(field, "must be written with at most %d decimal places",
+          MAX_WRITTEN_DECIMALS);
+    }
+    // 160 bits are 48 digits: with at most 30 decimals that is more than 12 integer digits, and precision() stays cheap
+    if (value.unscaledValue().bitLength() > 160
+        || value.signum() != 0 && (long) value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
+      throw CouponException.invalidField(field, "must have at most %d integer digits (at most 999999999999.99)",
+          MAX_INTEGER_DIGITS);
+    }
   }
 
   /**
@@ -43,6 +82,7 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    * @param threshold the subtotal to reach
    * @param amount the amount off; not more than the threshold
    * @return the discount
+   * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount threshold(BigDecimal threshold, BigDecimal amount) {
     return new Discount(Kind.THRESHOLD, threshold, amount, null);
@@ -53,6 +93,7 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    *
    * @param percent greater than 0 and less than 100, at most two decimals
    * @return the discount
+   * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount percentOff(BigDecimal percent) {
     return new Discount(Kind.PERCENT_OFF, null, null, percent);
@@ -63,6 +104,7 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    *
    * @param amount the amount off
    * @return the discount
+   * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount amountOff(BigDecimal amount) {
     return new Discount(Kind.AMOUNT_OFF, null, amount, null);

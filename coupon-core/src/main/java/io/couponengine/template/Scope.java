@@ -1,7 +1,12 @@
 package io.couponengine.template;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,10 +26,34 @@ public record Scope(Set<String> goodsTypes, Set<String> regions) {
 
   private static final Scope ALL = new Scope(Set.of(), Set.of());
 
-  /** Copies both sets; null becomes empty. */
+  /**
+   * Checks and copies both sets; null becomes empty.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming the element ({@code goodsTypes[i]}, {@code regions[i]}, in
+   *     iteration order) that is null or not an id: blank, invisible only, longer than 128 characters or holding
+   *     control characters
+   */
   public Scope {
-    goodsTypes = goodsTypes == null ? Set.of() : Set.copyOf(goodsTypes);
-    regions = regions == null ? Set.of() : Set.copyOf(regions);
+    goodsTypes = goodsTypes == null ? Set.of() : Set.copyOf(ids(goodsTypes, "goodsTypes"));
+    regions = regions == null ? Set.of() : Set.copyOf(ids(regions, "regions"));
+  }
+
+  /** The values as a list, each checked with {@link Preconditions#requireId}; field {@code name[i]}. */
+  private static List<String> ids(Collection<String> values, String name) {
+    List<String> list = Preconditions.requireElements(values, name);
+    for (int i = 0; i < list.size(); i++) {
+      Preconditions.requireId(list.get(i), name + "[" + i + "]");
+    }
+    return list;
+  }
+
+  /** The arguments of a varargs factory: at least one, each an id; field {@code name[i]} by argument position. */
+  private static Set<String> nonEmpty(String[] values, String name) {
+    Preconditions.requireArg(values, name);
+    if (values.length == 0) {
+      throw CouponException.invalidField(name, "must name at least one");
+    }
+    return new LinkedHashSet<>(ids(Arrays.asList(values), name));
   }
 
   /**
@@ -41,19 +70,24 @@ public record Scope(Set<String> goodsTypes, Set<String> regions) {
    *
    * @param goodsTypes at least one goods type
    * @return the scope
+   * @throws CouponException INVALID_ARGUMENT naming {@code goodsTypes} when none is given, or
+   *     {@code goodsTypes[i]} when one is null or not an id
    */
   public static Scope goodsTypes(String... goodsTypes) {
-    return new Scope(Set.copyOf(Arrays.asList(goodsTypes)), Set.of());
+    return new Scope(nonEmpty(goodsTypes, "goodsTypes"), Set.of());
   }
 
   /**
    * This scope restricted to the given regions.
    *
-   * @param regions the regions
+   * @param regions the regions; none leaves the scope unrestricted by region
    * @return a new scope
+   * @throws CouponException INVALID_ARGUMENT naming {@code regions} when the array is null, or {@code regions[i]}
+   *     when one is null or not an id
    */
   public Scope withRegions(String... regions) {
-    return new Scope(goodsTypes, Set.copyOf(Arrays.asList(regions)));
+    Preconditions.requireArg(regions, "regions");
+    return new Scope(goodsTypes, new LinkedHashSet<>(ids(Arrays.asList(regions), "regions")));
   }
 
   /**

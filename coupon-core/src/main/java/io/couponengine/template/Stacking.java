@@ -1,7 +1,13 @@
 package io.couponengine.template;
 
+import io.couponengine.code.CodeFormat;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,10 +28,33 @@ public record Stacking(Set<String> templateIds, Set<CouponCategory> categories) 
 
   private static final Stacking NONE = new Stacking(Set.of(), Set.of());
 
-  /** Copies both sets; null becomes empty. */
+  /**
+   * Checks and copies both sets; null becomes empty.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming the element ({@code templateIds[i]}, {@code categories[i]}, in
+   *     iteration order) that is null, or a template id that is not six characters of the code alphabet (it could
+   *     never match a template)
+   */
   public Stacking {
-    templateIds = templateIds == null ? Set.of() : Set.copyOf(templateIds);
-    categories = categories == null ? Set.of() : Set.copyOf(categories);
+    templateIds = templateIds == null ? Set.of() : Set.copyOf(templateIds(templateIds, "templateIds"));
+    categories = categories == null ? Set.of() : Set.copyOf(Preconditions.requireElements(categories, "categories"));
+  }
+
+  /** Checks every id with {@link CodeFormat#isValidTemplateId}; field {@code name[i]}. */
+  private static List<String> templateIds(Collection<String> ids, String name) {
+    List<String> list = Preconditions.requireElements(ids, name);
+    for (int i = 0; i < list.size(); i++) {
+      if (!CodeFormat.isValidTemplateId(list.get(i))) {
+        throw CouponException.invalidField(name + "[" + i + "]", "must be a template id: %d characters of %s",
+            CodeFormat.TEMPLATE_ID_LENGTH, CodeFormat.ALPHABET);
+      }
+    }
+    return list;
+  }
+
+  private static List<String> templateIds(String[] ids, String name) {
+    Preconditions.requireArg(ids, name);
+    return templateIds(Arrays.asList(ids), name);
   }
 
   /**
@@ -42,30 +71,38 @@ public record Stacking(Set<String> templateIds, Set<CouponCategory> categories) 
    *
    * @param categories the categories
    * @return the rule
+   * @throws CouponException INVALID_ARGUMENT naming {@code categories} when the array is null, or
+   *     {@code categories[i]} when one is null
    */
   public static Stacking withCategories(CouponCategory... categories) {
-    return new Stacking(Set.of(), categories.length == 0 ? Set.of() : EnumSet.copyOf(Arrays.asList(categories)));
+    Preconditions.requireArg(categories, "categories");
+    List<CouponCategory> list = Preconditions.requireElements(Arrays.asList(categories), "categories");
+    return new Stacking(Set.of(), list.isEmpty() ? Set.of() : EnumSet.copyOf(list));
   }
 
   /**
    * Combines with coupons of the given templates.
    *
-   * @param templateIds the template ids
+   * @param templateIds the template ids, each six characters of the code alphabet
    * @return the rule
+   * @throws CouponException INVALID_ARGUMENT naming {@code templateIds} when the array is null, or
+   *     {@code templateIds[i]} when one is null or not a well-formed template id
    */
   public static Stacking withTemplates(String... templateIds) {
-    return new Stacking(Set.copyOf(Arrays.asList(templateIds)), Set.of());
+    return new Stacking(new LinkedHashSet<>(templateIds(templateIds, "templateIds")), Set.of());
   }
 
   /**
    * This rule, also allowing the given templates.
    *
-   * @param ids template ids to add
+   * @param ids template ids to add, each six characters of the code alphabet
    * @return a new rule
+   * @throws CouponException INVALID_ARGUMENT naming {@code ids} when the array is null, or {@code ids[i]} when one
+   *     is null or not a well-formed template id
    */
   public Stacking andTemplates(String... ids) {
-    Set<String> all = new java.util.HashSet<>(templateIds);
-    all.addAll(Arrays.asList(ids));
+    Set<String> all = new LinkedHashSet<>(templateIds);
+    all.addAll(templateIds(ids, "ids"));
     return new Stacking(all, categories);
   }
 

@@ -1,9 +1,10 @@
 package io.couponengine.template;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.couponengine.error.CouponException;
 import io.couponengine.internal.Json;
+import io.couponengine.internal.Preconditions;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A stored coupon template: an operator's {@link TemplateSpec} plus its identity and life-cycle status.
@@ -17,12 +18,18 @@ import java.util.Objects;
  */
 public record Template(String id, TemplateSpec spec, TemplateStatus status, Instant createdAt, String failureReason) {
 
-  /** Checks the required parts. */
+  /**
+   * Checks the required parts. The id is checked as any id (the engine makes six alphabet characters; stores and
+   * tests may use others); the failure reason is free text and not checked.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code id} when it is null, blank, invisible only, longer than
+   *     128 characters or holds control characters, or {@code spec}, {@code status} or {@code createdAt} when null
+   */
   public Template {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(createdAt, "createdAt");
+    Preconditions.requireId(id, "id");
+    Preconditions.requireArg(spec, "spec");
+    Preconditions.requireArg(status, "status");
+    Preconditions.requireArg(createdAt, "createdAt");
   }
 
   /**
@@ -31,6 +38,7 @@ public record Template(String id, TemplateSpec spec, TemplateStatus status, Inst
    * @param newStatus the status
    * @param reason the failure reason, or null
    * @return a copy
+   * @throws CouponException INVALID_ARGUMENT naming {@code status} when {@code newStatus} is null
    */
   public Template withStatus(TemplateStatus newStatus, String reason) {
     return new Template(id, spec, newStatus, createdAt, reason);

@@ -3,6 +3,9 @@ package io.couponengine.template;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Json;
+import io.couponengine.internal.Preconditions;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What an operator submits to create a coupon template. Immutable; built with {@link #builder()}; round-trips
@@ -97,15 +100,18 @@ public record TemplateSpec(
    *
    * @param json the JSON text produced by {@link #toJson()} or written by hand
    * @return the spec
-   * @throws CouponException INVALID_TEMPLATE when the spec breaks a rule, INVALID_ARGUMENT when the JSON is
-   *     malformed
+   * @throws CouponException INVALID_TEMPLATE when the spec breaks a rule; INVALID_ARGUMENT naming {@code json}
+   *     when it is null, malformed, a bare {@code null}, has an unknown field or a fraction where an integer belongs,
+   *     or naming the field of a value ({@link Scope}, {@link Stacking}, {@link Discount}, {@link Validity}) that
+   *     refuses its input
    */
   public static TemplateSpec fromJson(String json) {
     return Json.readInput(json, TemplateSpec.class, "json");
   }
 
   /**
-   * Builds a {@link TemplateSpec}. Not thread-safe; every setter may be called once.
+   * Builds a {@link TemplateSpec}. Not thread-safe; every setter may be called once: a second call throws
+   * {@code CouponException(INVALID_ARGUMENT)} naming the setter.
    *
    * <p>{@link #build()} validates the whole spec and reports every problem at once.
    */
@@ -123,15 +129,24 @@ public record TemplateSpec(
     private String operatorId;
     private String codePrefix;
 
+    /** The setters already called. */
+    private final Set<String> assigned = new HashSet<>();
+
     private Builder() {}
+
+    private void once(String setter, Object current) {
+      Preconditions.requireUnset(assigned.add(setter), setter, current);
+    }
 
     /**
      * Sets the display name.
      *
      * @param name 1 to 100 characters
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder name(String name) {
+      once("name", this.name);
       this.name = name;
       return this;
     }
@@ -141,8 +156,10 @@ public record TemplateSpec(
      *
      * @param description at most 1000 characters
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder description(String description) {
+      once("description", this.description);
       this.description = description;
       return this;
     }
@@ -152,8 +169,10 @@ public record TemplateSpec(
      *
      * @param category THRESHOLD, DISCOUNT or DIRECT
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder category(CouponCategory category) {
+      once("category", this.category);
       this.category = category;
       return this;
     }
@@ -163,8 +182,10 @@ public record TemplateSpec(
      *
      * @param productLine 1 to 64 characters
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder productLine(String productLine) {
+      once("productLine", this.productLine);
       this.productLine = productLine;
       return this;
     }
@@ -174,8 +195,10 @@ public record TemplateSpec(
      *
      * @param totalCount 1 to {@value TemplateSpec#MAX_TOTAL_COUNT}
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder totalCount(long totalCount) {
+      once("totalCount", this.totalCount);
       this.totalCount = totalCount;
       return this;
     }
@@ -185,8 +208,10 @@ public record TemplateSpec(
      *
      * @param perUserLimit 1 to {@value TemplateSpec#MAX_PER_USER_LIMIT}
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder perUserLimit(int perUserLimit) {
+      once("perUserLimit", this.perUserLimit);
       this.perUserLimit = perUserLimit;
       return this;
     }
@@ -196,8 +221,10 @@ public record TemplateSpec(
      *
      * @param validity fixed window or rolling duration
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder validity(Validity validity) {
+      once("validity", this.validity);
       this.validity = validity;
       return this;
     }
@@ -207,8 +234,10 @@ public record TemplateSpec(
      *
      * @param discount its kind must match the category
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder discount(Discount discount) {
+      once("discount", this.discount);
       this.discount = discount;
       return this;
     }
@@ -218,8 +247,10 @@ public record TemplateSpec(
      *
      * @param scope goods types and regions
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder scope(Scope scope) {
+      once("scope", this.scope);
       this.scope = scope;
       return this;
     }
@@ -229,8 +260,10 @@ public record TemplateSpec(
      *
      * @param stacking which coupons this one combines with
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder stacking(Stacking stacking) {
+      once("stacking", this.stacking);
       this.stacking = stacking;
       return this;
     }
@@ -240,8 +273,10 @@ public record TemplateSpec(
      *
      * @param operatorId at most 64 characters
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder operatorId(String operatorId) {
+      once("operatorId", this.operatorId);
       this.operatorId = operatorId;
       return this;
     }
@@ -251,8 +286,10 @@ public record TemplateSpec(
      *
      * @param codePrefix 1 to 4 characters of the code alphabet {@code 23456789ABCDEFGHJKMNPQRSTUVWXYZ}
      * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
      */
     public Builder codePrefix(String codePrefix) {
+      once("codePrefix", this.codePrefix);
       this.codePrefix = codePrefix;
       return this;
     }

@@ -3,6 +3,7 @@ package io.couponengine.template;
 import io.couponengine.code.CodeFormat;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.Violation;
+import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,8 +69,12 @@ final class TemplateSpecValidator {
       }
     } else if (value.isBlank()) {
       v.add(new Violation(field, "must not be blank"));
-    } else if (value.length() > max) {
-      v.add(new Violation(field, "must be at most " + max + " characters"));
+    } else {
+      try { // the shared rule: at most max characters, a visible one (not only U+00A0 or U+200B), no control ones
+        Preconditions.requireText(value, field, max);
+      } catch (CouponException e) {
+        v.addAll(e.violations());
+      }
     }
   }
 

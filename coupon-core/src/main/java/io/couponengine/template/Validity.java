@@ -1,9 +1,10 @@
 package io.couponengine.template;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * When a claimed coupon can be used.
@@ -32,9 +33,13 @@ public record Validity(Kind kind, Instant from, Instant to, Duration duration) {
     ROLLING
   }
 
-  /** Checks only that the kind is present; {@link TemplateSpec} validation reports the rest field by field. */
+  /**
+   * Checks only that the kind is present; {@link TemplateSpec} validation reports the rest field by field.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code kind} when it is null
+   */
   public Validity {
-    Objects.requireNonNull(kind, "kind");
+    Preconditions.requireArg(kind, "kind");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.couponengine.settlement;
 
+import io.couponengine.code.CodeFormat;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.template.CouponCategory;
@@ -60,7 +61,7 @@ final class Fixtures {
   }
 
   static Template template(CouponCategory category, Discount discount, Scope scope, Stacking stacking) {
-    String id = String.format("T%05d", SEQ.incrementAndGet());
+    String id = templateId(SEQ.incrementAndGet());
     TemplateSpec spec = TemplateSpec.builder()
         .name("test " + id)
         .category(category)
@@ -72,6 +73,16 @@ final class Fixtures {
         .stacking(stacking)
         .build();
     return new Template(id, spec, TemplateStatus.AVAILABLE, NOW.minusSeconds(3600), null);
+  }
+
+  /** A well-formed template id (six characters of the code alphabet) numbered {@code n}, so stacking can name it. */
+  static String templateId(int n) {
+    char[] id = new char[CodeFormat.TEMPLATE_ID_LENGTH];
+    java.util.Arrays.fill(id, 'T');
+    for (int i = id.length - 1; i > 0 && n > 0; i--, n /= CodeFormat.RADIX) {
+      id[i] = CodeFormat.ALPHABET.charAt(n % CodeFormat.RADIX);
+    }
+    return new String(id);
   }
 
   static Coupon coupon(Template t) {

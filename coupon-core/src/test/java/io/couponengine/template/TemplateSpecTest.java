@@ -33,17 +33,19 @@ class TemplateSpecTest {
 
   @Test
   void build_rejectsDiscountOfWrongKindForCategory() {
-    CouponException e = catchInvalid(() -> base().category(CouponCategory.DISCOUNT)
-        .discount(Discount.amountOff(new BigDecimal("5"))).build());
+    CouponException e = catchInvalid(() -> bare().category(CouponCategory.DISCOUNT)
+        .validity(Validity.rolling(Duration.ofDays(7))).discount(Discount.amountOff(new BigDecimal("5"))).build());
     assertThat(e.violations()).extracting(Violation::field).containsExactly("discount.kind");
   }
 
   @Test
   void build_rejectsPercentOutOfRangeAndAmountAboveThreshold() {
-    assertThat(catchInvalid(() -> base().category(CouponCategory.DISCOUNT)
+    assertThat(catchInvalid(() -> bare().category(CouponCategory.DISCOUNT)
+        .validity(Validity.rolling(Duration.ofDays(7)))
         .discount(Discount.percentOff(new BigDecimal("100"))).build()).violations())
         .extracting(Violation::field).containsExactly("discount.percent");
-    assertThat(catchInvalid(() -> base()
+    assertThat(catchInvalid(() -> bare().category(CouponCategory.THRESHOLD)
+        .validity(Validity.rolling(Duration.ofDays(7)))
         .discount(Discount.threshold(new BigDecimal("10"), new BigDecimal("20"))).build()).violations())
         .extracting(Violation::field).containsExactly("discount.amount");
   }
@@ -51,9 +53,9 @@ class TemplateSpecTest {
   @Test
   void build_rejectsFixedWindowEndingBeforeItStarts() {
     Instant t = Instant.parse("2026-12-01T00:00:00Z");
-    assertThat(catchInvalid(() -> base().validity(Validity.fixed(t, t)).build()).violations())
+    assertThat(catchInvalid(() -> withoutValidity().validity(Validity.fixed(t, t)).build()).violations())
         .extracting(Violation::field).containsExactly("validity.to");
-    assertThat(catchInvalid(() -> base().validity(Validity.fixed(null, null)).build()).violations())
+    assertThat(catchInvalid(() -> withoutValidity().validity(Validity.fixed(null, null)).build()).violations())
         .extracting(Violation::field).containsExactly("validity.from", "validity.to");
   }
 
@@ -101,9 +103,18 @@ class TemplateSpecTest {
   }
 
   private static TemplateSpec.Builder base() {
-    return TemplateSpec.builder().name("20 off 100").category(CouponCategory.THRESHOLD).productLine("mall")
-        .totalCount(100).perUserLimit(2).validity(Validity.rolling(Duration.ofDays(7)))
+    return withoutValidity().validity(Validity.rolling(Duration.ofDays(7)));
+  }
+
+  /** Each setter may be called once: the tests that vary the validity start here. */
+  private static TemplateSpec.Builder withoutValidity() {
+    return bare().category(CouponCategory.THRESHOLD)
         .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")));
+  }
+
+  /** Name, product line and counts only: the tests that vary category and discount start here. */
+  private static TemplateSpec.Builder bare() {
+    return TemplateSpec.builder().name("20 off 100").productLine("mall").totalCount(100).perUserLimit(2);
   }
 
   private static CouponException catchInvalid(Runnable r) {
