@@ -241,8 +241,7 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param dialect the dialect
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when null
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code dialect} when null or when already set
      */
     public Builder dialect(Dialect dialect) {
       Preconditions.requireUnset(this.dialect == null, "dialect", this.dialect);
@@ -255,13 +254,13 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param prefix a lower-case identifier of at most 24 characters: {@code [a-z][a-z0-9_]*}
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when the prefix is not such an identifier
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code tablePrefix} when the prefix is null or not such an
+     *     identifier, or when already set
      */
     public Builder tablePrefix(String prefix) {
       Preconditions.requireUnset(this.prefix == null, "tablePrefix", this.prefix);
-      if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-        throw CouponException.invalidArgument("%s", "table prefix must match " + PREFIX + ": " + prefix);
+      if (!PREFIX.matcher(Preconditions.requireArg(prefix, "tablePrefix")).matches()) {
+        throw CouponException.invalidField("tablePrefix", "must match %s but was '%s'", PREFIX, prefix);
       }
       this.prefix = prefix;
       return this;
@@ -273,15 +272,11 @@ public final class JdbcCouponStore implements CouponStore {
      *
      * @param attempts at least 1
      * @return this builder
-     * @throws CouponException INVALID_ARGUMENT when below 1
-     * @throws CouponException INVALID_ARGUMENT when already set
+     * @throws CouponException INVALID_ARGUMENT naming {@code maxAttempts} when below 1 or when already set
      */
     public Builder maxAttempts(int attempts) {
       Preconditions.requireUnset(this.maxAttempts == 0, "maxAttempts", this.maxAttempts);
-      if (attempts < 1) {
-        throw CouponException.invalidArgument("%s", "max attempts must be at least 1: " + attempts);
-      }
-      this.maxAttempts = attempts;
+      this.maxAttempts = Preconditions.requireRange(attempts, 1, Integer.MAX_VALUE, "maxAttempts");
       return this;
     }
 
@@ -289,16 +284,22 @@ public final class JdbcCouponStore implements CouponStore {
      * Builds the store, detecting the dialect through one connection when none was set.
      *
      * @return the store
-     * @throws CouponException STORE_UNAVAILABLE when the dialect cannot be detected
+     * @throws CouponException STORE_UNAVAILABLE when no dialect was set and the data source cannot give a
+     *     connection or its metadata
+     * @throws CouponException INVALID_ARGUMENT naming {@code dataSource} when no dialect was set and the database is
+     *     none of H2, PostgreSQL, MySQL or MariaDB
      */
     public JdbcCouponStore build() {
       Dialect d = dialect;
       if (d == null) {
+        String product;
         try (Connection c = dataSource.getConnection()) {
-          d = Dialect.detect(c);
-        } catch (SQLException e) {
+          product = c.getMetaData().getDatabaseProductName();
+        } catch (SQLException | RuntimeException e) {
+          // a RuntimeException too: a misconfigured pool may throw one (HikariCP without a URL does)
           throw CouponException.storeUnavailable("detect dialect", e);
         }
+        d = Dialect.ofProduct(product, "dataSource");
       }
       return new JdbcCouponStore(dataSource, d, prefix == null ? "coupon_" : prefix,
           maxAttempts == 0 ? 5 : maxAttempts);

@@ -7,13 +7,13 @@ import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.OrderStatus;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.internal.Preconditions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Applies coupon events produced by another store (for example a Redis stream consumer) to the tables of a
@@ -45,10 +45,10 @@ public final class JdbcEventApplier implements CouponEventListener {
    * Creates an applier writing into the tables of {@code store}.
    *
    * @param store the store whose data source and table prefix are used
-   * @throws NullPointerException when null
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code store} when null
    */
   public JdbcEventApplier(JdbcCouponStore store) {
-    Tables tables = Objects.requireNonNull(store, "store").tables();
+    Tables tables = Preconditions.requireArg(store, "store").tables();
     this.tx = tables.tx();
     this.sql = tables.sql();
     this.coupons = new Coupons(tables);
