@@ -1,7 +1,8 @@
 package io.couponengine.jdbc;
 
+import io.couponengine.error.CouponException;
+import io.couponengine.internal.Preconditions;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
 
@@ -36,21 +37,33 @@ public enum Dialect {
    *
    * @param connection an open connection
    * @return the dialect
-   * @throws SQLException when the metadata cannot be read
-   * @throws IllegalArgumentException when the database is none of H2, PostgreSQL, MySQL or MariaDB
+   * @throws CouponException STORE_UNAVAILABLE when the metadata cannot be read
+   * @throws CouponException INVALID_ARGUMENT naming {@code connection} when null or when the database is none of H2,
+   *     PostgreSQL, MySQL or MariaDB
    */
-  public static Dialect detect(Connection connection) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    String product = meta.getDatabaseProductName().toLowerCase(Locale.ROOT);
-    if (product.contains("h2")) {
+  public static Dialect detect(Connection connection) {
+    String product;
+    try {
+      product = Preconditions.requireArg(connection, "connection").getMetaData().getDatabaseProductName();
+    } catch (SQLException e) {
+      throw CouponException.storeUnavailable("detect dialect", e);
+    }
+    return ofProduct(product, "connection");
+  }
+
+  /** The dialect of a database product name, or INVALID_ARGUMENT naming {@code field} (where the name came from). */
+  static Dialect ofProduct(String product, String field) {
+    String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+    if (p.contains("h2")) {
       return H2;
     }
-    if (product.contains("postgres")) {
+    if (p.contains("postgres")) {
       return POSTGRESQL;
     }
-    if (product.contains("mariadb") || product.contains("mysql")) {
+    if (p.contains("mariadb") || p.contains("mysql")) {
       return MYSQL;
     }
-    throw new IllegalArgumentException("unsupported database: " + meta.getDatabaseProductName());
+    throw CouponException.invalidField(field, "connects to %s, which is none of H2, PostgreSQL, MySQL or MariaDB",
+        product);
   }
 }

@@ -1,17 +1,19 @@
 package io.couponengine.jdbc;
 
+import static io.couponengine.jdbc.Jdbc.each;
+import static io.couponengine.jdbc.Jdbc.update;
+
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.OrderStatus;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.internal.Preconditions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Applies coupon events produced by another store (for example a Redis stream consumer) to the tables of a
@@ -34,16 +36,23 @@ import java.util.Objects;
 public final class JdbcEventApplier implements CouponEventListener {
   private static final Duration DEFAULT_RESERVATION = Duration.ofMinutes(30);
 
-  private final JdbcCouponStore store;
+  private final Tx tx;
+  private final Sql sql;
+  private final Coupons coupons;
+  private final Orders orders;
 
   /**
    * Creates an applier writing into the tables of {@code store}.
    *
    * @param store the store whose data source and table prefix are used
-   * @throws NullPointerException when null
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code store} when null
    */
   public JdbcEventApplier(JdbcCouponStore store) {
-    this.store = Objects.requireNonNull(store, "store");
+    Tables tables = Preconditions.requireArg(store, "store").tables();
+    this.tx = tables.tx();
+    this.sql = tables.sql();
+    this.coupons = new Coupons(tables);
+    this.orders = new Orders(tables, coupons);
   }
 
   /**
@@ -71,13 +80,9 @@ public final class JdbcEventApplier implements CouponEventListener {
         return false;
       }
     }
-    Sql sql = store.sql();
-    return store.tx().run("apply event", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.insertAppliedEvent)) {
-        ps.setString(1, event.id());
-        ps.setString(2, event.type().name());
-        ps.setLong(3, Micros.of(Instant.now()));
-        ps.executeUpdate();
+    return tx.run("apply event", c -> {
+      try {
+        update(c, sql.insertAppliedEvent, event.id(), event.type().name(), Micros.of(Instant.now()));
       } catch (SQLException e) {
         if (SqlErrors.isUniqueViolation(e)) {
           c.rollback();
@@ -88,21 +93,21 @@ public final class JdbcEventApplier implements CouponEventListener {
       switch (event.type()) {
         case CLAIMED -> {
           for (Coupon x : event.coupons()) {
-            insertCoupon(c, sql, x);
-            countClaim(c, sql, x);
+            coupons.insert(c, x, null);
+            countClaim(c, x);
           }
         }
-        case EXPIRED -> writeStates(c, sql, event.coupons());
+        case EXPIRED -> writeStates(c, event.coupons());
         case RESERVED -> {
-          writeStates(c, sql, event.coupons());
+          writeStates(c, event.coupons());
           writeOrder(c, event, OrderStatus.RESERVED);
         }
         case COMMITTED -> {
-          writeStates(c, sql, event.coupons());
+          writeStates(c, event.coupons());
           writeOrder(c, event, OrderStatus.COMMITTED);
         }
         case RELEASED -> {
-          writeStates(c, sql, event.coupons());
+          writeStates(c, event.coupons());
           writeOrder(c, event, OrderStatus.RELEASED);
         }
         default -> throw new IllegalStateException("unreachable: " + event.type());
@@ -111,33 +116,12 @@ public final class JdbcEventApplier implements CouponEventListener {
     });
   }
 
-  private static void insertCoupon(Connection c, Sql sql, Coupon x) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.insertCoupon)) {
-      ps.setString(1, x.id());
-      ps.setString(2, x.code());
-      ps.setString(3, x.templateId());
-      ps.setString(4, x.userId());
-      ps.setString(5, null);
-      ps.setLong(6, Micros.of(x.claimedAt()));
-      ps.setLong(7, Micros.of(x.expiresAt()));
-      ps.setString(8, x.status().name());
-      ps.setString(9, x.orderId());
-      ps.executeUpdate();
+  private void countClaim(Connection c, Coupon x) throws SQLException {
+    if (update(c, sql.addUserCount, x.templateId(), x.userId()) == 1) {
+      return;
     }
-  }
-
-  private static void countClaim(Connection c, Sql sql, Coupon x) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.addUserCount)) {
-      ps.setString(1, x.templateId());
-      ps.setString(2, x.userId());
-      if (ps.executeUpdate() == 1) {
-        return;
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql.insertUserCountN)) {
-      ps.setString(1, x.templateId());
-      ps.setString(2, x.userId());
-      ps.executeUpdate();
+    try {
+      update(c, sql.insertUserCountN, x.templateId(), x.userId());
     } catch (SQLException e) {
       if (SqlErrors.isUniqueViolation(e)) {
         // a concurrent first claim of the same user committed first: retry the whole transaction
@@ -148,20 +132,12 @@ public final class JdbcEventApplier implements CouponEventListener {
   }
 
   /** Writes each coupon's status and order as the event reports them, inserting coupons not seen yet. */
-  private static void writeStates(Connection c, Sql sql, List<Coupon> coupons) throws SQLException {
-    List<Coupon> missing = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.setCouponState)) {
-      for (Coupon x : coupons) {
-        ps.setString(1, x.status().name());
-        ps.setString(2, x.orderId());
-        ps.setString(3, x.id());
-        if (ps.executeUpdate() == 0) {
-          missing.add(x);
-        }
+  private void writeStates(Connection c, List<Coupon> reported) throws SQLException {
+    int[] counts = each(c, sql.setCouponState, reported.size(), i -> Coupons.stateArgs(reported.get(i)));
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        coupons.insert(c, reported.get(i), null);
       }
-    }
-    for (Coupon x : missing) {
-      insertCoupon(c, sql, x);
     }
   }
 
@@ -169,8 +145,8 @@ public final class JdbcEventApplier implements CouponEventListener {
     if (event.orderId() == null) {
       return;
     }
-    if (store.findOrder(c, event.orderId(), true) != null) {
-      store.setOrderStatus(c, event.orderId(), status, event.occurredAt());
+    if (orders.find(c, event.orderId(), true) != null) {
+      orders.setStatus(c, event.orderId(), status, event.occurredAt());
       return;
     }
     String until = event.details().get("reservedUntil");
@@ -179,6 +155,6 @@ public final class JdbcEventApplier implements CouponEventListener {
     event.coupons().forEach(x -> codes.add(x.code()));
     String userId = event.userId() != null ? event.userId()
         : event.coupons().isEmpty() ? "" : event.coupons().get(0).userId();
-    store.insertOrder(c, event.orderId(), userId, status, reservedUntil, event.occurredAt(), codes);
+    orders.insert(c, event.orderId(), userId, status, reservedUntil, event.occurredAt(), codes);
   }
 }

@@ -1,0 +1,183 @@
+package io.couponengine.jdbc;
+
+import static io.couponengine.jdbc.Jdbc.queryOne;
+import static io.couponengine.jdbc.Jdbc.update;
+
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.spi.ClaimCommand;
+import io.couponengine.template.TemplateStatus;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The claim transaction: idempotency key, template status, per-user counter, a free code, the coupon. */
+final class Claims {
+  private final Tx tx;
+  private final Sql sql;
+  private final Dialect dialect;
+  private final Coupons coupons;
+  /** The store's test hook, read on each claim: run just before the first attempt commits. */
+  private final Supplier<Consumer<Connection>> beforeCommit;
+
+  Claims(Tables tables, Coupons coupons, Supplier<Consumer<Connection>> beforeCommit) {
+    this.tx = tables.tx();
+    this.sql = tables.sql();
+    this.dialect = tables.dialect();
+    this.coupons = coupons;
+    this.beforeCommit = beforeCommit;
+  }
+
+  /** The template's status, or the coupon an earlier claim with the same key issued. */
+  private record Lookup(TemplateStatus status, Coupon earlier) {}
+
+  /** A free code row. */
+  private record FreeCode(long seq, String code) {}
+
+  ClaimResult claim(ClaimCommand cmd) {
+    boolean[] first = {true};
+    return tx.run("claim", c -> {
+      try {
+        ClaimResult r = claimOnce(c, cmd, first[0]);
+        first[0] = false;
+        return r;
+      } catch (SQLException e) {
+        first[0] = false;
+        if (!SqlErrors.isUniqueViolation(e)) {
+          throw e;
+        }
+        // two transactions raced with the same idempotency key: the other one committed first
+        c.rollback();
+        Coupon earlier = findByIdempotencyKey(c, cmd);
+        if (earlier == null) {
+          throw e;
+        }
+        return ClaimResult.duplicate(earlier);
+      }
+    });
+  }
+
+  private ClaimResult claimOnce(Connection c, ClaimCommand cmd, boolean firstAttempt) throws SQLException {
+    // 1. the idempotency key and the template status, in one round trip
+    Lookup lookup = queryOne(c, sql.claimLookup,
+        rs -> rs.getString(2) != null ? new Lookup(null, Rows.couponAt(rs, 2))
+            : new Lookup(TemplateStatus.valueOf(rs.getString(1)), null),
+        cmd.userId(), cmd.idempotencyKey(), cmd.templateId());
+    if (lookup == null) {
+      return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
+    }
+    if (lookup.earlier() != null) {
+      return ClaimResult.duplicate(lookup.earlier());
+    }
+    TemplateStatus status = lookup.status();
+    if (dialect == Dialect.H2) {
+      // H2: claims of one template take turns on the template row (re-read under the lock)
+      status = queryOne(c, sql.lockTemplateStatus, rs -> TemplateStatus.valueOf(rs.getString(1)), cmd.templateId());
+      if (status == null) {
+        throw new SQLException("template row " + cmd.templateId() + " vanished under its lock");
+      }
+    }
+    switch (status) {
+      case AVAILABLE -> { }
+      case EXPIRED -> {
+        return refuse(c, cmd, ClaimOutcome.TEMPLATE_EXPIRED);
+      }
+      default -> {
+        return refuse(c, cmd, ClaimOutcome.TEMPLATE_NOT_READY);
+      }
+    }
+    // 2. the per-user counter: locked by the UPDATE (or INSERT) until commit
+    if (!incrementUserCount(c, cmd)) {
+      return refuse(c, cmd, ClaimOutcome.LIMIT_REACHED);
+    }
+    Instant claimedAt = Micros.truncate(cmd.claimedAt());
+    Instant expiresAt = Micros.truncate(cmd.expiresAt());
+    if (dialect == Dialect.POSTGRESQL) {
+      // 3 + 4 in one statement: take a free code and record the coupon with its idempotency key
+      String code = queryOne(c, sql.claimCodePg, rs -> rs.getString(1), cmd.templateId(), cmd.templateId(),
+          cmd.couponId(), cmd.templateId(), cmd.userId(), cmd.idempotencyKey(), Micros.of(claimedAt),
+          Micros.of(expiresAt));
+      if (code == null) {
+        return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
+      }
+      return claimed(c, coupon(cmd, code, claimedAt, expiresAt), firstAttempt);
+    }
+    // 3. a free code
+    String code = takeCode(c, cmd.templateId());
+    if (code == null) {
+      return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
+    }
+    // 4. the coupon and its idempotency key (unique index)
+    Coupon coupon = coupon(cmd, code, claimedAt, expiresAt);
+    coupons.insert(c, coupon, cmd.idempotencyKey());
+    return claimed(c, coupon, firstAttempt);
+  }
+
+  private static Coupon coupon(ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt) {
+    return new Coupon(cmd.couponId(), code, cmd.templateId(), cmd.userId(), claimedAt, expiresAt,
+        CouponStatus.USABLE, null);
+  }
+
+  private ClaimResult claimed(Connection c, Coupon coupon, boolean firstAttempt) {
+    Consumer<Connection> hook = beforeCommit.get();
+    if (hook != null && firstAttempt) {
+      hook.accept(c);
+    }
+    return ClaimResult.claimed(coupon);
+  }
+
+  /**
+   * Rolls back and answers a refusal, unless the idempotency key is now known: a transaction with the same key
+   * may have committed while this one waited for the user's counter row.
+   */
+  private ClaimResult refuse(Connection c, ClaimCommand cmd, ClaimOutcome outcome) throws SQLException {
+    c.rollback();
+    Coupon earlier = findByIdempotencyKey(c, cmd);
+    return earlier != null ? ClaimResult.duplicate(earlier) : ClaimResult.refused(outcome);
+  }
+
+  private Coupon findByIdempotencyKey(Connection c, ClaimCommand cmd) throws SQLException {
+    return queryOne(c, sql.findByIdempotencyKey, Rows::coupon, cmd.templateId(), cmd.userId(),
+        cmd.idempotencyKey());
+  }
+
+  private boolean incrementUserCount(Connection c, ClaimCommand cmd) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      Integer claimed = queryOne(c, sql.upsertUserCountPg, rs -> rs.getInt(1), cmd.templateId(), cmd.userId(),
+          cmd.perUserLimit());
+      return claimed != null && claimed <= cmd.perUserLimit();
+    }
+    if (bumpUserCount(c, cmd)) {
+      return true;
+    }
+    Object[] args = dialect == Dialect.H2
+        ? new Object[] {cmd.templateId(), cmd.userId(), cmd.templateId(), cmd.userId()}
+        : new Object[] {cmd.templateId(), cmd.userId()};
+    if (update(c, sql.insertUserCount, args) == 1) {
+      return cmd.perUserLimit() >= 1;
+    }
+    // the row exists (perhaps inserted by a concurrent claim that has committed by now): at the limit?
+    return bumpUserCount(c, cmd);
+  }
+
+  private boolean bumpUserCount(Connection c, ClaimCommand cmd) throws SQLException {
+    return update(c, sql.bumpUserCount, cmd.templateId(), cmd.userId(), cmd.perUserLimit()) == 1;
+  }
+
+  /** H2 and MySQL/MariaDB: lock the first free code (H2: already serialized by the template row), delete it. */
+  private String takeCode(Connection c, String templateId) throws SQLException {
+    FreeCode free = queryOne(c, dialect == Dialect.H2 ? sql.firstCode : sql.firstCodeSkipLocked,
+        rs -> new FreeCode(rs.getLong(1), rs.getString(2)), templateId);
+    if (free == null) {
+      return null;
+    }
+    if (update(c, sql.deleteCode, templateId, free.seq()) != 1) {
+      throw new SQLException("code row " + templateId + "/" + free.seq() + " vanished under its lock", "40001");
+    }
+    return free.code();
+  }
+}

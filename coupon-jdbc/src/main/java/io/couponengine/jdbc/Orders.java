@@ -1,0 +1,154 @@
+package io.couponengine.jdbc;
+
+import static io.couponengine.jdbc.Jdbc.batch;
+import static io.couponengine.jdbc.Jdbc.query;
+import static io.couponengine.jdbc.Jdbc.queryOne;
+import static io.couponengine.jdbc.Jdbc.update;
+
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.spi.ReserveCommand;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Orders: reserve, commit and release their coupons, find stale reservations; order rows for applied events. */
+final class Orders {
+  private final Tx tx;
+  private final Sql sql;
+  private final Coupons coupons;
+
+  Orders(Tables tables, Coupons coupons) {
+    this.tx = tables.tx();
+    this.sql = tables.sql();
+    this.coupons = coupons;
+  }
+
+  /** An order row and its codes in reservation order. */
+  record OrderRow(String userId, OrderStatus status, List<String> codes) {}
+
+  RedemptionResult reserve(ReserveCommand cmd) {
+    return tx.run("reserve", c -> {
+      try {
+        return reserveOnce(c, cmd);
+      } catch (SQLException e) {
+        if (!SqlErrors.isUniqueViolation(e)) {
+          throw e;
+        }
+        // a concurrent reserve of the same order id committed first: answer as a repeat of it
+        c.rollback();
+        return reserveOnce(c, cmd);
+      }
+    });
+  }
+
+  private RedemptionResult reserveOnce(Connection c, ReserveCommand cmd) throws SQLException {
+    OrderRow existing = find(c, cmd.orderId(), false);
+    if (existing != null) {
+      if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
+          && new HashSet<>(existing.codes).equals(new HashSet<>(cmd.codes()))) {
+        return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
+            coupons.byCodes(c, existing.codes, false), true);
+      }
+      return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
+    }
+    List<String> sorted = new ArrayList<>(cmd.codes());
+    Collections.sort(sorted); // lock in one order everywhere
+    Map<String, Coupon> byCode = new HashMap<>();
+    for (Coupon x : coupons.byCodes(c, sorted, true)) {
+      byCode.put(x.code(), x);
+    }
+    for (String code : cmd.codes()) {
+      Coupon x = byCode.get(code);
+      RedemptionOutcome refusal = null;
+      if (x == null) {
+        refusal = RedemptionOutcome.UNKNOWN_CODE;
+      } else if (!x.userId().equals(cmd.userId())) {
+        refusal = RedemptionOutcome.NOT_OWNER;
+      } else if (x.status() == CouponStatus.EXPIRED
+          || (x.status() == CouponStatus.USABLE && !cmd.now().isBefore(x.expiresAt()))) {
+        refusal = RedemptionOutcome.EXPIRED;
+      } else if (x.status() != CouponStatus.USABLE) {
+        refusal = RedemptionOutcome.NOT_USABLE;
+      }
+      if (refusal != null) {
+        c.rollback();
+        return RedemptionResult.refused(refusal, cmd.orderId(), null, code);
+      }
+    }
+    insert(c, cmd.orderId(), cmd.userId(), OrderStatus.RESERVED, cmd.reservedUntil(), cmd.now(), cmd.codes());
+    List<Coupon> reserved = new ArrayList<>();
+    for (String code : cmd.codes()) {
+      reserved.add(byCode.get(code).withStatus(CouponStatus.RESERVED, cmd.orderId()));
+    }
+    coupons.writeStates(c, reserved);
+    return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
+        false);
+  }
+
+  RedemptionResult commit(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED, RedemptionOutcome.COMMITTED);
+  }
+
+  RedemptionResult release(String orderId, Instant now) {
+    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE, RedemptionOutcome.RELEASED);
+  }
+
+  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget,
+      RedemptionOutcome success) {
+    return tx.run(success == RedemptionOutcome.COMMITTED ? "commit" : "release", c -> {
+      OrderRow order = find(c, orderId, true);
+      if (order == null) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+      }
+      if (order.status == target) {
+        return RedemptionResult.success(success, orderId, order.status, coupons.byCodes(c, order.codes, false),
+            true);
+      }
+      if (order.status != OrderStatus.RESERVED) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
+      }
+      List<Coupon> current = coupons.byCodes(c, order.codes, true);
+      List<Coupon> changed = new ArrayList<>(current.size());
+      for (Coupon x : current) {
+        changed.add(x.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null));
+      }
+      coupons.writeStates(c, changed);
+      setStatus(c, orderId, target, now);
+      return RedemptionResult.success(success, orderId, target, changed, false);
+    });
+  }
+
+  List<String> findStale(Instant now, int limit) {
+    return tx.run("find stale reservations",
+        c -> query(c, sql.staleOrders, rs -> rs.getString(1), Micros.of(now), limit));
+  }
+
+  void insert(Connection c, String orderId, String userId, OrderStatus status, Instant reservedUntil,
+      Instant now, List<String> codes) throws SQLException {
+    update(c, sql.insertOrder, orderId, userId, status.name(), Micros.of(reservedUntil), Micros.of(now));
+    batch(c, sql.insertOrderCode, codes.size(), i -> new Object[] {orderId, i, codes.get(i)});
+  }
+
+  void setStatus(Connection c, String orderId, OrderStatus status, Instant now) throws SQLException {
+    update(c, sql.setOrderStatus, status.name(), Micros.of(now), orderId);
+  }
+
+  OrderRow find(Connection c, String orderId, boolean lock) throws SQLException {
+    OrderRow order = queryOne(c, lock ? sql.lockOrder : sql.findOrder,
+        rs -> new OrderRow(rs.getString(1), OrderStatus.valueOf(rs.getString(2)), List.of()), orderId);
+    if (order == null) {
+      return null;
+    }
+    return new OrderRow(order.userId, order.status, query(c, sql.orderCodes, rs -> rs.getString(1), orderId));
+  }
+}
