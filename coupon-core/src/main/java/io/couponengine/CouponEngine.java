@@ -15,6 +15,9 @@ import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.error.Violation;
+import io.couponengine.event.CouponEvent;
+import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EventType;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.settlement.BestCombination;
@@ -27,10 +30,7 @@ import io.couponengine.settlement.SettlementExecutor;
 import io.couponengine.settlement.SettlementPolicy;
 import io.couponengine.settlement.SettlementResult;
 import io.couponengine.spi.ClaimCommand;
-import io.couponengine.event.CouponEvent;
-import io.couponengine.event.CouponEventListener;
 import io.couponengine.spi.CouponStore;
-import io.couponengine.event.EventType;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
@@ -247,9 +247,6 @@ public final class CouponEngine implements AutoCloseable {
     if (request == null) {
       throw CouponException.invalidField("request", "must not be null");
     }
-    requireId(request.userId(), "userId");
-    requireId(request.templateId(), "templateId");
-    requireId(request.idempotencyKey(), "idempotencyKey");
     Template template = claimTemplate(request.templateId());
     if (template == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);

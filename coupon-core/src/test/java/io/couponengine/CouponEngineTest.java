@@ -9,9 +9,9 @@ import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
-import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
+import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
 import io.couponengine.testing.ForwardingStore;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,10 +143,12 @@ class CouponEngineTest {
 
   @Test
   void claim_rejectsMalformedRequests() {
-    for (ClaimRequest bad : new ClaimRequest[] {
-        null, new ClaimRequest(null, "ABCDEF", "k"), new ClaimRequest("u", " ", "k"),
-        new ClaimRequest("u", "ABCDEF", "k".repeat(129)), new ClaimRequest("u", "ABCDEF", null)}) {
-      assertThatThrownBy(() -> engine.claim(bad))
+    for (ThrowingCallable bad : List.<ThrowingCallable>of(
+        () -> engine.claim(null), () -> engine.claim(new ClaimRequest(null, "ABCDEF", "k")),
+        () -> engine.claim(new ClaimRequest("u", " ", "k")),
+        () -> engine.claim(new ClaimRequest("u", "ABCDEF", "k".repeat(129))),
+        () -> engine.claim(new ClaimRequest("u", "ABCDEF", null)))) {
+      assertThatThrownBy(bad)
           .isInstanceOf(CouponException.class)
           .extracting(e -> ((CouponException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     }

@@ -122,7 +122,19 @@ public final class Preconditions {
           value.length());
     }
     boolean visible = false;
-    for (int i = 0; i < value.length(); ) {
+    int i = 0;
+    // ASCII fast path (ids are almost always ASCII; this runs several times per claim)
+    for (; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch >= 0x80) {
+        break;
+      }
+      if (ch < 0x20 || ch == 0x7f) {
+        throw CouponException.invalidField(name, "must not contain control characters");
+      }
+      visible |= ch != ' ';
+    }
+    while (i < value.length()) {
       int cp = value.codePointAt(i);
       if (Character.isISOControl(cp)) {
         throw CouponException.invalidField(name, "must not contain control characters");

@@ -1,14 +1,14 @@
 package io.couponengine.redis;
 
-import io.couponengine.error.ErrorCode;
-import io.couponengine.error.CouponException;
-import io.couponengine.internal.Preconditions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.couponengine.coupon.Coupon;
-import io.couponengine.internal.Json;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
 import io.couponengine.event.EventType;
+import io.couponengine.internal.Json;
+import io.couponengine.internal.Preconditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
