@@ -13,8 +13,9 @@ class CouponRecordTest {
   @Test
   void headAndTail_readBackAsTheCouponJacksonWould() {
     Instant claimed = Instant.parse("2026-11-25T10:15:30.123456789Z");
-    for (String user : new String[] {"u1", "a\"b", "back\\slash", "line\nbreak\ttab\r", "ctl\u0001\u001f",
-        "中文用户", "'; DROP TABLE x; --", "emoji \uD83D\uDE00"}) {
+    // ids with control characters are refused at the entry (ClaimCommand), so they never reach a record
+    for (String user : new String[] {"u1", "a\"b", "back\\slash", "中文用户", "'; DROP TABLE x; --",
+        "emoji \uD83D\uDE00", "\u00a0nbsp inside"}) {
       ClaimCommand c = new ClaimCommand("K7PXQ2", user, "key", "cid-1", 2, claimed, claimed.plusSeconds(7 * 86400));
       String[] ht = CouponRecord.headAndTail(c);
       String code = "TH-K7PXQ2-9XMB-4TWEH";
