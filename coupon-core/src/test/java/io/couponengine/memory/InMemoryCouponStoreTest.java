@@ -9,4 +9,10 @@ class InMemoryCouponStoreTest extends CouponStoreContractTest {
   protected CouponStore newStore() {
     return new InMemoryCouponStore();
   }
+
+  /** Races in memory are cheap and their windows narrow: run many rounds. */
+  @Override
+  protected int raceRounds() {
+    return 20_000;
+  }
 }

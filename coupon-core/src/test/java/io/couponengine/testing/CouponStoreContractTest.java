@@ -97,6 +97,11 @@ public abstract class CouponStoreContractTest {
     return 64;
   }
 
+  /** Rounds of the two-thread races (DUPLICATE visibility, one order id from two users); memory runs many. */
+  protected int raceRounds() {
+    return 300;
+  }
+
   @BeforeEach
   void setUpStore() {
     clock = new MutableClock(T0);
@@ -624,5 +629,199 @@ public abstract class CouponStoreContractTest {
     assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
     assertThat(engine.releaseStaleReservations()).isZero();
     assertThat(engine.commit("slow-order").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+  }
+
+  // ---- several engines at the same moment (issue 9) ----------------------------------------------------------
+
+  /** Engines over separate clients of the store (as several application servers have). */
+  protected List<CouponEngine> engines(int n) {
+    List<CouponEngine> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CouponStore s = i == 0 ? store : newStoreSharingWith(store);
+      if (s != store) {
+        extraStores.add(s);
+      }
+      out.add(engine(s));
+    }
+    return out;
+  }
+
+  /** Runs each task on its own thread, released together, and returns their results in order. */
+  protected static <T> List<T> together(List<java.util.concurrent.Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (java.util.concurrent.Callable<T> task : tasks) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return task.call();
+        }));
+      }
+      start.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void reserve_doubleSubmittedFromSeveralEngines_allAnswerReservedOnceApplied() throws Exception {
+    List<CouponEngine> es = engines(4);
+    Template t = ready(es.get(0), 20, 2);
+    for (int round = 0; round < 10; round++) {
+      String buyer = "buyer-" + round;
+      List<String> codes = claimN(es.get(0), t, buyer, 2).stream().map(Coupon::code).toList();
+      String order = "double-" + round;
+      List<java.util.concurrent.Callable<RedemptionResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        CouponEngine e = es.get(i % es.size());
+        calls.add(() -> e.reserve(buyer, order, codes));
+      }
+      List<RedemptionResult> results = together(calls);
+      assertThat(results).as("round %d: every identical call answers RESERVED", round)
+          .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(RedemptionOutcome.RESERVED));
+      assertThat(results.stream().filter(r -> !r.replayed()).count()).as("applied once").isEqualTo(1);
+      for (String code : codes) {
+        Coupon c = store.findCouponByCode(code).orElseThrow();
+        assertThat(c.status()).isEqualTo(CouponStatus.RESERVED);
+        assertThat(c.orderId()).isEqualTo(order);
+      }
+    }
+  }
+
+  @Test
+  void reserve_oneOrderIdFromTwoUsers_oneReservedOtherConflict_nothingStranded() throws Exception {
+    List<CouponEngine> es = engines(2);
+    int rounds = Math.min(raceRounds(), 60);
+    Template t = ready(es.get(0), 2L * rounds, 1);
+    for (int round = 0; round < rounds; round++) {
+      // users vary by round, so a store that places users in buckets sees pairs in different buckets
+      String a = "alice-" + round;
+      String b = "bob-" + round;
+      Coupon ca = claimN(es.get(0), t, a, 1).get(0);
+      Coupon cb = claimN(es.get(1), t, b, 1).get(0);
+      String order = "shared-order-" + round;
+      List<RedemptionResult> r = together(List.of(
+          () -> es.get(0).reserve(a, order, List.of(ca.code())),
+          () -> es.get(1).reserve(b, order, List.of(cb.code()))));
+      List<RedemptionOutcome> outcomes = r.stream().map(RedemptionResult::outcome).sorted().toList();
+      assertThat(outcomes).as("round %d", round)
+          .containsExactlyInAnyOrder(RedemptionOutcome.RESERVED, RedemptionOutcome.ORDER_CONFLICT);
+      Coupon winner = r.get(0).outcome() == RedemptionOutcome.RESERVED ? ca : cb;
+      Coupon loser = winner == ca ? cb : ca;
+      assertThat(store.findCouponByCode(loser.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+      assertThat(es.get(1).commit(order).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+      assertThat(store.findCouponByCode(winner.code()).orElseThrow().status()).isEqualTo(CouponStatus.USED);
+    }
+    clock.advance(Duration.ofHours(1));
+    es.get(0).releaseStaleReservations();
+    assertThat(store.findStaleReservations(clock.instant(), 100)).isEmpty();
+    for (int round = 0; round < rounds; round++) {
+      for (Coupon c : store.findCouponsByUser("alice-" + round)) {
+        assertThat(c.status()).isNotEqualTo(CouponStatus.RESERVED);
+      }
+      for (Coupon c : store.findCouponsByUser("bob-" + round)) {
+        assertThat(c.status()).isNotEqualTo(CouponStatus.RESERVED);
+      }
+    }
+  }
+
+  @Test
+  void claim_duplicateAnswer_impliesTheCouponIsVisible() throws Exception {
+    List<CouponEngine> es = engines(2);
+    int rounds = raceRounds();
+    Template t = ready(es.get(0), rounds, 1);
+    // two long-lived threads meet at a barrier each round, so their claims overlap as closely as the store allows
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+    List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<java.util.concurrent.Callable<Void>> twins = new ArrayList<>();
+    for (int side = 0; side < 2; side++) {
+      CouponEngine e = es.get(side);
+      twins.add(() -> {
+        for (int round = 0; round < rounds; round++) {
+          barrier.await(30, TimeUnit.SECONDS);
+          ClaimResult r = e.claim(new ClaimRequest("twin-" + round, t.id(), "same-key"));
+          if (r.outcome() == ClaimOutcome.DUPLICATE) {
+            // read at once, as the caller would: the coupon a DUPLICATE names is there
+            Coupon c = r.coupon().orElseThrow();
+            if (e.couponByCode(c.code()).isEmpty() || !store.findCouponsByUser(c.userId()).contains(c)) {
+              problems.add("round " + round + ": DUPLICATE names " + c.code() + " before it is visible");
+            }
+          } else if (r.outcome() != ClaimOutcome.CLAIMED) {
+            problems.add("round " + round + ": " + r.outcome());
+          }
+        }
+        return null;
+      });
+    }
+    together(twins);
+    assertThat(problems).isEmpty();
+    for (int round = 0; round < rounds; round++) {
+      assertThat(store.findCouponsByUser("twin-" + round)).hasSize(1);
+    }
+  }
+
+  @Test
+  void claim_retriedAfterTheClaimWindowClosed_answersDuplicateWithTheFirstCoupon() {
+    CouponEngine engine = engine();
+    Template t = engine.generation(engine.createTemplate(
+        Specs.fixed(10, 2, T0, T0.plus(Duration.ofHours(1)))).id()).join();
+    ClaimResult first = engine.claim(new ClaimRequest("u1", t.id(), "k1"));
+    assertThat(first.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    clock.advance(Duration.ofHours(2));
+    ClaimResult retry = engine.claim(new ClaimRequest("u1", t.id(), "k1"));
+    assertThat(retry.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(retry.coupon()).isEqualTo(first.coupon());
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k2")).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_EXPIRED);
+    // another engine, whose claim path never saw the template, answers the same
+    CouponEngine other = engines(1).get(0);
+    assertThat(other.claim(new ClaimRequest("u1", t.id(), "k1")).coupon()).isEqualTo(first.coupon());
+    assertThat(store.remainingCodes(t.id())).isEqualTo(9);
+  }
+
+  @Test
+  void close_whileGenerationIsQueued_leavesNoTemplateCreating_andEveryFutureCompletes() throws Exception {
+    CouponEngine closing = CouponEngine.builder().store(store).clock(clock).generationBatchSize(1_000).build();
+    List<Template> created = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<Template>> futures = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Template t = closing.createTemplate(Specs.threshold(generationCloseCodes(), 1));
+      created.add(t);
+      futures.add(closing.generation(t.id()));
+    }
+    closing.close(); // a redeploy: two jobs running, two queued
+    CouponEngine other = engine();
+    for (int i = 0; i < created.size(); i++) {
+      String id = created.get(i).id();
+      assertFinishes(futures.get(i), id);
+      assertFinishes(other.generation(id), id);
+      TemplateStatus status = store.findTemplate(id).orElseThrow().status();
+      assertThat(status).as("template %s", id).isIn(TemplateStatus.AVAILABLE, TemplateStatus.FAILED);
+    }
+  }
+
+  /** Codes per template in the close-during-generation test: enough that a job is still queued at close. */
+  protected long generationCloseCodes() {
+    return 50_000;
+  }
+
+  private static void assertFinishes(java.util.concurrent.CompletableFuture<Template> f, String id) {
+    try {
+      f.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).as("template %s", id).isInstanceOf(CouponException.class);
+      assertThat(((CouponException) e.getCause()).code()).isEqualTo(ErrorCode.GENERATION_FAILED);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("generation of " + id + " never completed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }
