@@ -58,6 +58,11 @@ public final class InMemoryCouponStore implements CouponStore {
   /** The bucket the last claim went to (read and replaced under the bucket read lock; dropped under the write lock). */
   private volatile ExpiryBucket lastBucket;
   private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
+  /**
+   * Who first used each order id. Orders live under their user's monitor, so two users could otherwise both take
+   * one id; the first reserve of an id claims it here, for good, even when that reserve was refused.
+   */
+  private final ConcurrentHashMap<String, String> orderOwners = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
   public InMemoryCouponStore() {}
@@ -162,47 +167,64 @@ public final class InMemoryCouponStore implements CouponStore {
     UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
     Coupon coupon;
     CouponCell cell;
+    CouponCell earlier;
     // Only the decision is made under the template's monitor; publishing the coupon to the user's state and the
-    // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between.
+    // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between, and
+    // a DUPLICATE waits for the cell to be published, so it never names a coupon that cannot be read yet.
     synchronized (s) {
       Holder holder = s.holders.get(c.userId());
-      CouponCell earlier = holder == null ? null : holder.byKey(c.idempotencyKey());
-      if (earlier != null) {
-        return ClaimResult.duplicate(earlier.coupon);
-      }
-      switch (s.template.status()) {
-        case AVAILABLE -> { }
-        case EXPIRED -> {
-          return ClaimResult.refused(ClaimOutcome.TEMPLATE_EXPIRED);
+      earlier = holder == null ? null : holder.byKey(c.idempotencyKey());
+      if (earlier == null) {
+        ClaimOutcome refusal = refusal(s, holder, c);
+        if (refusal != null) {
+          return ClaimResult.refused(refusal);
         }
-        default -> {
-          return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_READY);
+        String code = s.pool[s.poolStart];
+        s.pool[s.poolStart++] = null;
+        coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
+            CouponStatus.USABLE, null);
+        cell = new CouponCell(coupon);
+        if (holder == null) {
+          holder = new Holder();
+          s.holders.put(c.userId(), holder);
         }
+        holder.add(c.idempotencyKey(), cell);
+      } else {
+        coupon = null;
+        cell = null;
       }
-      int held = holder == null ? 0 : holder.count;
-      if (held >= c.perUserLimit()) {
-        return ClaimResult.refused(ClaimOutcome.LIMIT_REACHED);
+    }
+    if (earlier != null) {
+      while (!earlier.published) {
+        Thread.yield(); // the claiming thread is between its decision and its publication: nanoseconds
       }
-      if (s.poolStart == s.poolEnd) {
-        return ClaimResult.refused(ClaimOutcome.SOLD_OUT);
-      }
-      String code = s.pool[s.poolStart];
-      s.pool[s.poolStart++] = null;
-      coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
-          CouponStatus.USABLE, null);
-      cell = new CouponCell(coupon);
-      if (holder == null) {
-        holder = new Holder();
-        s.holders.put(c.userId(), holder);
-      }
-      holder.add(c.idempotencyKey(), cell);
+      return ClaimResult.duplicate(earlier.coupon);
     }
     synchronized (user) {
       user.cells.add(cell);
       trackExpiry(cell);
     }
     byCode.put(coupon.code(), cell);
+    cell.published = true;
     return ClaimResult.claimed(coupon);
+  }
+
+  /** Why a new claim is refused, or null; called under the template's monitor. */
+  private static ClaimOutcome refusal(TemplateState s, Holder holder, ClaimCommand c) {
+    switch (s.template.status()) {
+      case AVAILABLE -> { }
+      case EXPIRED -> {
+        return ClaimOutcome.TEMPLATE_EXPIRED;
+      }
+      default -> {
+        return ClaimOutcome.TEMPLATE_NOT_READY;
+      }
+    }
+    int held = holder == null ? 0 : holder.count;
+    if (held >= c.perUserLimit()) {
+      return ClaimOutcome.LIMIT_REACHED;
+    }
+    return s.poolStart == s.poolEnd ? ClaimOutcome.SOLD_OUT : null;
   }
 
   private void trackExpiry(CouponCell cell) {
@@ -318,6 +340,12 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public RedemptionResult reserve(ReserveCommand cmd) {
     Preconditions.requireArg(cmd, "command");
+    String owner = orderOwners.putIfAbsent(cmd.orderId(), cmd.userId());
+    if (owner != null && !owner.equals(cmd.userId())) {
+      Order theirs = orders.get(cmd.orderId());
+      return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(),
+          theirs == null ? null : theirs.status, null);
+    }
     UserState user = users.computeIfAbsent(cmd.userId(), id -> new UserState());
     synchronized (user) {
       Order existing = orders.get(cmd.orderId());
@@ -513,6 +541,8 @@ public final class InMemoryCouponStore implements CouponStore {
   /** The current version of one coupon; written under its user's monitor, read without a lock. */
   private static final class CouponCell {
     volatile Coupon coupon;
+    /** Set once the coupon is in the user's list and the code index; a DUPLICATE answer waits for it. */
+    volatile boolean published;
 
     CouponCell(Coupon coupon) {
       this.coupon = coupon;
