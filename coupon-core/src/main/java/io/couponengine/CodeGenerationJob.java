@@ -52,6 +52,11 @@ final class CodeGenerationJob implements Runnable {
     this.future = future;
   }
 
+  /** The template this job generates. */
+  String templateId() {
+    return template.id();
+  }
+
   @Override
   public void run() {
     try {
@@ -106,10 +111,16 @@ final class CodeGenerationJob implements Runnable {
   void fail(Throwable cause) {
     String reason = String.valueOf(cause.getMessage());
     log.warn("code generation of template {} failed: {}", template.id(), reason, cause);
+    // an interrupt (the engine closing) must not stop this last write: clients refuse I/O on interrupted threads
+    boolean interrupted = Thread.interrupted();
     try {
       store.updateTemplateStatus(template.id(), TemplateStatus.CREATING, TemplateStatus.FAILED, reason);
     } catch (RuntimeException e) {
       log.warn("could not mark template {} FAILED", template.id(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     events.publish(CouponEvent.ofTemplate(EventType.TEMPLATE_FAILED, clock.instant(), template.id(),
         Map.of("reason", reason)));

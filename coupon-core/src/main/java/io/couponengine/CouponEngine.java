@@ -83,6 +83,7 @@ public final class CouponEngine implements AutoCloseable {
   /** Most codes in one reservation. */
   public static final int MAX_CODES_PER_ORDER = 100;
   private static final int TEMPLATE_ID_ATTEMPTS = 16;
+  private static final int CLOSE_WAIT_SECONDS = 10;
 
   private final EngineConfig config;
   private final CouponStore store;
@@ -253,8 +254,9 @@ public final class CouponEngine implements AutoCloseable {
     }
     Instant now = clock.instant();
     if (template.isPastClaimWindow(now)) {
+      // persist EXPIRED first, then still ask the store: it answers a retried key with DUPLICATE and the first
+      // coupon, and refuses a new one because the template is EXPIRED, in its one atomic step
       expiry.passiveExpire(template, now);
-      return ClaimResult.refused(ClaimOutcome.TEMPLATE_EXPIRED);
     }
     ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
         Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
@@ -436,15 +438,26 @@ public final class CouponEngine implements AutoCloseable {
   // ---- lifecycle ---------------------------------------------------------------------------------------------
 
   /**
-   * Stops the scheduled sweep and the engine's own generation pool. Generation running on an executor the
-   * application supplied is not interrupted. The store is not closed: the application owns it. Idempotent.
+   * Stops the scheduled sweep and the engine's own generation pool. A generation that pool has not started fails
+   * its template (FAILED, with the reason); one that is running is interrupted and fails its template at the next
+   * batch (close waits up to 10 seconds for that). Either way every future from
+   * {@link #generation(String)} completes. Generation running on an executor the application supplied is neither
+   * interrupted nor awaited. The store is not closed: the application owns it. Idempotent.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       scheduler.shutdownNow();
+      List<Runnable> neverStarted = ownExecutor == null ? List.of() : ownExecutor.shutdownNow();
+      generations.close(neverStarted);
       if (ownExecutor != null) {
-        ownExecutor.shutdownNow();
+        try {
+          if (!ownExecutor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            log.warn("code generation did not stop within {}s of close", CLOSE_WAIT_SECONDS);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -6,8 +6,10 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -29,6 +31,8 @@ final class Generations {
   private final ScheduledExecutorService scheduler;
   private final int batchSize;
   private final Map<String, CompletableFuture<Template>> local = new ConcurrentHashMap<>();
+  /** Futures completed by polling; the scheduler stops at close, so close completes them. */
+  private final Set<CompletableFuture<Template>> polled = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the generations of one engine.
@@ -78,8 +82,29 @@ final class Generations {
       return mine;
     }
     CompletableFuture<Template> result = new CompletableFuture<>();
+    polled.add(result);
+    result.whenComplete((t, e) -> polled.remove(result));
     poll(templateId, result);
     return result;
+  }
+
+  /**
+   * The engine is closing: jobs its own pool never started fail their templates (FAILED, with the reason), so no
+   * template stays CREATING with nobody generating it, and every future of this engine completes.
+   *
+   * @param neverStarted the tasks the engine's own pool handed back at shutdown
+   */
+  void close(List<Runnable> neverStarted) {
+    for (Runnable task : neverStarted) {
+      if (task instanceof CodeGenerationJob job) {
+        job.fail(CouponException.of(ErrorCode.GENERATION_FAILED,
+            "the engine closed before generation of template '%s' started", job.templateId()));
+      }
+    }
+    for (CompletableFuture<Template> f : List.copyOf(polled)) {
+      f.completeExceptionally(CouponException.of(ErrorCode.ENGINE_CLOSED,
+          "engine closed while waiting for another engine's generation"));
+    }
   }
 
   private void poll(String templateId, CompletableFuture<Template> result) {
