@@ -38,18 +38,17 @@ final class Orders {
   RedemptionResult reserve(ReserveCommand cmd) {
     String user = cmd.userId();
     String orderId = cmd.orderId();
-    // 1. the order's owner pointer (order ids are global; the order itself lives in its user's bucket)
+    // 1. the order's owner pointer (order ids are global; the order itself lives in its user's bucket). The first
+    // user to reserve an id owns it for good, even when that reserve is refused or still in flight: taking the
+    // pointer over would let two users' reserves of one id both succeed in their own buckets.
     String ownerKey = keys.orderOwner(orderId);
     if (jedis.setnx(ownerKey, user) == 0) {
       String owner = jedis.get(ownerKey);
       if (owner != null && !owner.equals(user)) {
         String other = jedis.hget(keys.orders(Keys.bucket(owner)), orderId);
-        if (other != null) {
-          Map<?, ?> o = Json.read(other, Map.class);
-          return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
-              OrderStatus.valueOf((String) o.get("s")), null);
-        }
-        jedis.set(ownerKey, user); // a pointer left by a refused reservation of another user
+        OrderStatus status = other == null ? null
+            : OrderStatus.valueOf((String) Json.read(other, Map.class).get("s"));
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, status, null);
       }
     }
     // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots
