@@ -52,6 +52,15 @@ final class Orders {
   }
 
   private RedemptionResult reserveOnce(Connection c, ReserveCommand cmd) throws SQLException {
+    List<String> sorted = new ArrayList<>(cmd.codes());
+    Collections.sort(sorted); // lock in one order everywhere
+    Map<String, Coupon> byCode = new HashMap<>();
+    for (Coupon x : coupons.byCodes(c, sorted, true)) {
+      byCode.put(x.code(), x);
+    }
+    // read the order only once the coupons are locked: an identical reserve that held those locks has committed
+    // by now, so its order is seen here and this call answers as its replay rather than refusing the coupons
+    // that reserve just took
     OrderRow existing = find(c, cmd.orderId(), false);
     if (existing != null) {
       if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
@@ -60,12 +69,6 @@ final class Orders {
             coupons.byCodes(c, existing.codes, false), true);
       }
       return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
-    }
-    List<String> sorted = new ArrayList<>(cmd.codes());
-    Collections.sort(sorted); // lock in one order everywhere
-    Map<String, Coupon> byCode = new HashMap<>();
-    for (Coupon x : coupons.byCodes(c, sorted, true)) {
-      byCode.put(x.code(), x);
     }
     for (String code : cmd.codes()) {
       Coupon x = byCode.get(code);
