@@ -200,7 +200,9 @@ final class Checkout {
    * Commits an order's reservation: RESERVED → USED. Idempotent by order id.
    *
    * @param orderId the order
-   * @return COMMITTED, ORDER_NOT_FOUND or ORDER_CONFLICT (the order was released)
+   * @return COMMITTED (also for a late payment: a released order whose coupons are all still usable is committed
+   *     again, re-taking them), ORDER_EXPIRED (released and one of its coupons is gone: nothing taken),
+   *     ORDER_NOT_FOUND, or ORDER_CONFLICT (the order was reverted)
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
    */
   RedemptionResult commit(String orderId) {
@@ -217,6 +219,17 @@ final class Checkout {
    */
   RedemptionResult release(String orderId) {
     return finish(orderId, EventType.RELEASED, store::release);
+  }
+
+  /**
+   * Reverts a committed order.
+   *
+   * @param orderId the order
+   * @return REVERTED, NOT_COMMITTED or ORDER_NOT_FOUND
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE
+   */
+  RedemptionResult revert(String orderId) {
+    return finish(orderId, EventType.REVERTED, store::revert);
   }
 
   private RedemptionResult finish(String orderId, EventType type, BiFunction<String, Instant, RedemptionResult> step) {

@@ -233,6 +233,51 @@ public final class CouponEngine implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Pauses claims of a template: from when this returns, every claim answers {@link ClaimOutcome#TEMPLATE_PAUSED}
+   * (no claim is recorded after it, on any engine sharing the store); coupons already held stay usable. Idempotent.
+   *
+   * @param templateId the template
+   * @return the template, PAUSED
+   * @throws CouponException INVALID_ARGUMENT, TEMPLATE_NOT_FOUND, CONFLICT when the template is neither AVAILABLE nor
+   *     PAUSED (still CREATING, FAILED or EXPIRED), STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public Template pause(String templateId) {
+    return switchStatus(templateId, TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, EventType.TEMPLATE_PAUSED);
+  }
+
+  /**
+   * Resumes claims of a paused template. Idempotent.
+   *
+   * @param templateId the template
+   * @return the template, AVAILABLE
+   * @throws CouponException INVALID_ARGUMENT, TEMPLATE_NOT_FOUND, CONFLICT when the template is neither PAUSED nor
+   *     AVAILABLE, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public Template resume(String templateId) {
+    return switchStatus(templateId, TemplateStatus.PAUSED, TemplateStatus.AVAILABLE, EventType.TEMPLATE_RESUMED);
+  }
+
+  private Template switchStatus(String templateId, TemplateStatus from, TemplateStatus to, EventType event) {
+    ensureOpen();
+    requireId(templateId, "templateId");
+    Template t = template(templateId).orElseThrow(
+        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    if (t.status() == to) {
+      return t;
+    }
+    if (t.status() != from) {
+      throw CouponException.of(ErrorCode.CONFLICT, "template '%s' is %s; only a %s template can become %s",
+          templateId, t.status(), from, to);
+    }
+    if (!StoreCalls.call("update template", () -> store.updateTemplateStatus(templateId, from, to, null))) {
+      return switchStatus(templateId, from, to, event); // changed meanwhile: decide again on what it is now
+    }
+    claimTemplates.remove(templateId);
+    events.publish(CouponEvent.ofTemplate(event, clock.instant(), templateId, Map.of()));
+    return t.withStatus(to, null);
+  }
+
   // ---- claims ------------------------------------------------------------------------------------------------
 
   /**
@@ -260,7 +305,7 @@ public final class CouponEngine implements AutoCloseable {
     }
     ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
         Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
-        template.spec().validity().expiresAt(now));
+        template.spec().validity().expiresAt(now), template.spec().validity().from(), null, null);
     ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
     if (result.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
       events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));
@@ -346,7 +391,9 @@ public final class CouponEngine implements AutoCloseable {
    * Commits an order's reservation: RESERVED → USED. Idempotent by order id.
    *
    * @param orderId the order
-   * @return COMMITTED, ORDER_NOT_FOUND or ORDER_CONFLICT (the order was released)
+   * @return COMMITTED (also for a late payment: a released order whose coupons are all still usable is committed
+   *     again, re-taking them), ORDER_EXPIRED (released and one of its coupons is gone: nothing taken),
+   *     ORDER_NOT_FOUND, or ORDER_CONFLICT (the order was reverted)
    * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE, ENGINE_CLOSED
    */
   public RedemptionResult commit(String orderId) {
@@ -365,6 +412,20 @@ public final class CouponEngine implements AutoCloseable {
   public RedemptionResult release(String orderId) {
     ensureOpen();
     return checkout.release(orderId);
+  }
+
+  /**
+   * Reverts a committed order (a refund): its coupons go back to USABLE, or EXPIRED when their window has passed,
+   * and a REVERTED event is published. Idempotent: a second call answers REVERTED (replayed) and changes nothing.
+   * The per-user limit counts claims, so a reverted coupon does not give its user another claim.
+   *
+   * @param orderId the order
+   * @return REVERTED, NOT_COMMITTED (the order was never committed) or ORDER_NOT_FOUND
+   * @throws CouponException INVALID_ARGUMENT, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public RedemptionResult revert(String orderId) {
+    ensureOpen();
+    return checkout.revert(orderId);
   }
 
   // ---- settlement ------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ final class Expiry {
   int expireDue() {
     Instant now = clock.instant();
     int expired = 0;
-    for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.CREATING)) {
+    for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, TemplateStatus.CREATING)) {
       for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(s))) {
         if (t.isPastClaimWindow(now) && expireTemplate(t, now)) {
           expired++;

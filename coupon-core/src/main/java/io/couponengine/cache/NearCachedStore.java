@@ -276,6 +276,13 @@ public final class NearCachedStore implements CouponStore {
   }
 
   @Override
+  public RedemptionResult revert(String orderId, Instant now) {
+    RedemptionResult result = delegate.revert(orderId, now);
+    invalidateOwners(result.coupons());
+    return result;
+  }
+
+  @Override
   public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
     Optional<Coupon> expired = delegate.expireCoupon(coupon, now);
     expired.ifPresent(c -> users.invalidate(c.userId()));

@@ -10,8 +10,14 @@ public enum ClaimOutcome {
   TEMPLATE_NOT_FOUND,
   /** The template's codes are still being generated, or generation failed. */
   TEMPLATE_NOT_READY,
-  /** The template's claim window is over. */
+  /** The template's use window is over (a fixed validity ended): it is EXPIRED. */
   TEMPLATE_EXPIRED,
+  /** The template's claim window has not opened yet. */
+  NOT_STARTED,
+  /** The template's claim window has closed (coupons already claimed stay usable). */
+  CLAIM_CLOSED,
+  /** An operator paused the template; claims resume when it is resumed. */
+  TEMPLATE_PAUSED,
   /** The user already holds the per-user limit of this template. */
   LIMIT_REACHED,
   /** Every code of the template has been issued. */

@@ -1,5 +1,6 @@
 package io.couponengine.coupon;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.couponengine.error.CouponException;
 import io.couponengine.internal.Json;
 import io.couponengine.internal.Preconditions;
@@ -16,9 +17,30 @@ import java.time.Instant;
  * @param expiresAt from this instant on the coupon is expired (exclusive end of validity)
  * @param status the stored status; see {@link #statusAt(Instant)} for the status as seen now
  * @param orderId the order holding or having used it (RESERVED, USED), else null
+ * @param validFrom the first instant the coupon can be used, or null when it is usable from its claim (a rolling
+ *     validity); before it the coupon is {@link CouponStatus#PENDING}
  */
 public record Coupon(String id, String code, String templateId, String userId, Instant claimedAt, Instant expiresAt,
-                     CouponStatus status, String orderId) {
+                     CouponStatus status, String orderId,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Instant validFrom) {
+
+  /**
+   * A coupon usable from its claim on (no start of validity).
+   *
+   * @param id unique id of this coupon
+   * @param code the redeemable code
+   * @param templateId the template it was issued from
+   * @param userId the holder
+   * @param claimedAt when the user claimed it
+   * @param expiresAt the exclusive end of validity
+   * @param status the stored status
+   * @param orderId the order holding or having used it, else null
+   * @throws CouponException INVALID_ARGUMENT naming the field that is null or not an id
+   */
+  public Coupon(String id, String code, String templateId, String userId, Instant claimedAt, Instant expiresAt,
+      CouponStatus status, String orderId) {
+    this(id, code, templateId, userId, claimedAt, expiresAt, status, orderId, null);
+  }
 
   /**
    * Checks the required parts: {@code id}, {@code code}, {@code templateId}, {@code userId} and (when present)
@@ -37,16 +59,27 @@ public record Coupon(String id, String code, String templateId, String userId, I
     if (orderId != null) {
       Preconditions.requireId(orderId, "orderId");
     }
+    if (validFrom != null && !validFrom.isBefore(expiresAt)) {
+      throw CouponException.invalidField("validFrom", "must be before expiresAt %s but was %s", expiresAt,
+          validFrom);
+    }
   }
 
   /**
-   * The status as seen at {@code now}: a USABLE coupon past its validity is EXPIRED even before a sweep.
+   * The status as seen at {@code now}: a USABLE coupon past its validity is EXPIRED even before a sweep, and one
+   * whose validity has not started is PENDING (stores keep it USABLE: the start is a fact of time, not a state).
    *
    * @param now the current instant
    * @return the effective status
    */
   public CouponStatus statusAt(Instant now) {
-    return status == CouponStatus.USABLE && !now.isBefore(expiresAt) ? CouponStatus.EXPIRED : status;
+    if (status != CouponStatus.USABLE) {
+      return status;
+    }
+    if (!now.isBefore(expiresAt)) {
+      return CouponStatus.EXPIRED;
+    }
+    return validFrom != null && now.isBefore(validFrom) ? CouponStatus.PENDING : CouponStatus.USABLE;
   }
 
   /**
@@ -58,7 +91,7 @@ public record Coupon(String id, String code, String templateId, String userId, I
    * @throws CouponException INVALID_ARGUMENT naming {@code status} or {@code orderId} when invalid
    */
   public Coupon withStatus(CouponStatus newStatus, String newOrderId) {
-    return new Coupon(id, code, templateId, userId, claimedAt, expiresAt, newStatus, newOrderId);
+    return new Coupon(id, code, templateId, userId, claimedAt, expiresAt, newStatus, newOrderId, validFrom);
   }
 
   /**

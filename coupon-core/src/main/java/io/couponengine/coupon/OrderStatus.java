@@ -7,5 +7,7 @@ public enum OrderStatus {
   /** The order was paid; its coupons are used. */
   COMMITTED,
   /** The order was cancelled or timed out; its coupons are usable again. */
-  RELEASED
+  RELEASED,
+  /** Committed, then undone (a refund): its coupons went back to their user. */
+  REVERTED
 }

@@ -8,6 +8,8 @@ public enum RedemptionOutcome {
   COMMITTED,
   /** The order's coupons are USABLE again. */
   RELEASED,
+  /** A committed order was undone (a refund): its coupons are USABLE again, or EXPIRED when their window passed. */
+  REVERTED,
   /** A code matches no coupon ({@link RedemptionResult#offendingCode()} names it). */
   UNKNOWN_CODE,
   /** A coupon belongs to another user. */
@@ -16,6 +18,15 @@ public enum RedemptionOutcome {
   NOT_USABLE,
   /** A coupon is past its validity. */
   EXPIRED,
+  /** A coupon's use window has not started ({@link CouponStatus#PENDING}). */
+  NOT_YET_VALID,
+  /** Revert of an order that is not committed (reserved, released or already reverted by another path). */
+  NOT_COMMITTED,
+  /**
+   * Commit of an order the sweeper (or a release) let go of, when one of its coupons is no longer usable by its
+   * user (used by another order, reserved, expired): nothing was taken.
+   */
+  ORDER_EXPIRED,
   /** No order with this id was ever reserved. */
   ORDER_NOT_FOUND,
   /**
@@ -27,9 +38,9 @@ public enum RedemptionOutcome {
   /**
    * Whether the operation took effect (now or in an earlier, replayed call).
    *
-   * @return true for RESERVED, COMMITTED and RELEASED
+   * @return true for RESERVED, COMMITTED, RELEASED and REVERTED
    */
   public boolean isSuccess() {
-    return this == RESERVED || this == COMMITTED || this == RELEASED;
+    return this == RESERVED || this == COMMITTED || this == RELEASED || this == REVERTED;
   }
 }

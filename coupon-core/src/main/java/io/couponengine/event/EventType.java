@@ -10,8 +10,12 @@ public enum EventType {
   TEMPLATE_READY,
   /** Generation failed; details {@code reason}. */
   TEMPLATE_FAILED,
-  /** The template's claim window ended. */
+  /** The template's use window ended. */
   TEMPLATE_EXPIRED,
+  /** An operator paused claims of the template. */
+  TEMPLATE_PAUSED,
+  /** An operator resumed claims of a paused template. */
+  TEMPLATE_RESUMED,
   /** A coupon was issued. */
   CLAIMED,
   /** Coupons were reserved for an order. */
@@ -20,6 +24,8 @@ public enum EventType {
   COMMITTED,
   /** A reserved order was released; its coupons are usable again. */
   RELEASED,
+  /** A committed order was undone (a refund); its coupons are usable again, or expired. */
+  REVERTED,
   /** A coupon expired unused. */
   EXPIRED
 }

@@ -15,6 +15,7 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -64,8 +66,39 @@ public final class InMemoryCouponStore implements CouponStore {
    */
   private final ConcurrentHashMap<String, String> orderOwners = new ConcurrentHashMap<>();
 
-  /** Creates an empty store. */
-  public InMemoryCouponStore() {}
+  /** How long a claim's idempotency key is remembered by default, as the Redis store does. */
+  public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
+  /** Most expired keys one claim forgets on its way in (the rest wait for the next claims or the sweep). */
+  private static final int PURGE_PER_CLAIM = 8;
+
+  private final Duration idempotencyTtl;
+  /**
+   * Claimed cells in claim order, so keys older than the TTL are forgotten from the head without a scan: the
+   * memory a long-running process keeps for keys is the claims of the last TTL.
+   */
+  private final ConcurrentLinkedQueue<CouponCell> keyed = new ConcurrentLinkedQueue<>();
+
+  /** Creates an empty store that remembers idempotency keys for {@link #DEFAULT_IDEMPOTENCY_TTL}. */
+  public InMemoryCouponStore() {
+    this(DEFAULT_IDEMPOTENCY_TTL);
+  }
+
+  private InMemoryCouponStore(Duration idempotencyTtl) {
+    this.idempotencyTtl = idempotencyTtl;
+  }
+
+  /**
+   * Creates an empty store that remembers a claim's idempotency key for {@code ttl} after the claim; a key retried
+   * later is a new claim (limits still hold). The Redis store behaves the same way.
+   *
+   * @param ttl 1 second to 366 days
+   * @return the store
+   * @throws CouponException INVALID_ARGUMENT naming {@code idempotencyTtl} when out of range
+   */
+  public static InMemoryCouponStore withIdempotencyTtl(Duration ttl) {
+    return new InMemoryCouponStore(
+        Preconditions.requireRange(ttl, Duration.ofSeconds(1), Duration.ofDays(366), "idempotencyTtl"));
+  }
 
   // ---- templates ---------------------------------------------------------------------------------------------
 
@@ -164,6 +197,7 @@ public final class InMemoryCouponStore implements CouponStore {
     if (s == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
     }
+    forgetExpiredKeys(c.claimedAt(), PURGE_PER_CLAIM);
     UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
     Coupon coupon;
     CouponCell cell;
@@ -182,13 +216,13 @@ public final class InMemoryCouponStore implements CouponStore {
         String code = s.pool[s.poolStart];
         s.pool[s.poolStart++] = null;
         coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
-            CouponStatus.USABLE, null);
-        cell = new CouponCell(coupon);
+            CouponStatus.USABLE, null, c.validFrom());
+        cell = new CouponCell(coupon, c.idempotencyKey());
         if (holder == null) {
           holder = new Holder();
           s.holders.put(c.userId(), holder);
         }
-        holder.add(c.idempotencyKey(), cell);
+        holder.add(cell);
       } else {
         coupon = null;
         cell = null;
@@ -206,6 +240,7 @@ public final class InMemoryCouponStore implements CouponStore {
     }
     byCode.put(coupon.code(), cell);
     cell.published = true;
+    keyed.add(cell);
     return ClaimResult.claimed(coupon);
   }
 
@@ -216,15 +251,47 @@ public final class InMemoryCouponStore implements CouponStore {
       case EXPIRED -> {
         return ClaimOutcome.TEMPLATE_EXPIRED;
       }
+      case PAUSED -> {
+        return ClaimOutcome.TEMPLATE_PAUSED;
+      }
       default -> {
         return ClaimOutcome.TEMPLATE_NOT_READY;
       }
+    }
+    ClaimOutcome window = c.windowRefusal();
+    if (window != null) {
+      return window;
     }
     int held = holder == null ? 0 : holder.count;
     if (held >= c.perUserLimit()) {
       return ClaimOutcome.LIMIT_REACHED;
     }
     return s.poolStart == s.poolEnd ? ClaimOutcome.SOLD_OUT : null;
+  }
+
+  /**
+   * Forgets up to {@code max} idempotency keys claimed at least the TTL before {@code now}, oldest first. Each key
+   * is cleared under its template's monitor, where claims read keys; no other monitor is held meanwhile.
+   */
+  private void forgetExpiredKeys(Instant now, int max) {
+    Instant cutoff = now.minus(idempotencyTtl);
+    for (int i = 0; i < max; i++) {
+      CouponCell head = keyed.peek();
+      if (head == null || head.coupon.claimedAt().isAfter(cutoff)) {
+        return;
+      }
+      if (keyed.remove(head)) {
+        TemplateState s = templates.get(head.coupon.templateId());
+        synchronized (s) {
+          head.idempotencyKey = null;
+        }
+      }
+    }
+  }
+
+  /** How many idempotency keys are remembered now (for tests of the bound). */
+  int rememberedIdempotencyKeys() {
+    return keyed.size();
   }
 
   private void trackExpiry(CouponCell cell) {
@@ -307,6 +374,7 @@ public final class InMemoryCouponStore implements CouponStore {
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     Preconditions.requireArg(now, "now");
     Preconditions.requireRange(limit, 1, Integer.MAX_VALUE, "limit");
+    forgetExpiredKeys(now, Integer.MAX_VALUE);
     List<Coupon> out = new ArrayList<>();
     long nowBucket = Math.floorDiv(now.getEpochSecond(), 60);
     for (Map.Entry<Long, Set<CouponCell>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
@@ -371,6 +439,9 @@ public final class InMemoryCouponStore implements CouponStore {
             || (c.status() == CouponStatus.USABLE && !cmd.now().isBefore(c.expiresAt()))) {
           return RedemptionResult.refused(RedemptionOutcome.EXPIRED, cmd.orderId(), null, code);
         }
+        if (c.status() == CouponStatus.USABLE && c.validFrom() != null && cmd.now().isBefore(c.validFrom())) {
+          return RedemptionResult.refused(RedemptionOutcome.NOT_YET_VALID, cmd.orderId(), null, code);
+        }
         if (c.status() != CouponStatus.USABLE) {
           return RedemptionResult.refused(RedemptionOutcome.NOT_USABLE, cmd.orderId(), null, code);
         }
@@ -395,43 +466,79 @@ public final class InMemoryCouponStore implements CouponStore {
   public RedemptionResult commit(String orderId, Instant now) {
     Preconditions.requireId(orderId, "orderId");
     Preconditions.requireArg(now, "now");
-    return finish(orderId, OrderStatus.COMMITTED, CouponStatus.USED, RedemptionOutcome.COMMITTED);
+    return underOwner(orderId, order -> switch (order.status) {
+      case COMMITTED -> RedemptionResult.success(RedemptionOutcome.COMMITTED, orderId, order.status,
+          order.coupons(), true);
+      case RESERVED -> move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
+      case RELEASED -> order.allUsableBy(now)
+          ? move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now)
+          : RedemptionResult.refused(RedemptionOutcome.ORDER_EXPIRED, orderId, order.status, null);
+      case REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
+    });
   }
 
   @Override
   public RedemptionResult release(String orderId, Instant now) {
     Preconditions.requireId(orderId, "orderId");
     Preconditions.requireArg(now, "now");
-    return finish(orderId, OrderStatus.RELEASED, CouponStatus.USABLE, RedemptionOutcome.RELEASED);
+    return underOwner(orderId, order -> switch (order.status) {
+      case RELEASED -> RedemptionResult.success(RedemptionOutcome.RELEASED, orderId, order.status,
+          order.coupons(), true);
+      case RESERVED -> move(orderId, order, OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now);
+      case COMMITTED, REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status,
+          null);
+    });
   }
 
-  private RedemptionResult finish(String orderId, OrderStatus target, CouponStatus couponTarget,
-      RedemptionOutcome success) {
+  @Override
+  public RedemptionResult revert(String orderId, Instant now) {
+    Preconditions.requireId(orderId, "orderId");
+    Preconditions.requireArg(now, "now");
+    return underOwner(orderId, order -> switch (order.status) {
+      case REVERTED -> RedemptionResult.success(RedemptionOutcome.REVERTED, orderId, order.status,
+          order.coupons(), true);
+      case COMMITTED -> move(orderId, order, OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now);
+      case RESERVED, RELEASED -> RedemptionResult.refused(RedemptionOutcome.NOT_COMMITTED, orderId, order.status,
+          null);
+    });
+  }
+
+  /** Runs {@code step} on the order under its user's monitor; ORDER_NOT_FOUND when no order has this id. */
+  private RedemptionResult underOwner(String orderId, java.util.function.Function<Order, RedemptionResult> step) {
     Order peek = orders.get(orderId);
     if (peek == null) {
       return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
     }
     UserState user = users.get(peek.userId);
     synchronized (user) {
-      Order order = orders.get(orderId);
-      if (order.status == target) {
-        return RedemptionResult.success(success, orderId, order.status, order.coupons(), true);
-      }
-      if (order.status != OrderStatus.RESERVED) {
-        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
-      }
-      List<Coupon> changed = new ArrayList<>();
-      for (CouponCell cell : order.cells) {
-        Coupon next = cell.coupon.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null);
-        cell.coupon = next;
-        if (couponTarget == CouponStatus.USABLE) {
-          trackExpiry(cell);
-        }
-        changed.add(next);
-      }
-      orders.put(orderId, order.withStatus(target));
-      return RedemptionResult.success(success, orderId, target, changed, false);
+      return step.apply(orders.get(orderId));
     }
+  }
+
+  /** Moves the order and its coupons to {@code target}; called under the user's monitor. */
+  private RedemptionResult move(String orderId, Order order, OrderStatus target, RedemptionOutcome success,
+      Instant now) {
+    List<Coupon> changed = new ArrayList<>();
+    for (CouponCell cell : order.cells) {
+      Coupon c = cell.coupon;
+      Coupon next = switch (target) {
+        case COMMITTED -> c.withStatus(CouponStatus.USED, orderId);
+        case RELEASED -> c.withStatus(CouponStatus.USABLE, null);
+        case REVERTED -> c.withStatus(now.isBefore(c.expiresAt()) ? CouponStatus.USABLE : CouponStatus.EXPIRED,
+            null);
+        case RESERVED -> throw new IllegalStateException("an order is never moved back to RESERVED");
+      };
+      if (c.status() == CouponStatus.USABLE) {
+        untrackExpiry(cell); // a late commit re-takes USABLE coupons
+      }
+      cell.coupon = next;
+      if (next.status() == CouponStatus.USABLE) {
+        trackExpiry(cell);
+      }
+      changed.add(next);
+    }
+    orders.put(orderId, order.withStatus(target));
+    return RedemptionResult.success(success, orderId, target, changed, false);
   }
 
   @Override
@@ -498,25 +605,23 @@ public final class InMemoryCouponStore implements CouponStore {
    * the template's monitor.
    */
   private static final class Holder {
+    /** Claims of this user on this template (the per-user limit counts claims, so a revert gives none back). */
     int count;
-    String[] keys = new String[2];
     CouponCell[] cells = new CouponCell[2];
 
     CouponCell byKey(String key) {
       for (int i = 0; i < count; i++) {
-        if (keys[i].equals(key)) {
+        if (key.equals(cells[i].idempotencyKey)) {
           return cells[i];
         }
       }
       return null;
     }
 
-    void add(String key, CouponCell cell) {
-      if (count == keys.length) {
-        keys = Arrays.copyOf(keys, count * 2);
+    void add(CouponCell cell) {
+      if (count == cells.length) {
         cells = Arrays.copyOf(cells, count * 2);
       }
-      keys[count] = key;
       cells[count++] = cell;
     }
   }
@@ -541,11 +646,14 @@ public final class InMemoryCouponStore implements CouponStore {
   /** The current version of one coupon; written under its user's monitor, read without a lock. */
   private static final class CouponCell {
     volatile Coupon coupon;
+    /** The claim's idempotency key until the TTL passes; read and cleared under the template's monitor. */
+    String idempotencyKey;
     /** Set once the coupon is in the user's list and the code index; a DUPLICATE answer waits for it. */
     volatile boolean published;
 
-    CouponCell(Coupon coupon) {
+    CouponCell(Coupon coupon, String idempotencyKey) {
       this.coupon = coupon;
+      this.idempotencyKey = idempotencyKey;
     }
   }
 
@@ -562,6 +670,16 @@ public final class InMemoryCouponStore implements CouponStore {
         out.add(cell.coupon.code());
       }
       return out;
+    }
+
+    /** Whether a late commit may re-take every coupon: each USABLE now (the cells are the user's own). */
+    boolean allUsableBy(Instant now) {
+      for (CouponCell cell : cells) {
+        if (cell.coupon.statusAt(now) != CouponStatus.USABLE) {
+          return false;
+        }
+      }
+      return true;
     }
 
     List<Coupon> coupons() {

@@ -16,9 +16,30 @@ import java.time.Instant;
  * @param perUserLimit the template's per-user limit
  * @param claimedAt the claim instant
  * @param expiresAt the new coupon's expiry
+ * @param validFrom the new coupon's first usable instant, or null (usable from its claim)
+ * @param claimFrom the template's claim window start, or null (open from creation)
+ * @param claimUntil the template's claim window end (exclusive), or null (no end but the pool and the use window)
  */
 public record ClaimCommand(String templateId, String userId, String idempotencyKey, String couponId,
-                           int perUserLimit, Instant claimedAt, Instant expiresAt) {
+                           int perUserLimit, Instant claimedAt, Instant expiresAt, Instant validFrom,
+                           Instant claimFrom, Instant claimUntil) {
+
+  /**
+   * A claim with no use-window start and no claim window.
+   *
+   * @param templateId the template
+   * @param userId the claiming user
+   * @param idempotencyKey the caller's key
+   * @param couponId the id the new coupon gets
+   * @param perUserLimit the template's per-user limit
+   * @param claimedAt the claim instant
+   * @param expiresAt the new coupon's exclusive end of validity
+   * @throws CouponException INVALID_ARGUMENT naming the field that is invalid
+   */
+  public ClaimCommand(String templateId, String userId, String idempotencyKey, String couponId, int perUserLimit,
+      Instant claimedAt, Instant expiresAt) {
+    this(templateId, userId, idempotencyKey, couponId, perUserLimit, claimedAt, expiresAt, null, null, null);
+  }
 
   /**
    * Checks every field, so that a store handed a command may trust it.
@@ -35,5 +56,26 @@ public record ClaimCommand(String templateId, String userId, String idempotencyK
     Preconditions.requireRange(perUserLimit, 1, TemplateSpec.MAX_PER_USER_LIMIT, "perUserLimit");
     Preconditions.requireArg(claimedAt, "claimedAt");
     Preconditions.requireArg(expiresAt, "expiresAt");
+    if (claimFrom != null && claimUntil != null && !claimFrom.isBefore(claimUntil)) {
+      throw CouponException.invalidField("claimUntil", "must be after claimFrom %s but was %s", claimFrom,
+          claimUntil);
+    }
+  }
+
+  /**
+   * How the claim window refuses this claim, checked by the store after the idempotency key (a retried key answers
+   * DUPLICATE whatever the time) and the template's status.
+   *
+   * @return {@code NOT_STARTED} before {@code claimFrom}, {@code CLAIM_CLOSED} from {@code claimUntil} on, else
+   *     null
+   */
+  public io.couponengine.claim.ClaimOutcome windowRefusal() {
+    if (claimFrom != null && claimedAt.isBefore(claimFrom)) {
+      return io.couponengine.claim.ClaimOutcome.NOT_STARTED;
+    }
+    if (claimUntil != null && !claimedAt.isBefore(claimUntil)) {
+      return io.couponengine.claim.ClaimOutcome.CLAIM_CLOSED;
+    }
+    return null;
   }
 }

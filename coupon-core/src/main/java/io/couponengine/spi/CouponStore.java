@@ -97,9 +97,12 @@ public interface CouponStore extends AutoCloseable {
   /**
    * Claims one coupon atomically: in this order, a known idempotency key answers DUPLICATE with the earlier
    * coupon; an unknown template answers TEMPLATE_NOT_FOUND; a template not AVAILABLE answers TEMPLATE_NOT_READY
-   * (CREATING, FAILED) or TEMPLATE_EXPIRED (EXPIRED); a user at the limit answers LIMIT_REACHED; an empty pool
-   * answers SOLD_OUT; otherwise a code is taken, the coupon recorded (USABLE), the user's count incremented and the
-   * idempotency key remembered, all or nothing.
+   * (CREATING, FAILED), TEMPLATE_PAUSED (PAUSED) or TEMPLATE_EXPIRED (EXPIRED); a claim outside the command's claim
+   * window answers {@link ClaimCommand#windowRefusal()} (NOT_STARTED, CLAIM_CLOSED); a user at the limit answers
+   * LIMIT_REACHED; an empty pool answers SOLD_OUT; otherwise a code is taken, the coupon recorded (USABLE, with the
+   * command's {@code validFrom}), the user's count incremented and the idempotency key remembered, all or nothing.
+   * A pause ({@link #updateTemplateStatus} to PAUSED) and a claim are ordered: no claim is recorded after the
+   * status update returned.
    *
    * @param command the claim
    * @return the outcome, with the coupon for CLAIMED and DUPLICATE
@@ -149,7 +152,9 @@ public interface CouponStore extends AutoCloseable {
 
   /**
    * Reserves every code of the command for its order, all or none. A repeated reserve of the same order with the
-   * same user and codes answers RESERVED (replayed) while the order is still reserved.
+   * same user and codes answers RESERVED (replayed) while the order is still reserved. Refusals, checked per code
+   * in the command's order: UNKNOWN_CODE, NOT_OWNER, EXPIRED ({@code now >= expiresAt}), NOT_YET_VALID
+   * ({@code now < validFrom}), NOT_USABLE; an order id first used by another user answers ORDER_CONFLICT.
    *
    * @param command the reservation
    * @return RESERVED, or a refusal naming the offending code
@@ -158,7 +163,10 @@ public interface CouponStore extends AutoCloseable {
 
   /**
    * Commits a reserved order: its coupons become USED. Idempotent: committing a committed order answers COMMITTED
-   * (replayed); a released order answers ORDER_CONFLICT; an unknown one ORDER_NOT_FOUND.
+   * (replayed); an unknown one ORDER_NOT_FOUND; a reverted one ORDER_CONFLICT. A late payment: a RELEASED order
+   * (by the stale sweep or a release) is committed again when every one of its coupons is still USABLE by its user
+   * and inside its window, re-taking them atomically (COMMITTED, not replayed); otherwise it answers ORDER_EXPIRED
+   * and takes nothing.
    *
    * @param orderId the order
    * @param now the current instant
@@ -175,6 +183,18 @@ public interface CouponStore extends AutoCloseable {
    * @return the outcome
    */
   RedemptionResult release(String orderId, Instant now);
+
+  /**
+   * Reverts a committed order (a refund): its coupons become USABLE again, or EXPIRED when {@code now} is past
+   * their window, and the order REVERTED. Idempotent: reverting a reverted order answers REVERTED (replayed) and
+   * changes nothing; an order that is not committed answers NOT_COMMITTED; an unknown one ORDER_NOT_FOUND. The
+   * per-user claim count is not given back: a limit counts claims, not coupons in hand.
+   *
+   * @param orderId the order
+   * @param now the current instant
+   * @return the outcome
+   */
+  RedemptionResult revert(String orderId, Instant now);
 
   /**
    * Ids of orders still RESERVED whose {@code reservedUntil <= now}, at most {@code limit}.

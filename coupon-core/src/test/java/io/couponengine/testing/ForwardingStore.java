@@ -98,6 +98,7 @@ public class ForwardingStore implements CouponStore {
   @Override public RedemptionResult reserve(ReserveCommand c) { enter("reserve"); return delegate.reserve(c); }
   @Override public RedemptionResult commit(String o, Instant now) { enter("commit"); return delegate.commit(o, now); }
   @Override public RedemptionResult release(String o, Instant now) { enter("release"); return delegate.release(o, now); }
+  @Override public RedemptionResult revert(String o, Instant now) { enter("revert"); return delegate.revert(o, now); }
   @Override public List<String> findStaleReservations(Instant now, int limit) {
     enter("findStaleReservations");
     return delegate.findStaleReservations(now, limit);
