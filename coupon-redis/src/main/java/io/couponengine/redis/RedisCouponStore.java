@@ -50,9 +50,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
  * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
  * coupon states, the bucket's orders, reservations and event stream, and the user's list cache. An order's coupons
- * all belong to its user, so reserve, commit and release are each one script in one slot, all or none, even when
- * the order names coupons of several templates: the claim records they check are immutable, read first from the
- * template slots and passed in. See {@code docs/redis.md}.
+ * all belong to its user, so reserve, commit, release and revert are each decided by one script in one slot, all or
+ * none, even when the order names coupons of several templates: the claim records they check are immutable, read
+ * first from the template slots and passed in. See {@code docs/redis.md}.
  *
  * <h2>Durability</h2>
  * A claim is acknowledged when the script has run on the master. What it survives is Redis's choice:
