@@ -5,13 +5,17 @@ import static io.couponengine.internal.Preconditions.requireId;
 import io.couponengine.code.CodeFormat;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.event.EventType;
+import io.couponengine.internal.Preconditions;
+import io.couponengine.settlement.AppliedCoupon;
 import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
 import io.couponengine.settlement.Cart;
+import io.couponengine.settlement.PricedReservation;
 import io.couponengine.settlement.RejectedCoupon;
 import io.couponengine.settlement.RejectionReason;
 import io.couponengine.settlement.SettlementCalculator;
@@ -19,11 +23,13 @@ import io.couponengine.settlement.SettlementResult;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -80,13 +86,86 @@ final class Checkout {
    *     STORE_UNAVAILABLE
    */
   SettlementResult settle(Cart cart, List<String> codes) {
+    return price(cart, codes, clock.instant(), null);
+  }
+
+  /**
+   * Settles a cart and, if the settlement applies every code, reserves them with what each saves, all or none.
+   *
+   * @param cart the cart; its user places the order
+   * @param orderId the order
+   * @param codes 1 to {@value CouponEngine#MAX_CODES_PER_ORDER} distinct codes
+   * @return the settlement and the reservation
+   * @throws CouponException INVALID_ARGUMENT, INVALID_CODE, STORE_UNAVAILABLE
+   */
+  PricedReservation reserve(Cart cart, String orderId, List<String> codes) {
+    Preconditions.requireArg(cart, "cart");
+    requireId(orderId, "orderId");
+    if (codes == null || codes.isEmpty() || codes.size() > CouponEngine.MAX_CODES_PER_ORDER) {
+      throw CouponException.invalidField("codes", "must hold 1 to %d codes", CouponEngine.MAX_CODES_PER_ORDER);
+    }
+    List<String> canonical = canonicalCodes(codes);
+    Instant now = clock.instant();
+    SettlementResult priced = price(cart, canonical, now, orderId);
+    if (!priced.rejected().isEmpty()) {
+      RejectedCoupon first = firstInBuyersOrder(priced.rejected(), canonical);
+      return new PricedReservation(
+          RedemptionResult.refused(refusal(first.reason()), orderId, null, first.code()), priced);
+    }
+    Map<String, BigDecimal> savings = new LinkedHashMap<>();
+    for (AppliedCoupon a : priced.applied()) {
+      savings.put(a.code(), a.saved());
+    }
+    ReserveCommand command = new ReserveCommand(cart.userId(), orderId, canonical, now, now.plus(reservationTimeout),
+        savings);
+    RedemptionResult result = StoreCalls.call("reserve", () -> store.reserve(command));
+    events.publishOrder(EventType.RESERVED, now, result);
+    return new PricedReservation(result, priced);
+  }
+
+  private static RejectedCoupon firstInBuyersOrder(List<RejectedCoupon> rejected, List<String> codes) {
+    RejectedCoupon first = rejected.get(0);
+    for (RejectedCoupon r : rejected) {
+      if (codes.indexOf(r.code()) >= 0 && codes.indexOf(r.code()) < codes.indexOf(first.code())) {
+        first = r;
+      }
+    }
+    return first;
+  }
+
+  /** The reservation outcome for a coupon the settlement would not apply. */
+  private static RedemptionOutcome refusal(RejectionReason reason) {
+    return switch (reason) {
+      case UNKNOWN_COUPON -> RedemptionOutcome.UNKNOWN_CODE;
+      case NOT_OWNER -> RedemptionOutcome.NOT_OWNER;
+      case EXPIRED -> RedemptionOutcome.EXPIRED;
+      case NOT_USABLE -> RedemptionOutcome.NOT_USABLE;
+      default -> reason.name().equals("NOT_YET_VALID") ? RedemptionOutcome.NOT_YET_VALID
+          : RedemptionOutcome.NOT_APPLICABLE;
+    };
+  }
+
+  private static List<String> canonicalCodes(List<String> codes) {
+    LinkedHashSet<String> canonical = new LinkedHashSet<>();
+    for (String code : codes) {
+      if (!canonical.add(CodeFormat.canonicalize(Preconditions.requireArg(code, "codes")))) {
+        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
+      }
+    }
+    return List.copyOf(canonical);
+  }
+
+  /**
+   * Settles with the coupons behind {@code codes}; a coupon already RESERVED for {@code ownOrder} is priced as the
+   * usable coupon it was, so a repeated priced reservation settles as the first did and the store replays it.
+   */
+  private SettlementResult price(Cart cart, List<String> codes, Instant now, String ownOrder) {
     if (cart == null) {
       throw CouponException.invalidField("cart", "must not be null");
     }
     if (codes == null || codes.size() > CouponEngine.MAX_CODES_PER_ORDER) {
       throw CouponException.invalidField("codes", "must hold 0 to %d codes", CouponEngine.MAX_CODES_PER_ORDER);
     }
-    Instant now = clock.instant();
     List<Coupon> found = new ArrayList<>(codes.size());
     List<RejectedCoupon> unknown = new ArrayList<>();
     Map<String, Template> templates = new HashMap<>();
@@ -116,8 +195,10 @@ final class Checkout {
       if (coupon.isEmpty()) {
         unknown.add(new RejectedCoupon(canonical, null, RejectionReason.UNKNOWN_COUPON));
       } else {
-        found.add(coupon.get());
-        loadSettlementTemplate(templates, coupon.get().templateId());
+        Coupon c = coupon.get();
+        boolean ours = ownOrder != null && c.status() == CouponStatus.RESERVED && ownOrder.equals(c.orderId());
+        found.add(ours ? c.withStatus(CouponStatus.USABLE, null) : c);
+        loadSettlementTemplate(templates, c.templateId());
       }
     }
     return calculator.settle(cart, found, templates, now).withRejected(unknown);

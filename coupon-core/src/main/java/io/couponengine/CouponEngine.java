@@ -24,6 +24,7 @@ import io.couponengine.settlement.BestCombination;
 import io.couponengine.settlement.BestCombinationResult;
 import io.couponengine.settlement.Cart;
 import io.couponengine.settlement.ExecutorRegistry;
+import io.couponengine.settlement.PricedReservation;
 import io.couponengine.settlement.RejectionReason;
 import io.couponengine.settlement.SettlementCalculator;
 import io.couponengine.settlement.SettlementExecutor;
@@ -386,6 +387,28 @@ public final class CouponEngine implements AutoCloseable {
   public RedemptionResult reserve(String userId, String orderId, List<String> codes) {
     ensureOpen();
     return checkout.reserve(userId, orderId, codes);
+  }
+
+  /**
+   * A priced reservation: settles the cart with the codes and, in the same call, reserves them for the order with
+   * what each saves, all or none. A coupon the settlement rejects (scope, threshold, minimum, stacking, no executor,
+   * not yet valid) fails the whole reservation with its reason and holds nothing. The order keeps each coupon's
+   * saving ({@code reservation().savings()}, also in every later result of the order), for refunds and statistics.
+   * Idempotent by order id like {@link #reserve(String, String, List)}.
+   *
+   * <pre>{@code
+   * PricedReservation p = engine.reserve(cart, "order-42", List.of(code));
+   * }</pre>
+   *
+   * @param cart the cart; its user places the order
+   * @param orderId the order
+   * @param codes 1 to {@value #MAX_CODES_PER_ORDER} distinct codes, in the buyer's order
+   * @return the settlement and the reservation (RESERVED with savings, or the first refusal in the buyer's order)
+   * @throws CouponException INVALID_ARGUMENT, INVALID_CODE, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public PricedReservation reserve(Cart cart, String orderId, List<String> codes) {
+    ensureOpen();
+    return checkout.reserve(cart, orderId, codes);
   }
 
   /**

@@ -18,6 +18,11 @@ public enum RedemptionOutcome {
   NOT_USABLE,
   /** A coupon is past its validity. */
   EXPIRED,
+  /**
+   * A priced reservation's settlement rejected a coupon (out of scope, threshold or minimum not met, not
+   * stackable, no executor): nothing was reserved; the settlement says why.
+   */
+  NOT_APPLICABLE,
   /** A coupon's use window has not started ({@link CouponStatus#PENDING}). */
   NOT_YET_VALID,
   /** Revert of an order that is not committed (reserved, released or already reverted by another path). */

@@ -421,7 +421,7 @@ public final class InMemoryCouponStore implements CouponStore {
         if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
             && existing.codes().equals(new HashSet<>(cmd.codes()))) {
           return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
-              existing.coupons(), true);
+              existing.coupons(), true, existing.savings);
         }
         return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
       }
@@ -456,9 +456,9 @@ public final class InMemoryCouponStore implements CouponStore {
         reserved.add(r);
       }
       orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(targets),
-          cmd.reservedUntil(), OrderStatus.RESERVED));
+          cmd.reservedUntil(), OrderStatus.RESERVED, cmd.savings()));
       return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
-          false);
+          false, cmd.savings());
     }
   }
 
@@ -468,7 +468,7 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireArg(now, "now");
     return underOwner(orderId, order -> switch (order.status) {
       case COMMITTED -> RedemptionResult.success(RedemptionOutcome.COMMITTED, orderId, order.status,
-          order.coupons(), true);
+          order.coupons(), true, order.savings);
       case RESERVED -> move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
       case RELEASED -> order.allUsableBy(now)
           ? move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now)
@@ -483,7 +483,7 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireArg(now, "now");
     return underOwner(orderId, order -> switch (order.status) {
       case RELEASED -> RedemptionResult.success(RedemptionOutcome.RELEASED, orderId, order.status,
-          order.coupons(), true);
+          order.coupons(), true, order.savings);
       case RESERVED -> move(orderId, order, OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now);
       case COMMITTED, REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status,
           null);
@@ -496,7 +496,7 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireArg(now, "now");
     return underOwner(orderId, order -> switch (order.status) {
       case REVERTED -> RedemptionResult.success(RedemptionOutcome.REVERTED, orderId, order.status,
-          order.coupons(), true);
+          order.coupons(), true, order.savings);
       case COMMITTED -> move(orderId, order, OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now);
       case RESERVED, RELEASED -> RedemptionResult.refused(RedemptionOutcome.NOT_COMMITTED, orderId, order.status,
           null);
@@ -538,7 +538,7 @@ public final class InMemoryCouponStore implements CouponStore {
       changed.add(next);
     }
     orders.put(orderId, order.withStatus(target));
-    return RedemptionResult.success(success, orderId, target, changed, false);
+    return RedemptionResult.success(success, orderId, target, changed, false, order.savings);
   }
 
   @Override
@@ -658,9 +658,9 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   private record Order(String userId, List<CouponCell> cells, Instant reservedUntil,
-                       OrderStatus status) {
+                       OrderStatus status, Map<String, java.math.BigDecimal> savings) {
     Order withStatus(OrderStatus s) {
-      return new Order(userId, cells, reservedUntil, s);
+      return new Order(userId, cells, reservedUntil, s, savings);
     }
 
     /** The order's codes (a coupon's code never changes, so they come from its cells). */

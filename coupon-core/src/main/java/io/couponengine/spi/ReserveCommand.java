@@ -1,9 +1,12 @@
 package io.couponengine.spi;
 
+import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.internal.Preconditions;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A reservation of coupons for an order, validated by the engine (codes canonical, distinct, non-empty).
@@ -13,8 +16,26 @@ import java.util.List;
  * @param codes the canonical codes to reserve, all or none
  * @param now the current instant (coupons with {@code expiresAt <= now} are expired)
  * @param reservedUntil when the sweeper may release the reservation if it is still held
+ * @param savings code → what the coupon saves in this order (a priced reservation: exactly the codes), or empty;
+ *     the store keeps it with the order and returns it in every later result of the order
  */
-public record ReserveCommand(String userId, String orderId, List<String> codes, Instant now, Instant reservedUntil) {
+public record ReserveCommand(String userId, String orderId, List<String> codes, Instant now, Instant reservedUntil,
+                             Map<String, BigDecimal> savings) {
+
+  /**
+   * A reservation without prices.
+   *
+   * @param userId the user
+   * @param orderId the order
+   * @param codes the codes, canonical and distinct
+   * @param now the current instant
+   * @param reservedUntil when the sweeper may release it
+   * @throws CouponException INVALID_ARGUMENT as the canonical constructor
+   */
+  public ReserveCommand(String userId, String orderId, List<String> codes, Instant now, Instant reservedUntil) {
+    this(userId, orderId, codes, now, reservedUntil, Map.of());
+  }
+
   /**
    * Checks every field and copies the list.
    *
@@ -33,5 +54,10 @@ public record ReserveCommand(String userId, String orderId, List<String> codes, 
     }
     Preconditions.requireArg(now, "now");
     Preconditions.requireArg(reservedUntil, "reservedUntil");
+    savings = RedemptionResult.copySavings(savings);
+    if (!savings.isEmpty() && !savings.keySet().equals(new java.util.HashSet<>(codes))) {
+      throw CouponException.invalidField("savings", "must name exactly the codes %s but named %s", codes,
+          savings.keySet());
+    }
   }
 }

@@ -989,6 +989,80 @@ public abstract class CouponStoreContractTest {
     }
   }
 
+  // ---- priced reservations (issue 10, item 6) --------------------------------------------------------------
+
+  private static io.couponengine.settlement.Cart booksCart(String user, String price) {
+    return new io.couponengine.settlement.Cart(user, List.of(
+        new io.couponengine.settlement.CartLine("novel", "books", null, new java.math.BigDecimal(price), 1)));
+  }
+
+  @Test
+  void reservePriced_keepsEachSaving_withTheOrder_throughCommitRevertAndReplays() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 2);
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    io.couponengine.settlement.PricedReservation p = engine.reserve(booksCart("u1", "120.00"), "priced",
+        List.of(c.code()));
+    assertThat(p.reservation().outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(p.settlement().finalPrice()).isEqualByComparingTo("100.00");
+    assertThat(p.reservation().savings()).containsOnlyKeys(c.code());
+    assertThat(p.reservation().savings().get(c.code())).isEqualByComparingTo("20.00");
+    // a double click: the same priced reservation answers RESERVED, replayed, with the same savings
+    io.couponengine.settlement.PricedReservation again = engine.reserve(booksCart("u1", "120.00"), "priced",
+        List.of(c.code()));
+    assertThat(again.reservation().outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(again.reservation().replayed()).isTrue();
+    assertThat(again.reservation().savings().get(c.code())).isEqualByComparingTo("20.00");
+    RedemptionResult committed = engine.commit("priced");
+    assertThat(committed.savings().get(c.code())).isEqualByComparingTo("20.00");
+    assertThat(engine.commit("priced").savings().get(c.code())).isEqualByComparingTo("20.00");
+    RedemptionResult reverted = engine.revert("priced");
+    assertThat(reverted.savings().get(c.code())).isEqualByComparingTo("20.00");
+    // an unpriced order has no savings
+    Coupon d = claimN(engine, t, "u2", 1).get(0);
+    assertThat(engine.reserve("u2", "plain", List.of(d.code())).savings()).isEmpty();
+  }
+
+  @Test
+  void reservePriced_aCouponTheSettlementRejects_failsTheWholeReservation() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 2);
+    List<Coupon> cs = claimN(engine, t, "u1", 2);
+    io.couponengine.settlement.PricedReservation p = engine.reserve(booksCart("u1", "50.00"), "too-small",
+        List.of(cs.get(0).code()));
+    assertThat(p.reservation().outcome()).isEqualTo(RedemptionOutcome.NOT_APPLICABLE);
+    assertThat(p.reservation().offendingCode()).isEqualTo(cs.get(0).code());
+    assertThat(p.settlement().rejected()).extracting(io.couponengine.settlement.RejectedCoupon::reason)
+        .containsExactly(io.couponengine.settlement.RejectionReason.THRESHOLD_NOT_MET);
+    assertThat(store.findCouponByCode(cs.get(0).code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    assertThat(engine.commit("too-small").outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+  }
+
+  @Test
+  void reservePriced_twoOrdersRacingForOneCouponFromSeveralEngines_oneHoldsIt() throws Exception {
+    List<CouponEngine> es = engines(4);
+    Template t = ready(es.get(0), 20, 1);
+    for (int round = 0; round < 10; round++) {
+      String user = "racer-" + round;
+      Coupon c = claimN(es.get(0), t, user, 1).get(0);
+      List<java.util.concurrent.Callable<RedemptionResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        CouponEngine e = es.get(i);
+        String order = "race-" + round + "-" + i;
+        calls.add(() -> e.reserve(booksCart(user, "150.00"), order, List.of(c.code())).reservation());
+      }
+      List<RedemptionResult> rs = together(calls);
+      List<RedemptionResult> winners = rs.stream().filter(r -> r.outcome() == RedemptionOutcome.RESERVED).toList();
+      assertThat(winners).as("round %d", round).hasSize(1);
+      assertThat(rs).allSatisfy(r -> assertThat(r.outcome())
+          .isIn(RedemptionOutcome.RESERVED, RedemptionOutcome.NOT_USABLE));
+      Coupon held = store.findCouponByCode(c.code()).orElseThrow();
+      assertThat(held.status()).isEqualTo(CouponStatus.RESERVED);
+      assertThat(held.orderId()).isEqualTo(winners.get(0).orderId());
+      assertThat(winners.get(0).savings().get(c.code())).isEqualByComparingTo("20.00");
+    }
+  }
+
   /** Codes per template in the close-during-generation test: enough that a job is still queued at close. */
   protected long generationCloseCodes() {
     return 50_000;
