@@ -7,8 +7,10 @@ import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.internal.Json;
 import io.couponengine.spi.ReserveCommand;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
@@ -19,14 +21,19 @@ import redis.clients.jedis.UnifiedJedis;
  * The redemption path of {@link RedisCouponStore}: reserve, commit, release, revert and the stale reservations. An
  * order lives in its user's bucket {@code {u:<bucket>}} beside the user's coupon states, so each of reserve, commit,
  * release and revert is decided by one script in one slot, all or none; the order id's owner pointer is its own
- * key. Raw Jedis exceptions
- * pass through; the store translates them.
+ * key. A priced reservation's savings are stored with the order (field {@code v}: code → plain decimal string) and
+ * come back from every script that succeeds for it. Raw Jedis exceptions pass through; the store translates them.
  */
 final class Orders {
   static final LuaScript RESERVE = LuaScript.load("reserve");
   static final LuaScript FINISH = LuaScript.load("finish");
   /** The finish script's answer when it needs the coupons' window letters to decide. */
   private static final String TIMES = "TIMES";
+  /**
+   * Where the coupons' JSON start in a script's answer carrying them (a success or TIMES): after outcome, order
+   * status, offending code, replayed and the order's savings.
+   */
+  private static final int FIRST_COUPON = 5;
 
   private final UnifiedJedis jedis;
   private final Keys keys;
@@ -64,7 +71,8 @@ final class Orders {
       p.sync();
     }
     int bucket = Keys.bucket(user);
-    List<String> args = new ArrayList<>(7 + cmd.codes().size() * 4);
+    Map<String, BigDecimal> savings = cmd.savings();
+    List<String> args = new ArrayList<>(7 + cmd.codes().size() * (savings.isEmpty() ? 4 : 5));
     args.add(user);
     args.add(orderId);
     args.add(Long.toString(cmd.now().toEpochMilli()));
@@ -84,6 +92,13 @@ final class Orders {
         args.add(rec);
         args.add(c.userId());
         args.add(window(c, cmd.now()));
+      }
+    }
+    // a priced reservation: what each code saves, in the codes' order, as a plain decimal string (exactly the codes:
+    // ReserveCommand checks it); absent for an unpriced one, so its order is stored as before
+    if (!savings.isEmpty()) {
+      for (String code : cmd.codes()) {
+        args.add(savings.get(code).toPlainString());
       }
     }
     // 3. one script in the user's slot decides, all or none
@@ -139,8 +154,8 @@ final class Orders {
     args.add(Long.toString(streamMaxLen));
     List<?> r = (List<?>) FINISH.run(jedis, k, args);
     if (TIMES.equals(r.get(0))) {
-      StringBuilder windows = new StringBuilder(r.size() - 4);
-      for (int i = 4; i < r.size(); i++) {
+      StringBuilder windows = new StringBuilder(r.size() - FIRST_COUPON);
+      for (int i = FIRST_COUPON; i < r.size(); i++) {
         String json = (String) r.get(i);
         windows.append(json.isEmpty() ? "E" : window(Coupon.fromJson(json), now));
       }
@@ -169,11 +184,40 @@ final class Orders {
     if (!outcome.isSuccess()) {
       return RedemptionResult.refused(outcome, orderId, orderStatus, offending);
     }
-    List<Coupon> coupons = new ArrayList<>(r.size() - 4);
-    for (int i = 4; i < r.size(); i++) {
+    List<Coupon> coupons = new ArrayList<>(r.size() - FIRST_COUPON);
+    for (int i = FIRST_COUPON; i < r.size(); i++) {
       coupons.add(Coupon.fromJson((String) r.get(i)));
     }
-    return RedemptionResult.success(outcome, orderId, orderStatus, coupons, "1".equals(r.get(3)));
+    return RedemptionResult.success(outcome, orderId, orderStatus, coupons, "1".equals(r.get(3)),
+        savings((String) r.get(4), coupons));
+  }
+
+  /**
+   * The savings a script returned: the stored order's {@code v} as JSON (code → plain decimal string), or empty for
+   * an order without it (reserved unpriced, or stored before savings were kept). Read as BigDecimal from the
+   * strings, never through a double; in the order of the order's coupons.
+   */
+  static Map<String, BigDecimal> savings(String json, List<Coupon> coupons) {
+    if (json == null || json.isEmpty()) {
+      return Map.of();
+    }
+    Map<?, ?> stored = Json.read(json, Map.class);
+    if (stored.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, BigDecimal> out = new LinkedHashMap<>();
+    for (Coupon c : coupons) {
+      Object v = stored.get(c.code());
+      if (v != null) {
+        out.put(c.code(), new BigDecimal(v.toString()));
+      }
+    }
+    for (Map.Entry<?, ?> e : stored.entrySet()) {
+      if (e.getValue() != null) {
+        out.putIfAbsent((String) e.getKey(), new BigDecimal(e.getValue().toString()));
+      }
+    }
+    return out;
   }
 
   List<String> findStaleReservations(Instant now, int limit) {

@@ -4,26 +4,30 @@
 --       5 (optional) where `now` stands in each coupon's window, one letter per code of the order in order: E at or
 --         past expiresAt, P before validFrom, U inside. The windows are immutable facts of the coupons, so the
 --         caller computes them exactly; a step that needs them (a late commit of a RELEASED order, a revert) and
---         did not get them answers {'TIMES', status, '', '0', current coupon JSONs...} and changes nothing.
+--         did not get them answers {'TIMES', status, '', '0', savings, current coupon JSONs...} and changes nothing.
 -- Moves: RESERVED -> COMMITTED (coupons USED), RESERVED -> RELEASED (USABLE), RELEASED -> COMMITTED (a late
 --        payment: only when every coupon is still USABLE and inside its window, else ORDER_EXPIRED and nothing
 --        taken), COMMITTED -> REVERTED (USABLE, or EXPIRED when past expiresAt). Same status again: replayed.
+-- Returns {outcome, order status, offending code, replayed '1'|'0'}; a success then adds the order's savings as
+-- stored by reserve.lua (its field v, a JSON object of code -> decimal string; '' for an order without one, as every
+-- order reserved unpriced or before v existed) and the coupons' JSON. v is carried along untouched.
 local oid, target, times = ARGV[1], ARGV[2], ARGV[5]
 local existing = redis.call('HGET', KEYS[2], oid)
 if not existing then return {'ORDER_NOT_FOUND', '', '', '0'} end
 local o = cjson.decode(existing)
+local saved = o.v and cjson.encode(o.v) or ''
 local function current(out)
   for _, code in ipairs(o.c) do out[#out + 1] = redis.call('HGET', KEYS[1], code) or '' end
   return out
 end
-if o.s == target then return current({target, o.s, '', '1'}) end
+if o.s == target then return current({target, o.s, '', '1', saved}) end
 if target == 'REVERTED' then
   if o.s ~= 'COMMITTED' then return {'NOT_COMMITTED', o.s, '', '0'} end
 elseif o.s ~= 'RESERVED' and not (target == 'COMMITTED' and o.s == 'RELEASED') then
   return {'ORDER_CONFLICT', o.s, '', '0'}
 end
 local late = o.s == 'RELEASED'
-if (late or target == 'REVERTED') and not times then return current({'TIMES', o.s, '', '0'}) end
+if (late or target == 'REVERTED') and not times then return current({'TIMES', o.s, '', '0', saved}) end
 local coupons = {}
 for i, code in ipairs(o.c) do
   local j = redis.call('HGET', KEYS[1], code)
@@ -37,7 +41,7 @@ for i, code in ipairs(o.c) do
     coupons[i] = cjson.decode(j)
   end
 end
-local out = {target, target, '', '0'}
+local out = {target, target, '', '0', saved}
 local jsons = {}
 for i, c in ipairs(coupons) do
   if target == 'COMMITTED' then

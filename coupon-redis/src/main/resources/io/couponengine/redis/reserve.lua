@@ -5,7 +5,12 @@
 --       5 now ISO, 6 MAXLEN, 7 n,
 --       then per code: code, claim record ('' when no coupon has the code), owner, and where `now` stands in
 --       the coupon's window: E at or past expiresAt, P before validFrom, U inside (the window is immutable, so the
---       caller computes this exactly from the claim record; the script combines it with the current status)
+--       caller computes this exactly from the claim record; the script combines it with the current status),
+--       then, for a priced reservation only, what each code saves, in the codes' order, as a plain decimal string
+--       (kept a string throughout: money is never a Lua number)
+-- Stores the order as {u, s, c}, plus v (code -> saving) when the reservation was priced. Returns {outcome, order
+-- status, offending code, replayed '1'|'0'}; a success then adds the order's savings as a JSON object ('' when it
+-- has none) and the coupons' JSON.
 local user, oid, n = ARGV[1], ARGV[2], tonumber(ARGV[7])
 local existing = redis.call('HGET', KEYS[2], oid)
 if existing then
@@ -18,7 +23,7 @@ if existing then
       if not set[ARGV[8 + i * 4]] then same = false end
     end
     if same then
-      local out = {'RESERVED', 'RESERVED', '', '1'}
+      local out = {'RESERVED', 'RESERVED', '', '1', o.v and cjson.encode(o.v) or ''}
       for _, c in ipairs(o.c) do out[#out + 1] = redis.call('HGET', KEYS[1], c) end
       return out
     end
@@ -37,7 +42,11 @@ for i = 0, n - 1 do
   if c.status ~= 'USABLE' then return {'NOT_USABLE', '', code, '0'} end
   picked[#picked + 1] = c
 end
-local out = {'RESERVED', 'RESERVED', '', '0'}
+local saved, priced = {}, #ARGV >= 7 + n * 5
+if priced then
+  for i = 0, n - 1 do saved[ARGV[8 + i * 4]] = ARGV[8 + n * 4 + i] end
+end
+local out = {'RESERVED', 'RESERVED', '', '0', priced and cjson.encode(saved) or ''}
 local codes, jsons = {}, {}
 for _, c in ipairs(picked) do
   c.status = 'RESERVED'
@@ -48,7 +57,9 @@ for _, c in ipairs(picked) do
   jsons[#jsons + 1] = j
   codes[#codes + 1] = c.code
 end
-redis.call('HSET', KEYS[2], oid, cjson.encode({u = user, s = 'RESERVED', c = codes}))
+local order = {u = user, s = 'RESERVED', c = codes}
+if priced then order.v = saved end
+redis.call('HSET', KEYS[2], oid, cjson.encode(order))
 redis.call('ZADD', KEYS[3], ARGV[4], oid)
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'id', 'RESERVED:' .. oid, 'type', 'RESERVED',
   'at', ARGV[5], 'user', user, 'order', oid, 'coupons', '[' .. table.concat(jsons, ',') .. ']')
