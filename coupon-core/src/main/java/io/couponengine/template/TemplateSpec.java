@@ -1,5 +1,7 @@
 package io.couponengine.template;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Json;
@@ -112,6 +114,29 @@ public record TemplateSpec(
       String operatorId, String codePrefix) {
     this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
         operatorId, codePrefix, null, 0);
+  }
+
+  /**
+   * The JSON creator: every component by name, so {@link #fromJson} stays strict about unknown fields. A missing
+   * {@code minimumSubtotal} or {@code minimumQuantity} (JSON written before minimums existed) means none.
+   */
+  @JsonCreator
+  private static TemplateSpec json(@JsonProperty("name") String name,
+      @JsonProperty("description") String description,
+      @JsonProperty("category") CouponCategory category,
+      @JsonProperty("productLine") String productLine,
+      @JsonProperty("totalCount") long totalCount,
+      @JsonProperty("perUserLimit") int perUserLimit,
+      @JsonProperty("validity") Validity validity,
+      @JsonProperty("discount") Discount discount,
+      @JsonProperty("scope") Scope scope,
+      @JsonProperty("stacking") Stacking stacking,
+      @JsonProperty("operatorId") String operatorId,
+      @JsonProperty("codePrefix") String codePrefix,
+      @JsonProperty("minimumSubtotal") BigDecimal minimumSubtotal,
+      @JsonProperty("minimumQuantity") Integer minimumQuantity) {
+    return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity, discount,
+        scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity);
   }
 
   /**
