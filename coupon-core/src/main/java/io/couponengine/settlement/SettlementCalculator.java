@@ -237,7 +237,7 @@ public final class SettlementCalculator {
     List<SelectedCoupon> run(PricedCart priced) {
       enumerate(0, 0, new int[Math.min(candidates.size(), CouponCategory.values().length)], 0);
       BigDecimal original = priced.total(policy);
-      List<Object[]> bounded = new ArrayList<>(subsets.size());
+      List<Bounded> bounded = new ArrayList<>(subsets.size());
       for (int[] subset : subsets) {
         int mask = mask(subset);
         SettlementExecutor executor = registry.byMask(mask);
@@ -246,19 +246,18 @@ public final class SettlementCalculator {
           for (int k : subset) {
             sum = sum.add(bounds.get(k));
           }
-          bounded.add(new Object[] {original.subtract(sum), subset});
+          bounded.add(new Bounded(original.subtract(sum), subset));
         } else {
           consider(subset, priced, executor, mask); // a custom executor's savings have no known bound
         }
       }
-      bounded.sort((a, b) -> ((BigDecimal) a[0]).compareTo((BigDecimal) b[0]));
-      for (Object[] b : bounded) {
-        if (best != null && ((BigDecimal) b[0]).compareTo(best.finalPrice()) > 0) {
+      bounded.sort((a, b) -> a.lowest().compareTo(b.lowest()));
+      for (Bounded b : bounded) {
+        if (best != null && b.lowest().compareTo(best.finalPrice()) > 0) {
           break; // this and every later subset cannot reach the best price
         }
-        int[] subset = (int[]) b[1];
-        int mask = mask(subset);
-        consider(subset, priced, registry.byMask(mask), mask);
+        int mask = mask(b.subset());
+        consider(b.subset(), priced, registry.byMask(mask), mask);
       }
       if (best == null) {
         return List.of();
@@ -323,6 +322,9 @@ public final class SettlementCalculator {
       }
     }
   }
+
+  /** A subset settled by a built-in executor, with the lowest price it could reach. */
+  private record Bounded(BigDecimal lowest, int[] subset) {}
 
   /**
    * Whether subset {@code a} keeps the earlier offered coupons: at the first candidate that one holds and the other
