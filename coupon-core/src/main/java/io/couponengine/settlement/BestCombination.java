@@ -27,9 +27,10 @@ import java.util.Map;
  * The search therefore groups the usable coupons by category and, for each executor's combination, extends
  * one coupon per category at a time, keeping only coupons that stack with all those already chosen (category
  * grouping, a special case of clique enumeration). Coupons of one template are interchangeable (same discount, same
- * scope, never combinable with each other), so only one per template takes part: the one expiring first. With the
- * built-in executors that is at most {@code n} single coupons plus {@code |THRESHOLD| x |DISCOUNT|} pairs, each
- * settled once by the {@link SettlementCalculator}: for 20 coupons a few hundred settlements at most.
+ * scope, never combinable with each other), so only one per template takes part: the one expiring first. The
+ * built-in executors settle every combination, so that is at most {@code n} single coupons, the stackable pairs
+ * and the stackable triples ({@code |THRESHOLD| x |DISCOUNT| x |DIRECT|} at most), each settled once by the
+ * {@link SettlementCalculator}: for 20 coupons of 20 templates that all stack, under five hundred settlements.
  *
  * <p><b>Order of preference</b>: the lowest final price; on a tie, fewer coupons (a coupon that saves nothing is
  * left for another order); then the combination whose earliest-expiring coupon expires first (use coupons before
@@ -70,7 +71,7 @@ public final class BestCombination {
 
   /**
    * Finds the best allowed combination. Coupons that cannot apply to this cart at {@code now} (another user's,
-   * expired, reserved, unknown template, out of scope, threshold missed) are ignored.
+   * expired, reserved, unknown template, out of scope, threshold or minimum missed) are ignored.
    *
    * @param cart the cart
    * @param coupons the user's coupons, at most {@value #MAX_COUPONS}

@@ -37,8 +37,11 @@ import java.util.Set;
  *       SettlementExecutor#name() name} anywhere (a replacement needs a name of its own), fail with
  *       {@code CouponException(INVALID_ARGUMENT)}.</li>
  * </ul>
- * A combination no executor settles is not an error: {@link #find} answers empty and the calculator rejects the
- * coupons with {@link RejectionReason#NO_EXECUTOR}. A registry never discovers anything by itself: discovery runs
+ * The built-ins settle every combination of the three categories, so today a discovered executor always meets a
+ * built-in of its combination and {@link Builder#build()} refuses it: to use a provider, register it explicitly
+ * (which replaces the built-in). A combination no executor settles is not an error: {@link #find} answers empty
+ * and the calculator leaves that combination out, rejecting a coupon that only fits it with
+ * {@link RejectionReason#NO_EXECUTOR}. A registry never discovers anything by itself: discovery runs
  * only when {@link #discover(ClassLoader)} is called. Immutable and thread-safe.
  */
 public final class ExecutorRegistry {
@@ -115,6 +118,18 @@ public final class ExecutorRegistry {
       Checks.notNull(c, "category");
     }
     return Optional.ofNullable(byMask[mask(categories)]);
+  }
+
+  /**
+   * A registry of exactly these executors, without the built-ins and unchecked, so that tests can reach
+   * combinations no executor settles (every combination has a built-in, and a builder never drops one).
+   */
+  static ExecutorRegistry withoutBuiltIns(SettlementExecutor... executors) {
+    SettlementExecutor[] byMask = new SettlementExecutor[1 << CouponCategory.values().length];
+    for (SettlementExecutor e : executors) {
+      byMask[mask(e.categories())] = e;
+    }
+    return new ExecutorRegistry(byMask);
   }
 
   /** Lookup by category mask, for the calculator's hot path. */

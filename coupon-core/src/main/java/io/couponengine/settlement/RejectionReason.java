@@ -3,7 +3,8 @@ package io.couponengine.settlement;
 /**
  * Why a coupon offered for settlement was not applied. Settlement never throws for these: they are part of the
  * {@link SettlementResult}. The calculator checks them in the order declared for the per-coupon checks
- * (NOT_OWNER, EXPIRED, NOT_USABLE, UNKNOWN_COUPON, OUT_OF_SCOPE, THRESHOLD_NOT_MET), then NOT_STACKABLE, then
+ * (NOT_OWNER, EXPIRED, NOT_USABLE, UNKNOWN_COUPON, OUT_OF_SCOPE, THRESHOLD_NOT_MET, MINIMUM_NOT_MET); a coupon
+ * that passes them all but is left out of the best allowed subset of the coupons offered is NOT_STACKABLE or
  * NO_EXECUTOR.
  *
  * <pre>{@code
@@ -18,9 +19,17 @@ public enum RejectionReason {
   /** A 满减 coupon whose threshold the in-scope subtotal does not reach. */
   THRESHOLD_NOT_MET,
   /**
-   * The coupon may not be combined with a coupon accepted before it: one of the two templates does not allow the
-   * other ({@link io.couponengine.template.Stacking#mayStack}), or both are of the same category (at most one coupon
-   * per category settles in one order).
+   * The cart's lines in the coupon's scope, at undiscounted prices, do not reach the template's
+   * {@link io.couponengine.template.TemplateSpec#minimumSubtotal() minimum subtotal} or do not hold its
+   * {@link io.couponengine.template.TemplateSpec#minimumQuantity() minimum quantity} of items.
+   */
+  MINIMUM_NOT_MET,
+  /**
+   * The coupon may not be combined with the coupons applied: one of the two templates does not allow the other
+   * ({@link io.couponengine.template.Stacking#mayStack}), or both are of the same category (at most one coupon per
+   * category settles in one order). The applied coupons are the best allowed subset of those offered, so this
+   * coupon lost to a cheaper combination or, at an equal price, to codes offered before it. Also given, with a
+   * custom executor only, when adding the coupon to the applied ones would raise the price.
    */
   NOT_STACKABLE,
   /** The coupon is past its validity. */
@@ -31,6 +40,10 @@ public enum RejectionReason {
   NOT_USABLE,
   /** No such coupon (code), or its template is unknown. */
   UNKNOWN_COUPON,
-  /** No registered {@link SettlementExecutor} settles the combination of categories of the accepted coupons. */
+  /**
+   * The coupon stacks with every applied coupon, but no registered {@link SettlementExecutor} settles the
+   * combination of categories it would form with them. Every combination of the three categories has a built-in
+   * executor, so a registry built through the public API never gives this reason today.
+   */
   NO_EXECUTOR
 }

@@ -4,13 +4,16 @@ import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.template.CouponCategory;
 import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Stacking;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,14 +38,25 @@ import java.util.Set;
  *   <li><b>Pre-checks</b>, per coupon, in this order: another user's coupon → {@link RejectionReason#NOT_OWNER};
  *       past its validity at {@code now} → {@code EXPIRED}; RESERVED or USED → {@code NOT_USABLE}; template not in
  *       the map → {@code UNKNOWN_COUPON}; no cart line in its scope → {@code OUT_OF_SCOPE}; a 满减 whose
- *       threshold the in-scope subtotal (at full price) misses → {@code THRESHOLD_NOT_MET}.</li>
- *   <li><b>Stacking</b>, in the order the coupons were given (earlier ones win): a coupon joins the combination
- *       only if its category is not taken yet (<em>at most one coupon per category</em>: the executors and their
- *       registry are keyed by the set of categories) and {@link Stacking#mayStack} holds with every coupon already
- *       in it; otherwise {@code NOT_STACKABLE}.</li>
- *   <li><b>Executor</b>: the {@link ExecutorRegistry} picks the executor for the set of categories; when there is
- *       none, the whole combination is refused with {@code NO_EXECUTOR} and the cart is priced without coupons
- *       ({@link BestCombination} finds the best combination that does have an executor).</li>
+ *       threshold the in-scope subtotal (at full price) misses → {@code THRESHOLD_NOT_MET}; an in-scope subtotal
+ *       (at full price) below the template's minimum subtotal, or fewer in-scope items than its minimum quantity →
+ *       {@code MINIMUM_NOT_MET}.</li>
+ *   <li><b>The best allowed subset</b> of the coupons that passed: a subset is allowed when it holds <em>at most
+ *       one coupon per category</em> (the executors and their registry are keyed by the set of categories), every
+ *       pair in it {@linkplain Stacking#mayStack stacks}, and the {@link ExecutorRegistry} has an executor for its
+ *       set of categories. The calculator applies the allowed subset with the <b>lowest final price</b>; where
+ *       prices are equal, the one that <b>keeps the earlier coupons</b> of the list (at the first coupon that one
+ *       subset holds and the other does not, the one holding it wins — so with equal prices the answer is the
+ *       coupons taken in order, each kept unless it conflicts with one kept before it). A buyer who enters a code
+ *       that does not combine with the earlier ones keeps their discount; the new code is refused, or it replaces
+ *       them when it alone gives the lower price. Every other coupon is rejected with {@code NOT_STACKABLE} (it
+ *       conflicts with an applied coupon: same category or stacking refused) or {@code NO_EXECUTOR} (it stacks
+ *       with them but no executor settles the combination). The search is exact and cheap: only subsets of at most
+ *       one coupon per category are formed, only the first coupon of each template takes part (later ones are
+ *       interchangeable with it and lose every tie), and a subset settled by a built-in executor is not priced
+ *       when even the most each of its coupons could save alone cannot beat the best price found.</li>
+ *   <li><b>Executor</b>: the executor of the subset's categories computes the savings (see
+ *       {@link BuiltInExecutors} for the order the built-ins apply coupons in).</li>
  *   <li><b>Price floor</b>: when the savings would bring the price below {@link SettlementPolicy#priceFloor()},
  *       the excess is taken back from the <em>last</em> coupon the executor applied (from its last allocated line
  *       backwards), then from the one before it if the last saving is not enough. A cart whose total is below the
@@ -120,10 +134,12 @@ public final class SettlementCalculator {
    * Settles a cart with the chosen coupons.
    *
    * @param cart the cart
-   * @param coupons the chosen coupons, at most {@value #MAX_COUPONS}, in priority order
+   * @param coupons the chosen coupons, at most {@value #MAX_COUPONS}, in priority order: among subsets of equal
+   *     price, the one keeping the earlier coupons is applied
    * @param templates templates by id; must hold the coupons' templates (a missing one rejects the coupon)
    * @param now the instant expiry is judged at
-   * @return the result: final price, what each applied coupon saved, why others were not applied
+   * @return the result: final price, what each applied coupon saved (the best allowed subset of the coupons), why
+   *     others were not applied
    * @throws CouponException INVALID_ARGUMENT for null arguments, too many coupons or a coupon given twice;
    *     INTERNAL when a custom executor breaks its contract
    */
@@ -150,35 +166,178 @@ public final class SettlementCalculator {
   SettlementResult settlePriced(PricedCart priced, List<Coupon> coupons, Map<String, Template> templates, Instant now) {
     int n = coupons.size();
     RejectionReason[] reasons = new RejectionReason[n];
-    List<SelectedCoupon> chosen = new ArrayList<>(Math.min(n, 4));
-    int mask = 0;
+    SelectedCoupon[] selected = new SelectedCoupon[n];
+    BestSubset search = new BestSubset(n);
+    BigDecimal[] full = new BigDecimal[1];
     for (int i = 0; i < n; i++) {
       Coupon c = coupons.get(i);
       Template t = templates.get(c.templateId());
-      RejectionReason reason = precheck(priced, c, t, now);
-      if (reason == null) {
-        int bit = 1 << t.category().ordinal();
-        if ((mask & bit) != 0 || !stacksWithAll(t, chosen)) {
-          reason = RejectionReason.NOT_STACKABLE;
-        } else {
-          chosen.add(new SelectedCoupon(c, t));
-          mask |= bit;
-        }
+      reasons[i] = precheck(priced, c, t, now, full);
+      if (reasons[i] == null) {
+        selected[i] = new SelectedCoupon(c, t);
+        search.offer(selected[i], ChainExecutor.upperBound(t.spec().discount(), full[0], policy));
       }
-      reasons[i] = reason;
     }
-    SettlementExecutor executor = mask == 0 ? null : registry.byMask(mask);
-    if (executor == null) {
-      for (int i = 0; i < n; i++) {
-        if (reasons[i] == null) {
-          reasons[i] = RejectionReason.NO_EXECUTOR;
-        }
+    List<SelectedCoupon> chosen = search.run(priced);
+    int mask = 0;
+    for (SelectedCoupon s : chosen) {
+      mask |= bit(s);
+    }
+    for (int i = 0; i < n; i++) {
+      if (reasons[i] == null && !chosen.contains(selected[i])) {
+        reasons[i] = (mask & bit(selected[i])) != 0 || !stacksWithAll(selected[i].template(), chosen)
+            || registry.byMask(mask | bit(selected[i])) != null
+            ? RejectionReason.NOT_STACKABLE
+            : RejectionReason.NO_EXECUTOR;
       }
+    }
+    List<RejectedCoupon> rejected = rejections(coupons, reasons);
+    if (chosen.isEmpty()) {
       BigDecimal original = priced.total(policy);
-      return new SettlementResult(original, BigDecimal.ZERO.setScale(policy.scale()), original, List.of(),
-          rejections(coupons, reasons));
+      return new SettlementResult(original, BigDecimal.ZERO.setScale(policy.scale()), original, List.of(), rejected);
     }
-    return price(priced, executor, chosen, rejections(coupons, reasons));
+    return search.best.withRejected(rejected);
+  }
+
+  private static int bit(SelectedCoupon s) {
+    return 1 << s.category().ordinal();
+  }
+
+  /**
+   * The search for the best allowed subset of the coupons offered to one settlement: lowest final price, then the
+   * subset holding the earlier offered coupons. Not thread-safe: one settlement only.
+   */
+  private final class BestSubset {
+    /** The coupons that passed the pre-checks, first of each template only, in the order offered. */
+    private final List<SelectedCoupon> candidates;
+    /** For each candidate, the most it can save alone (a bound for the built-in executors). */
+    private final List<BigDecimal> bounds;
+    /** The allowed subsets: candidate positions, ascending. */
+    private final List<int[]> subsets = new ArrayList<>();
+    private int[] bestSubset;
+    private SettlementResult best;
+
+    BestSubset(int n) {
+      candidates = new ArrayList<>(Math.min(n, 8));
+      bounds = new ArrayList<>(Math.min(n, 8));
+    }
+
+    /** Offers a coupon that passed the pre-checks; a later coupon of a template already offered is left out. */
+    void offer(SelectedCoupon s, BigDecimal bound) {
+      for (SelectedCoupon c : candidates) {
+        if (c.template().id().equals(s.template().id())) {
+          return; // the same price as the earlier one, which wins every tie: it can never be better
+        }
+      }
+      candidates.add(s);
+      bounds.add(bound);
+    }
+
+    /** Runs the search; answers the best subset in the order offered (empty when no coupon applies). */
+    List<SelectedCoupon> run(PricedCart priced) {
+      enumerate(0, 0, new int[Math.min(candidates.size(), CouponCategory.values().length)], 0);
+      BigDecimal original = priced.total(policy);
+      List<Bounded> bounded = new ArrayList<>(subsets.size());
+      for (int[] subset : subsets) {
+        int mask = mask(subset);
+        SettlementExecutor executor = registry.byMask(mask);
+        if (BuiltInExecutors.isBuiltIn(executor)) {
+          BigDecimal sum = BigDecimal.ZERO;
+          for (int k : subset) {
+            sum = sum.add(bounds.get(k));
+          }
+          bounded.add(new Bounded(original.subtract(sum), subset));
+        } else {
+          consider(subset, priced, executor, mask); // a custom executor's savings have no known bound
+        }
+      }
+      bounded.sort((a, b) -> a.lowest().compareTo(b.lowest()));
+      for (Bounded b : bounded) {
+        if (best != null && b.lowest().compareTo(best.finalPrice()) > 0) {
+          break; // this and every later subset cannot reach the best price
+        }
+        int mask = mask(b.subset());
+        consider(b.subset(), priced, registry.byMask(mask), mask);
+      }
+      if (best == null) {
+        return List.of();
+      }
+      List<SelectedCoupon> out = new ArrayList<>(bestSubset.length);
+      for (int k : bestSubset) {
+        out.add(candidates.get(k));
+      }
+      return out;
+    }
+
+    /** Collects every subset of at most one coupon per category whose pairs stack and that has an executor. */
+    private void enumerate(int from, int mask, int[] members, int size) {
+      if (size == 0 || registry.byMask(mask) != null) {
+        subsets.add(Arrays.copyOf(members, size));
+      }
+      if (size == members.length) {
+        return;
+      }
+      for (int k = from; k < candidates.size(); k++) {
+        SelectedCoupon s = candidates.get(k);
+        if ((mask & bit(s)) == 0 && stacksWithAll(s, members, size)) {
+          members[size] = k;
+          enumerate(k + 1, mask | bit(s), members, size + 1);
+        }
+      }
+    }
+
+    private boolean stacksWithAll(SelectedCoupon s, int[] members, int size) {
+      for (int j = 0; j < size; j++) {
+        if (!Stacking.mayStack(s.template(), candidates.get(members[j]).template())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private int mask(int[] subset) {
+      int mask = 0;
+      for (int k : subset) {
+        mask |= bit(candidates.get(k));
+      }
+      return mask;
+    }
+
+    private void consider(int[] subset, PricedCart priced, SettlementExecutor executor, int mask) {
+      SettlementResult r;
+      if (subset.length == 0) {
+        BigDecimal original = priced.total(policy);
+        r = new SettlementResult(original, BigDecimal.ZERO.setScale(policy.scale()), original, List.of(), List.of());
+      } else {
+        List<SelectedCoupon> chosen = new ArrayList<>(subset.length);
+        for (int k : subset) {
+          chosen.add(candidates.get(k));
+        }
+        r = price(priced, executor, chosen, List.of());
+      }
+      int byPrice = best == null ? -1 : r.finalPrice().compareTo(best.finalPrice());
+      if (byPrice < 0 || byPrice == 0 && keepsEarlier(subset, bestSubset)) {
+        best = r;
+        bestSubset = subset;
+      }
+    }
+  }
+
+  /** A subset settled by a built-in executor, with the lowest price it could reach. */
+  private record Bounded(BigDecimal lowest, int[] subset) {}
+
+  /**
+   * Whether subset {@code a} keeps the earlier offered coupons: at the first candidate that one holds and the other
+   * does not, {@code a} holds it. (Positions ascend; a subset extending the other keeps more.)
+   */
+  static boolean keepsEarlier(int[] a, int[] b) {
+    int n = Math.min(a.length, b.length);
+    for (int i = 0; i < n; i++) {
+      if (a[i] != b[i]) {
+        return a[i] < b[i];
+      }
+    }
+    return a.length > b.length;
   }
 
   /**
@@ -225,6 +384,14 @@ public final class SettlementCalculator {
 
   /** The pre-check reason, or null when the coupon may apply. */
   RejectionReason precheck(PricedCart priced, Coupon c, Template t, Instant now) {
+    return precheck(priced, c, t, now, null);
+  }
+
+  /**
+   * The pre-check reason, or null when the coupon may apply; then {@code full[0]} (when given) is its in-scope
+   * subtotal at undiscounted prices.
+   */
+  private RejectionReason precheck(PricedCart priced, Coupon c, Template t, Instant now, BigDecimal[] full) {
     if (!c.userId().equals(priced.cart().userId())) {
       return RejectionReason.NOT_OWNER;
     }
@@ -242,32 +409,45 @@ public final class SettlementCalculator {
       throw CouponException.invalidField("templates", "must map '%s' to its template, not to '%s'", c.templateId(),
           t.id());
     }
-    Scope scope = t.spec().scope();
-    Discount d = t.spec().discount();
-    boolean needSubtotal = d.kind() == Discount.Kind.THRESHOLD;
+    TemplateSpec spec = t.spec();
+    Scope scope = spec.scope();
+    Discount d = spec.discount();
+    boolean needSubtotal = full != null || d.kind() == Discount.Kind.THRESHOLD || spec.minimumSubtotal() != null
+        || spec.minimumQuantity() > 0;
     List<CartLine> lines = priced.cart().lines();
     boolean any = false;
     BigDecimal subtotal = BigDecimal.ZERO;
+    long quantity = 0;
     for (int i = 0; i < lines.size(); i++) {
       CartLine line = lines.get(i);
       if (scope.covers(line.goodsType(), line.region())) {
         any = true;
         if (!needSubtotal) {
-          break; // only the threshold needs the subtotal
+          break; // only the threshold, the minimums and the search need the subtotal
         }
         subtotal = subtotal.add(priced.lineTotal(i));
+        quantity += line.quantity();
       }
     }
     if (!any) {
       return RejectionReason.OUT_OF_SCOPE;
     }
-    if (needSubtotal && subtotal.compareTo(d.threshold()) < 0) {
+    if (d.kind() == Discount.Kind.THRESHOLD && subtotal.compareTo(d.threshold()) < 0) {
       return RejectionReason.THRESHOLD_NOT_MET;
+    }
+    if (!ChainExecutor.minimumsMet(spec, subtotal, quantity)) {
+      return RejectionReason.MINIMUM_NOT_MET;
+    }
+    if (full != null) {
+      full[0] = subtotal;
     }
     return null;
   }
 
   private static boolean stacksWithAll(Template t, List<SelectedCoupon> chosen) {
+    if (chosen.isEmpty()) {
+      return true;
+    }
     for (SelectedCoupon s : chosen) {
       if (!Stacking.mayStack(t, s.template())) {
         return false;

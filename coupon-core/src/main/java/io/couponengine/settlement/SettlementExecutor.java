@@ -26,7 +26,8 @@ import java.util.Set;
  * inside one package. It is as stable as the {@code spi} package.
  *
  * <p><b>Contract.</b> The calculator calls {@link #settle} only with coupons that passed every pre-check (owner,
- * usable, known template, at least one in-scope line, threshold met on the original in-scope subtotal), pairwise
+ * usable, known template, at least one in-scope line, threshold and the template's minimums met on the original
+ * in-scope lines), pairwise
  * stackable, exactly one coupon per category of {@link #categories()}, handed over in {@link CouponCategory}
  * declaration order (THRESHOLD, DISCOUNT, DIRECT). The executor returns one {@link CouponSaving} per coupon, in the
  * order it applied them (that order decides whose saving the price floor reduces: the last one's). Allocations

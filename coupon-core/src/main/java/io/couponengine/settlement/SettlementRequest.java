@@ -13,8 +13,9 @@ import java.util.List;
  * }</pre>
  *
  * @param cart the cart
- * @param coupons the chosen coupons, at most {@value SettlementCalculator#MAX_COUPONS}, in priority order: when
- *     two cannot be combined, the earlier one is kept
+ * @param coupons the chosen coupons, at most {@value SettlementCalculator#MAX_COUPONS}, in priority order: the
+ *     calculator applies the allowed subset with the lowest price and, among equal prices, the one keeping the
+ *     earlier coupons
  */
 public record SettlementRequest(Cart cart, List<Coupon> coupons) {
 

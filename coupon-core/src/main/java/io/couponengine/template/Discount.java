@@ -11,9 +11,11 @@ import java.math.BigDecimal;
  * Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")); // 满减: 20 off once 100 is reached
  * Discount.percentOff(new BigDecimal("15"));                              // 折扣: 15% off
  * Discount.amountOff(new BigDecimal("5.00"));                             // 立减: 5 off
+ * Discount.percentOff(new BigDecimal("10")).capped(new BigDecimal("30.00")); // 10% off, at most 30
  * }</pre>
  *
- * <p>Instances are immutable. Field rules (positive amounts, at most two decimals, percent in (0, 100)) are checked
+ * <p>Instances are immutable. Field rules (positive amounts, at most two decimals, percent in (0, 100], a cap only
+ * on a percentage) are checked
  * by {@link TemplateSpec} validation so that every problem is reported at once. Only what would make that validation
  * itself costly is refused here, at the entry: a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
  * (anything above 999,999,999,999.99, such as {@code 1E+100000000}) or written with more than
@@ -23,8 +25,9 @@ import java.math.BigDecimal;
  * @param threshold the subtotal that must be reached (THRESHOLD only)
  * @param amount the amount taken off (THRESHOLD and AMOUNT_OFF)
  * @param percent the percentage taken off, e.g. {@code 15} for 15% (PERCENT_OFF only)
+ * @param cap the most a percentage takes off, or null for no cap (PERCENT_OFF only; see {@link #capped})
  */
-public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDecimal percent) {
+public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDecimal percent, BigDecimal cap) {
 
   /** The three discount kinds. */
   public enum Kind {
@@ -45,14 +48,28 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    * Checks that the kind is present and that each number is of a size the validation can handle.
    *
    * @throws CouponException INVALID_ARGUMENT naming {@code kind} when it is null, or {@code threshold},
-   *     {@code amount} or {@code percent} when it has more than {@value #MAX_INTEGER_DIGITS} integer digits or is
-   *     written with more than {@value #MAX_WRITTEN_DECIMALS} decimal places
+   *     {@code amount}, {@code percent} or {@code cap} when it has more than {@value #MAX_INTEGER_DIGITS} integer
+   *     digits or is written with more than {@value #MAX_WRITTEN_DECIMALS} decimal places
    */
   public Discount {
     Preconditions.requireArg(kind, "kind");
     bounded(threshold, "threshold");
     bounded(amount, "amount");
     bounded(percent, "percent");
+    bounded(cap, "cap");
+  }
+
+  /**
+   * A discount without a cap: the form before caps existed.
+   *
+   * @param kind which of the three discounts
+   * @param threshold the subtotal that must be reached (THRESHOLD only)
+   * @param amount the amount taken off (THRESHOLD and AMOUNT_OFF)
+   * @param percent the percentage taken off (PERCENT_OFF only)
+   * @throws CouponException INVALID_ARGUMENT as the canonical constructor
+   */
+  public Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDecimal percent) {
+    this(kind, threshold, amount, percent, null);
   }
 
   /**
@@ -60,7 +77,7 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    * would build a number of a hundred million digits. Only the exponent and the length of the unscaled value are
    * read here, which costs nothing whatever the size.
    */
-  private static void bounded(BigDecimal value, String field) {
+  static void bounded(BigDecimal value, String field) {
     if (value == null) {
       return;
     }
@@ -85,18 +102,37 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount threshold(BigDecimal threshold, BigDecimal amount) {
-    return new Discount(Kind.THRESHOLD, threshold, amount, null);
+    return new Discount(Kind.THRESHOLD, threshold, amount, null, null);
   }
 
   /**
    * 折扣: {@code percent}% off the in-scope subtotal.
    *
-   * @param percent greater than 0 and less than 100, at most two decimals
-   * @return the discount
+   * @param percent greater than 0 and at most 100 (100 makes the in-scope goods free, down to the price floor), at
+   *     most two decimals
+   * @return the discount, uncapped
    * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount percentOff(BigDecimal percent) {
-    return new Discount(Kind.PERCENT_OFF, null, null, percent);
+    return new Discount(Kind.PERCENT_OFF, null, null, percent, null);
+  }
+
+  /**
+   * This percentage with a cap: "10% off, at most 30". The saving is the percentage of the in-scope amount, rounded
+   * with the settlement policy, then lowered to {@code max} when it is more. Calling it again replaces the cap.
+   *
+   * @param max the most the coupon takes off; positive, at most two decimals (checked with the spec)
+   * @return a new discount with {@link #cap()} set to {@code max}
+   * @throws CouponException INVALID_ARGUMENT naming {@code cap} when {@code max} is null, has more than
+   *     {@value #MAX_INTEGER_DIGITS} integer digits or {@value #MAX_WRITTEN_DECIMALS} decimal places, or when this
+   *     discount is not {@link Kind#PERCENT_OFF}
+   */
+  public Discount capped(BigDecimal max) {
+    Preconditions.requireArg(max, "cap");
+    if (kind != Kind.PERCENT_OFF) {
+      throw CouponException.invalidField("cap", "is only for a PERCENT_OFF discount, not %s", kind);
+    }
+    return new Discount(kind, threshold, amount, percent, max);
   }
 
   /**
@@ -107,6 +143,6 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
    * @throws CouponException INVALID_ARGUMENT naming a number of more than {@value #MAX_INTEGER_DIGITS} integer digits
    */
   public static Discount amountOff(BigDecimal amount) {
-    return new Discount(Kind.AMOUNT_OFF, null, amount, null);
+    return new Discount(Kind.AMOUNT_OFF, null, amount, null, null);
   }
 }

@@ -1,9 +1,12 @@
 package io.couponengine.template;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Json;
 import io.couponengine.internal.Preconditions;
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -21,12 +24,18 @@ import java.util.Set;
  *     .validity(Validity.rolling(Duration.ofDays(7)))
  *     .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
  *     .scope(Scope.goodsTypes("digital", "books"))
+ *     .minimumQuantity(2)                        // and at least two of those goods in the cart
  *     .build();
  * }</pre>
  *
  * <p>Construction validates every field in one pass and throws {@link CouponException} with
  * {@link ErrorCode#INVALID_TEMPLATE} listing all violations; a spec that exists is valid. Defaults: no description,
- * per-user limit 1, {@link Scope#all()}, {@link Stacking#none()}, no operator, the category's code prefix.
+ * per-user limit 1, {@link Scope#all()}, {@link Stacking#none()}, no operator, the category's code prefix, no
+ * minimums.
+ *
+ * <p><b>Minimums</b> (any category): a coupon applies only when the cart's lines in its scope, at their undiscounted
+ * prices, reach {@code minimumSubtotal} and hold at least {@code minimumQuantity} items (the sum of their
+ * quantities); otherwise settlement rejects it with {@code MINIMUM_NOT_MET}.
  *
  * @param name display name, 1 to 100 characters
  * @param description optional text, at most 1000 characters
@@ -40,6 +49,10 @@ import java.util.Set;
  * @param stacking which other coupons it may combine with
  * @param operatorId optional id of the operator who created it, at most 64 characters
  * @param codePrefix optional 1 to 4 characters of the code alphabet that start every code (the family mark)
+ * @param minimumSubtotal optional: the in-scope subtotal a cart must reach for the coupon to apply; null for none,
+ *     otherwise 0 to 100,000,000 with at most two decimals
+ * @param minimumQuantity the number of in-scope items a cart must hold for the coupon to apply; 0 for none,
+ *     otherwise 1 to {@value #MAX_MINIMUM_QUANTITY}
  */
 public record TemplateSpec(
     String name,
@@ -53,19 +66,77 @@ public record TemplateSpec(
     Scope scope,
     Stacking stacking,
     String operatorId,
-    String codePrefix) {
+    String codePrefix,
+    BigDecimal minimumSubtotal,
+    int minimumQuantity) {
 
   /** The largest number of coupons one template may have. */
   public static final long MAX_TOTAL_COUNT = 100_000_000L;
   /** The largest per-user limit. */
   public static final int MAX_PER_USER_LIMIT = 1_000;
+  /** The largest minimum quantity. */
+  public static final int MAX_MINIMUM_QUANTITY = 1_000_000;
 
-  /** Applies defaults, then validates every field at once. */
+  /**
+   * Applies defaults, then validates every field at once.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code minimumSubtotal} when it has more than
+   *     {@value Discount#MAX_INTEGER_DIGITS} integer digits or {@value Discount#MAX_WRITTEN_DECIMALS} decimal places
+   *     (refused before any arithmetic); INVALID_TEMPLATE listing every broken field rule
+   */
   public TemplateSpec {
     scope = scope == null ? Scope.all() : scope;
     stacking = stacking == null ? Stacking.none() : stacking;
+    Discount.bounded(minimumSubtotal, "minimumSubtotal");
     TemplateSpecValidator.requireValid(name, description, category, productLine, totalCount, perUserLimit,
-        validity, discount, scope, stacking, operatorId, codePrefix);
+        validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity);
+  }
+
+  /**
+   * A spec without minimums: the form before minimums existed.
+   *
+   * @param name display name
+   * @param description optional text
+   * @param category the category
+   * @param productLine the business line
+   * @param totalCount how many coupons exist
+   * @param perUserLimit how many one user may claim
+   * @param validity when claimed coupons can be used
+   * @param discount what a coupon takes off
+   * @param scope which goods it applies to
+   * @param stacking which other coupons it combines with
+   * @param operatorId optional operator id
+   * @param codePrefix optional code prefix
+   * @throws CouponException INVALID_TEMPLATE listing every broken field rule, as the canonical constructor
+   */
+  public TemplateSpec(String name, String description, CouponCategory category, String productLine,
+      long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
+      String operatorId, String codePrefix) {
+    this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
+        operatorId, codePrefix, null, 0);
+  }
+
+  /**
+   * The JSON creator: every component by name, so {@link #fromJson} stays strict about unknown fields. A missing
+   * {@code minimumSubtotal} or {@code minimumQuantity} (JSON written before minimums existed) means none.
+   */
+  @JsonCreator
+  private static TemplateSpec json(@JsonProperty("name") String name,
+      @JsonProperty("description") String description,
+      @JsonProperty("category") CouponCategory category,
+      @JsonProperty("productLine") String productLine,
+      @JsonProperty("totalCount") long totalCount,
+      @JsonProperty("perUserLimit") int perUserLimit,
+      @JsonProperty("validity") Validity validity,
+      @JsonProperty("discount") Discount discount,
+      @JsonProperty("scope") Scope scope,
+      @JsonProperty("stacking") Stacking stacking,
+      @JsonProperty("operatorId") String operatorId,
+      @JsonProperty("codePrefix") String codePrefix,
+      @JsonProperty("minimumSubtotal") BigDecimal minimumSubtotal,
+      @JsonProperty("minimumQuantity") Integer minimumQuantity) {
+    return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity, discount,
+        scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity);
   }
 
   /**
@@ -128,6 +199,8 @@ public record TemplateSpec(
     private Stacking stacking;
     private String operatorId;
     private String codePrefix;
+    private BigDecimal minimumSubtotal;
+    private int minimumQuantity;
 
     /** The setters already called. */
     private final Set<String> assigned = new HashSet<>();
@@ -295,6 +368,34 @@ public record TemplateSpec(
     }
 
     /**
+     * Sets the minimum in-scope subtotal (default none): the cart's lines in the coupon's scope, at their
+     * undiscounted prices, must add up to at least this for the coupon to apply.
+     *
+     * @param minimumSubtotal 0 to 100,000,000, at most two decimals; null for none
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder minimumSubtotal(BigDecimal minimumSubtotal) {
+      once("minimumSubtotal", this.minimumSubtotal);
+      this.minimumSubtotal = minimumSubtotal;
+      return this;
+    }
+
+    /**
+     * Sets the minimum in-scope quantity (default none): the cart's lines in the coupon's scope must hold at least
+     * this many items (the sum of their quantities) for the coupon to apply.
+     *
+     * @param minimumQuantity 1 to {@value TemplateSpec#MAX_MINIMUM_QUANTITY}; 0 for none
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder minimumQuantity(int minimumQuantity) {
+      once("minimumQuantity", this.minimumQuantity);
+      this.minimumQuantity = minimumQuantity;
+      return this;
+    }
+
+    /**
      * Validates and builds the spec.
      *
      * @return the immutable spec
@@ -302,7 +403,7 @@ public record TemplateSpec(
      */
     public TemplateSpec build() {
       return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity,
-          discount, scope, stacking, operatorId, codePrefix);
+          discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity);
     }
   }
 }

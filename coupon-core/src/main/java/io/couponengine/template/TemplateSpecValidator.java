@@ -24,7 +24,7 @@ final class TemplateSpecValidator {
 
   static void requireValid(String name, String description, CouponCategory category, String productLine,
       long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
-      String operatorId, String codePrefix) {
+      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity) {
     List<Violation> v = new ArrayList<>();
     text(v, "name", name, MAX_NAME, true);
     text(v, "description", description, MAX_DESCRIPTION, false);
@@ -52,6 +52,19 @@ final class TemplateSpecValidator {
     }
     for (String id : stacking.templateIds()) {
       text(v, "stacking.templateIds", id, MAX_ID, true);
+    }
+    if (minimumSubtotal != null) {
+      if (minimumSubtotal.signum() < 0) {
+        v.add(new Violation("minimumSubtotal", "must not be negative"));
+      } else if (minimumSubtotal.stripTrailingZeros().scale() > 2) {
+        v.add(new Violation("minimumSubtotal", "must have at most 2 decimals"));
+      } else if (minimumSubtotal.compareTo(MAX_AMOUNT) > 0) {
+        v.add(new Violation("minimumSubtotal", "must be at most " + MAX_AMOUNT.toPlainString()));
+      }
+    }
+    if (minimumQuantity < 0 || minimumQuantity > TemplateSpec.MAX_MINIMUM_QUANTITY) {
+      v.add(new Violation("minimumQuantity", "must be 0 (none) or between 1 and "
+          + TemplateSpec.MAX_MINIMUM_QUANTITY));
     }
     if (codePrefix != null && !CodeFormat.isValidPrefix(codePrefix)) {
       v.add(new Violation("codePrefix", "must be 1 to " + CodeFormat.MAX_PREFIX
@@ -125,20 +138,25 @@ final class TemplateSpecValidator {
           v.add(new Violation("discount.amount", "must not exceed discount.threshold"));
         }
         absent(v, "discount.percent", d.percent());
+        absent(v, "discount.cap", d.cap());
       }
       case AMOUNT_OFF -> {
         money(v, "discount.amount", d.amount());
         absent(v, "discount.threshold", d.threshold());
         absent(v, "discount.percent", d.percent());
+        absent(v, "discount.cap", d.cap());
       }
       case PERCENT_OFF -> {
         BigDecimal p = d.percent();
         if (p == null) {
           v.add(new Violation("discount.percent", "must not be null"));
-        } else if (p.signum() <= 0 || p.compareTo(HUNDRED) >= 0) {
-          v.add(new Violation("discount.percent", "must be greater than 0 and less than 100"));
+        } else if (p.signum() <= 0 || p.compareTo(HUNDRED) > 0) {
+          v.add(new Violation("discount.percent", "must be greater than 0 and at most 100"));
         } else if (p.stripTrailingZeros().scale() > 2) {
           v.add(new Violation("discount.percent", "must have at most 2 decimals"));
+        }
+        if (d.cap() != null) {
+          money(v, "discount.cap", d.cap());
         }
         absent(v, "discount.threshold", d.threshold());
         absent(v, "discount.amount", d.amount());

@@ -36,9 +36,10 @@ class BestCombinationTest {
     Template dc = discount("10", Scope.all(), stackAll());
     Template dr = direct("25.00", Scope.all(), stackAll());
     BestCombinationResult r = best.find(cart, List.of(coupon(dr), coupon(th), coupon(dc)), byId(th, dc, dr), NOW);
-    // threshold+discount: 150 - 20 = 130, - 13 = 117; direct alone: 125
-    assertThat(r.result().finalPrice()).isEqualByComparingTo("117.00");
-    assertThat(r.coupons()).extracting(Coupon::templateId).containsExactly(th.id(), dc.id());
+    // threshold+direct+discount: 150 - 20 = 130, - 25 = 105, - 10.50 = 94.50 (threshold+discount alone: 117;
+    // direct alone: 125)
+    assertThat(r.result().finalPrice()).isEqualByComparingTo("94.50");
+    assertThat(r.coupons()).extracting(Coupon::templateId).containsExactly(th.id(), dr.id(), dc.id());
   }
 
   @Test

@@ -47,8 +47,13 @@ class ExecutorRegistryTest {
     assertThat(r.find(EnumSet.of(CouponCategory.DIRECT))).containsSame(BuiltInExecutors.direct());
     assertThat(r.find(Set.of(CouponCategory.DISCOUNT, CouponCategory.THRESHOLD)))
         .containsSame(BuiltInExecutors.thresholdThenDiscount());
-    assertThat(r.find(EnumSet.of(CouponCategory.THRESHOLD, CouponCategory.DIRECT))).isEmpty();
-    assertThat(r.executors()).hasSize(4);
+    assertThat(r.find(EnumSet.of(CouponCategory.THRESHOLD, CouponCategory.DIRECT)))
+        .containsSame(BuiltInExecutors.thresholdThenDirect());
+    assertThat(r.find(EnumSet.of(CouponCategory.DIRECT, CouponCategory.DISCOUNT)))
+        .containsSame(BuiltInExecutors.directThenDiscount());
+    assertThat(r.find(EnumSet.allOf(CouponCategory.class)))
+        .containsSame(BuiltInExecutors.thresholdThenDirectThenDiscount());
+    assertThat(r.executors()).hasSize(7).containsExactlyInAnyOrderElementsOf(BuiltInExecutors.all());
   }
 
   @Test
@@ -58,23 +63,29 @@ class ExecutorRegistryTest {
     assertThat(found).extracting(SettlementExecutor::name).containsExactly(TestDirectThenDiscountExecutor.NAME);
     assertThat(ExecutorRegistry.discover(getClass().getClassLoader()).get(0))
         .as("not cached: each call instantiates again").isNotSameAs(found.get(0));
-    ExecutorRegistry r = ExecutorRegistry.builder().discovered(found).build();
+    // its combination {DIRECT, DISCOUNT} is built in now: discovered, it may not replace the built-in...
+    CouponException e = assertThrows(CouponException.class,
+        () -> ExecutorRegistry.builder().discovered(found).build());
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(e.getMessage()).contains(TestDirectThenDiscountExecutor.NAME, "direct+discount");
+    // ...registered explicitly, it does
+    ExecutorRegistry r = ExecutorRegistry.builder().registerAll(found).build();
     assertThat(r.find(EnumSet.of(CouponCategory.DIRECT, CouponCategory.DISCOUNT))).containsSame(found.get(0));
   }
 
   @Test
   void ofDefaults_neverDiscovers() {
     assertThat(ExecutorRegistry.ofDefaults().find(EnumSet.of(CouponCategory.DIRECT, CouponCategory.DISCOUNT)))
-        .isEmpty();
-    assertThat(ExecutorRegistry.builder().build().executors()).hasSize(4);
+        .containsSame(BuiltInExecutors.directThenDiscount());
+    assertThat(ExecutorRegistry.builder().build().executors()).hasSize(7);
   }
 
   @Test
-  void discoveredExecutor_settlesItsCombination() {
+  void registeredProvider_settlesItsCombination() {
     Template dr = direct("10.00", Scope.all(), stackAll());
     Template dc = discount("10", Scope.all(), stackAll());
     SettlementCalculator calc = new SettlementCalculator(SettlementPolicy.defaults(),
-        ExecutorRegistry.builder().discovered(ExecutorRegistry.discover(getClass().getClassLoader())).build());
+        ExecutorRegistry.builder().registerAll(ExecutorRegistry.discover(getClass().getClassLoader())).build());
 
     SettlementResult r = calc.settle(cart(line("A", "x", "110.00")), List.of(coupon(dc), coupon(dr)), byId(dr, dc),
         NOW);
@@ -90,21 +101,28 @@ class ExecutorRegistryTest {
     Stub mine = new Stub("my-threshold", CouponCategory.THRESHOLD);
     ExecutorRegistry r = ExecutorRegistry.builder().register(mine).build();
     assertThat(r.find(EnumSet.of(CouponCategory.THRESHOLD))).containsSame(mine);
-    assertThat(r.executors()).hasSize(4).doesNotContain(BuiltInExecutors.threshold());
+    assertThat(r.executors()).hasSize(7).doesNotContain(BuiltInExecutors.threshold());
   }
 
   @Test
-  void register_replacesDiscovered() {
-    Stub discovered = new Stub("found", CouponCategory.DIRECT, CouponCategory.THRESHOLD);
+  void discovered_everyCombinationIsBuiltIn_fails() {
+    // with every combination of the three categories built in, a discovered executor can add nothing
+    for (Set<CouponCategory> combination : List.of(EnumSet.of(CouponCategory.DIRECT, CouponCategory.THRESHOLD),
+        EnumSet.allOf(CouponCategory.class))) {
+      Stub discovered = new Stub("found", combination, null);
+      CouponException e = assertThrows(CouponException.class,
+          () -> ExecutorRegistry.builder().discovered(List.of(discovered)).build());
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    }
     Stub mine = new Stub("mine", CouponCategory.DIRECT, CouponCategory.THRESHOLD);
-    ExecutorRegistry r = ExecutorRegistry.builder().discovered(List.of(discovered)).register(mine).build();
+    ExecutorRegistry r = ExecutorRegistry.builder().register(mine).build();
     assertThat(r.find(EnumSet.of(CouponCategory.DIRECT, CouponCategory.THRESHOLD))).containsSame(mine);
   }
 
   @Test
   void build_sameNameTwice_fails() {
     CouponException e = assertThrows(CouponException.class, () -> ExecutorRegistry.builder()
-        .discovered(List.of(new Stub("x", CouponCategory.DIRECT, CouponCategory.THRESHOLD)))
+        .register(new Stub("x", CouponCategory.DIRECT, CouponCategory.THRESHOLD))
         .register(new Stub("x", CouponCategory.DIRECT, CouponCategory.DISCOUNT)).build());
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(e.getMessage()).contains("'x'");

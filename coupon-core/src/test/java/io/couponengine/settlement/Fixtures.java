@@ -61,6 +61,17 @@ final class Fixtures {
   }
 
   static Template template(CouponCategory category, Discount discount, Scope scope, Stacking stacking) {
+    return template(category, discount, scope, stacking, null, 0);
+  }
+
+  /** A percentage coupon capped at {@code cap}. */
+  static Template cappedDiscount(String percent, String cap, Scope scope, Stacking stacking) {
+    return template(CouponCategory.DISCOUNT, Discount.percentOff(money(percent)).capped(money(cap)), scope, stacking);
+  }
+
+  /** A template with minimums: {@code minimumSubtotal} null or {@code minimumQuantity} 0 for none. */
+  static Template template(CouponCategory category, Discount discount, Scope scope, Stacking stacking,
+      String minimumSubtotal, int minimumQuantity) {
     String id = templateId(SEQ.incrementAndGet());
     TemplateSpec spec = TemplateSpec.builder()
         .name("test " + id)
@@ -71,6 +82,8 @@ final class Fixtures {
         .discount(discount)
         .scope(scope)
         .stacking(stacking)
+        .minimumSubtotal(minimumSubtotal == null ? null : money(minimumSubtotal))
+        .minimumQuantity(minimumQuantity)
         .build();
     return new Template(id, spec, TemplateStatus.AVAILABLE, NOW.minusSeconds(3600), null);
   }

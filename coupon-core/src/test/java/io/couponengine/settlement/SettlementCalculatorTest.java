@@ -81,22 +81,27 @@ class SettlementCalculatorTest {
   }
 
   @Test
-  void settle_twoOfOneCategory_secondNotStackable() {
+  void settle_twoOfOneCategory_cheaperKept() {
     Template a = direct("5.00", Scope.all(), stackAll());
     Template b = direct("7.00", Scope.all(), stackAll());
-    SettlementResult r = calc.settle(cart, List.of(coupon(a), coupon(b)), byId(a, b), NOW);
-    assertThat(r.applied()).extracting(AppliedCoupon::templateId).containsExactly(a.id());
-    assertThat(reasons(r)).containsExactly(RejectionReason.NOT_STACKABLE);
+    Coupon first = coupon(a);
+    SettlementResult r = calc.settle(cart, List.of(first, coupon(b)), byId(a, b), NOW);
+    // one per category: 7 off (143.00) beats 5 off (145.00), so the later code is kept and the first refused
+    assertThat(r.applied()).extracting(AppliedCoupon::templateId).containsExactly(b.id());
+    assertThat(r.rejected()).extracting(RejectedCoupon::code, RejectedCoupon::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(first.code(), RejectionReason.NOT_STACKABLE));
+    assertThat(r.finalPrice()).isEqualByComparingTo("143.00");
   }
 
   @Test
-  void settle_stackingNotMutual_laterNotStackable() {
+  void settle_stackingNotMutual_cheaperKept() {
     Template th = threshold("100.00", "20.00", Scope.all(), Stacking.withCategories(CouponCategory.DISCOUNT));
     Template dc = discount("10", Scope.all(), Stacking.none()); // does not allow the threshold back
     SettlementResult r = calc.settle(cart, List.of(coupon(dc), coupon(th)), byId(th, dc), NOW);
-    assertThat(r.applied()).extracting(AppliedCoupon::templateId).containsExactly(dc.id());
+    // 20 off (130.00) beats 10% off (135.00): the threshold is kept although offered second
+    assertThat(r.applied()).extracting(AppliedCoupon::templateId).containsExactly(th.id());
     assertThat(reasons(r)).containsExactly(RejectionReason.NOT_STACKABLE);
-    assertThat(r.finalPrice()).isEqualByComparingTo("135.00");
+    assertThat(r.finalPrice()).isEqualByComparingTo("130.00");
   }
 
   @Test
@@ -109,16 +114,33 @@ class SettlementCalculatorTest {
   }
 
   @Test
-  void settle_combinationWithoutExecutor_noExecutorAndFullPrice() {
+  void settle_thresholdAndDirect_settledByBuiltIn() {
+    // until the threshold+direct built-in, this was NO_EXECUTOR for both and the full price
     Template th = threshold("100.00", "20.00", Scope.all(), stackAll());
     Template dr = direct("5.00", Scope.all(), stackAll());
     Coupon outOfScope = coupon(direct("1.00", Scope.goodsTypes("toys"), stackAll()));
     SettlementResult r = calc.settle(cart, List.of(coupon(th), outOfScope, coupon(dr)), byId(th, dr), NOW);
-    assertThat(r.applied()).isEmpty();
-    assertThat(reasons(r)).containsExactly(RejectionReason.NO_EXECUTOR, RejectionReason.UNKNOWN_COUPON,
-        RejectionReason.NO_EXECUTOR);
-    assertThat(r.finalPrice()).isEqualByComparingTo("150.00");
-    assertThat(r.totalDiscount()).isEqualByComparingTo("0");
+    assertThat(r.applied()).extracting(AppliedCoupon::templateId).containsExactly(th.id(), dr.id());
+    assertThat(reasons(r)).containsExactly(RejectionReason.UNKNOWN_COUPON);
+    assertThat(r.finalPrice()).isEqualByComparingTo("125.00"); // 150 - 20 - 5
+  }
+
+  @Test
+  void settle_combinationWithoutExecutor_bestSubsetKept_otherNoExecutor() {
+    // a registry lacking {THRESHOLD, DIRECT}: the buyer keeps the better code instead of losing both
+    SettlementCalculator lacking = new SettlementCalculator(SettlementPolicy.defaults(),
+        ExecutorRegistry.withoutBuiltIns(BuiltInExecutors.threshold(), BuiltInExecutors.direct()));
+    Template th = threshold("100.00", "20.00", Scope.all(), stackAll());
+    Template dr = direct("5.00", Scope.all(), stackAll());
+    Coupon thC = coupon(th);
+    Coupon drC = coupon(dr);
+
+    SettlementResult r = lacking.settle(cart, List.of(drC, thC), byId(th, dr), NOW);
+
+    assertThat(r.applied()).extracting(AppliedCoupon::code).containsExactly(thC.code());
+    assertThat(r.rejected()).extracting(RejectedCoupon::code).containsExactly(drC.code());
+    assertThat(reasons(r)).containsExactly(RejectionReason.NO_EXECUTOR);
+    assertThat(r.finalPrice()).isEqualByComparingTo("130.00");
   }
 
   @Test

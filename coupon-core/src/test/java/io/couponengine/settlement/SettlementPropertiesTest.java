@@ -122,6 +122,29 @@ class SettlementPropertiesTest {
     assertThat(again).isEqualTo(best.result());
   }
 
+  @Property(tries = 200)
+  void settle_appliesTheBestAllowedSubsetOfTheCodes(@ForAll("scenarios") Scenario s) {
+    SettlementResult all = SettlementCalculator.ofDefaults().settle(s.cart(), s.coupons(), s.byId(), NOW);
+
+    // the same optimum as the search over every allowed combination of the same coupons
+    BestCombinationResult best = BestCombination.ofDefaults().find(s.cart(), s.coupons(), s.byId(), NOW);
+    assertThat(all.finalPrice()).isEqualByComparingTo(best.result().finalPrice());
+    // and never worse than the codes of any prefix of the list (a buyer adding a code never pays more)
+    for (int k = 0; k < s.coupons().size(); k++) {
+      SettlementResult prefix = SettlementCalculator.ofDefaults().settle(s.cart(), s.coupons().subList(0, k),
+          s.byId(), NOW);
+      assertThat(all.finalPrice()).isLessThanOrEqualTo(prefix.finalPrice());
+    }
+    // settling the applied coupons alone gives the same savings
+    List<Coupon> applied = new ArrayList<>();
+    Map<String, Coupon> byId = new HashMap<>();
+    s.coupons().forEach(c -> byId.put(c.id(), c));
+    all.applied().forEach(a -> applied.add(byId.get(a.couponId())));
+    SettlementResult again = SettlementCalculator.ofDefaults().settle(s.cart(), applied, s.byId(), NOW);
+    assertThat(again.applied()).isEqualTo(all.applied());
+    assertThat(again.rejected()).isEmpty();
+  }
+
   @Provide
   Arbitrary<Integer> cents() {
     return Arbitraries.integers().between(0, 50_000);
@@ -156,7 +179,8 @@ class SettlementPropertiesTest {
         Arbitraries.integers().between(1, 100),
         Arbitraries.integers().between(1, 9_999),
         Arbitraries.integers().between(minScopeMask, 7),
-        Arbitraries.integers().between(0, 7)).as(SettlementPropertiesTest::template);
+        Arbitraries.integers().between(0, 7),
+        Arbitraries.integers().between(0, 15)).as(SettlementPropertiesTest::template);
     Arbitrary<List<Template>> templates = template.list().ofMinSize(0).ofMaxSize(10);
     return Combinators.combine(cart, templates).as((c, ts) -> {
       List<Coupon> coupons = new ArrayList<>();
@@ -165,14 +189,24 @@ class SettlementPropertiesTest {
     });
   }
 
+  /**
+   * {@code extras} adds, bit by bit: a cap of a quarter of the threshold to a percentage (and makes it 100% when
+   * bit 3 is set too), a minimum subtotal of half the threshold, a minimum quantity of 2.
+   */
   private static Template template(CouponCategory category, int thresholdCents, int amountPercentOfThreshold,
-      int percentBasisPoints, int scopeMask, int stackMask) {
+      int percentBasisPoints, int scopeMask, int stackMask, int extras) {
     Discount d = switch (category) {
       case THRESHOLD -> Discount.threshold(BigDecimal.valueOf(thresholdCents, 2),
           BigDecimal.valueOf(Math.max(1, thresholdCents / 100 * amountPercentOfThreshold), 2));
-      case DISCOUNT -> Discount.percentOff(BigDecimal.valueOf(percentBasisPoints, 2));
+      case DISCOUNT -> Discount.percentOff((extras & 9) == 9 ? BigDecimal.valueOf(100)
+          : BigDecimal.valueOf(percentBasisPoints, 2));
       case DIRECT -> Discount.amountOff(BigDecimal.valueOf(thresholdCents / 4 + 1, 2));
     };
+    if (category == CouponCategory.DISCOUNT && (extras & 1) != 0) {
+      d = d.capped(BigDecimal.valueOf(thresholdCents / 4 + 1, 2));
+    }
+    String minimumSubtotal = (extras & 2) != 0 ? BigDecimal.valueOf(thresholdCents / 2, 2).toPlainString() : null;
+    int minimumQuantity = (extras & 4) != 0 ? 2 : 0;
     Set<String> types = new HashSet<>();
     for (int i = 0; i < TYPES.length; i++) {
       if ((scopeMask & (1 << i)) != 0) {
@@ -185,7 +219,8 @@ class SettlementPropertiesTest {
         stacks.add(c);
       }
     }
-    return Fixtures.template(category, d, new Scope(types, Set.of()), new Stacking(Set.of(), stacks));
+    return Fixtures.template(category, d, new Scope(types, Set.of()), new Stacking(Set.of(), stacks),
+        minimumSubtotal, minimumQuantity);
   }
 
   private static BigDecimal sum(Map<String, BigDecimal> m) {

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * A test-only {@link java.util.ServiceLoader} provider (listed in src/test/resources/META-INF/services) for the combination
- * {DIRECT, DISCOUNT}, which no built-in settles: the direct amount first, then the percentage. Written against the
- * public SPI only, the way a third party would.
+ * {DIRECT, DISCOUNT}: the direct amount first, then the percentage (as the built-in {@code direct+discount} does, so
+ * it is used registered explicitly, replacing the built-in). Written against the public SPI only, the way a third
+ * party would.
  */
 public final class TestDirectThenDiscountExecutor implements SettlementExecutor {
   /** The provider's name. */

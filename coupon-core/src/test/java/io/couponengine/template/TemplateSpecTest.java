@@ -42,7 +42,7 @@ class TemplateSpecTest {
   void build_rejectsPercentOutOfRangeAndAmountAboveThreshold() {
     assertThat(catchInvalid(() -> bare().category(CouponCategory.DISCOUNT)
         .validity(Validity.rolling(Duration.ofDays(7)))
-        .discount(Discount.percentOff(new BigDecimal("100"))).build()).violations())
+        .discount(Discount.percentOff(new BigDecimal("100.01"))).build()).violations())
         .extracting(Violation::field).containsExactly("discount.percent");
     assertThat(catchInvalid(() -> bare().category(CouponCategory.THRESHOLD)
         .validity(Validity.rolling(Duration.ofDays(7)))
