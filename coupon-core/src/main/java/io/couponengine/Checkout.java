@@ -140,8 +140,8 @@ final class Checkout {
       case NOT_OWNER -> RedemptionOutcome.NOT_OWNER;
       case EXPIRED -> RedemptionOutcome.EXPIRED;
       case NOT_USABLE -> RedemptionOutcome.NOT_USABLE;
-      default -> reason.name().equals("NOT_YET_VALID") ? RedemptionOutcome.NOT_YET_VALID
-          : RedemptionOutcome.NOT_APPLICABLE;
+      case NOT_YET_VALID -> RedemptionOutcome.NOT_YET_VALID;
+      default -> RedemptionOutcome.NOT_APPLICABLE;
     };
   }
 

@@ -32,6 +32,7 @@ import io.couponengine.settlement.SettlementPolicy;
 import io.couponengine.settlement.SettlementResult;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
+import io.couponengine.template.ClaimWindow;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
@@ -225,7 +226,9 @@ public final class CouponEngine implements AutoCloseable {
     List<Template> out = new ArrayList<>();
     for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(TemplateStatus.AVAILABLE))) {
       Template seen = expiry.passiveExpire(t, now);
+      ClaimWindow window = t.spec().claimWindow();
       if (seen.status() == TemplateStatus.AVAILABLE
+          && (window == null || window.isOpenAt(now))
           && held.getOrDefault(t.id(), 0) < t.spec().perUserLimit()
           && StoreCalls.call("remaining codes", () -> store.remainingCodes(t.id())) > 0) {
         out.add(seen);
@@ -304,9 +307,11 @@ public final class CouponEngine implements AutoCloseable {
       // coupon, and refuses a new one because the template is EXPIRED, in its one atomic step
       expiry.passiveExpire(template, now);
     }
+    ClaimWindow window = template.spec().claimWindow();
     ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
         Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
-        template.spec().validity().expiresAt(now), template.spec().validity().from(), null, null);
+        template.spec().validity().expiresAt(now), template.spec().validity().from(),
+        window == null ? null : window.from(), window == null ? null : window.until());
     ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
     if (result.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
       events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));

@@ -34,6 +34,8 @@ public enum RejectionReason {
   NOT_STACKABLE,
   /** The coupon is past its validity. */
   EXPIRED,
+  /** The coupon's use window has not started (it is PENDING). */
+  NOT_YET_VALID,
   /** The coupon belongs to another user than the cart's. */
   NOT_OWNER,
   /** The coupon is RESERVED (by an order) or USED. */

@@ -36,7 +36,7 @@ import java.util.Set;
  * <p>A settlement always answers; only malformed input throws ({@code CouponException(INVALID_ARGUMENT)}). Steps:
  * <ol>
  *   <li><b>Pre-checks</b>, per coupon, in this order: another user's coupon → {@link RejectionReason#NOT_OWNER};
- *       past its validity at {@code now} → {@code EXPIRED}; RESERVED or USED → {@code NOT_USABLE}; template not in
+ *       past its validity at {@code now} → {@code EXPIRED}; before it → {@code NOT_YET_VALID}; RESERVED or USED → {@code NOT_USABLE}; template not in
  *       the map → {@code UNKNOWN_COUPON}; no cart line in its scope → {@code OUT_OF_SCOPE}; a 满减 whose
  *       threshold the in-scope subtotal (at full price) misses → {@code THRESHOLD_NOT_MET}; an in-scope subtotal
  *       (at full price) below the template's minimum subtotal, or fewer in-scope items than its minimum quantity →
@@ -398,6 +398,9 @@ public final class SettlementCalculator {
     CouponStatus status = c.statusAt(now);
     if (status == CouponStatus.EXPIRED) {
       return RejectionReason.EXPIRED;
+    }
+    if (status == CouponStatus.PENDING) {
+      return RejectionReason.NOT_YET_VALID;
     }
     if (status != CouponStatus.USABLE) {
       return RejectionReason.NOT_USABLE;

@@ -7,6 +7,7 @@ import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Json;
 import io.couponengine.internal.Preconditions;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -53,6 +54,8 @@ import java.util.Set;
  *     otherwise 0 to 100,000,000 with at most two decimals
  * @param minimumQuantity the number of in-scope items a cart must hold for the coupon to apply; 0 for none,
  *     otherwise 1 to {@value #MAX_MINIMUM_QUANTITY}
+ * @param claimWindow optional: when the template can be claimed; null for "from creation until the pool is empty
+ *     or a fixed use window ends"
  */
 public record TemplateSpec(
     String name,
@@ -68,7 +71,8 @@ public record TemplateSpec(
     String operatorId,
     String codePrefix,
     BigDecimal minimumSubtotal,
-    int minimumQuantity) {
+    int minimumQuantity,
+    ClaimWindow claimWindow) {
 
   /** The largest number of coupons one template may have. */
   public static final long MAX_TOTAL_COUNT = 100_000_000L;
@@ -89,7 +93,33 @@ public record TemplateSpec(
     stacking = stacking == null ? Stacking.none() : stacking;
     Discount.bounded(minimumSubtotal, "minimumSubtotal");
     TemplateSpecValidator.requireValid(name, description, category, productLine, totalCount, perUserLimit,
-        validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity);
+        validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow);
+  }
+
+  /**
+   * A spec without a claim window.
+   *
+   * @param name display name
+   * @param description optional text
+   * @param category the category
+   * @param productLine the business line
+   * @param totalCount how many coupons exist
+   * @param perUserLimit how many one user may claim
+   * @param validity when claimed coupons can be used
+   * @param discount what a coupon takes off
+   * @param scope which goods it applies to
+   * @param stacking which other coupons it combines with
+   * @param operatorId optional operator id
+   * @param codePrefix optional code prefix
+   * @param minimumSubtotal optional in-scope subtotal
+   * @param minimumQuantity in-scope items, 0 for none
+   * @throws CouponException INVALID_TEMPLATE listing every broken field rule, as the canonical constructor
+   */
+  public TemplateSpec(String name, String description, CouponCategory category, String productLine,
+      long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
+      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity) {
+    this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
+        operatorId, codePrefix, minimumSubtotal, minimumQuantity, null);
   }
 
   /**
@@ -113,7 +143,7 @@ public record TemplateSpec(
       long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
       String operatorId, String codePrefix) {
     this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
-        operatorId, codePrefix, null, 0);
+        operatorId, codePrefix, null, 0, null);
   }
 
   /**
@@ -134,9 +164,11 @@ public record TemplateSpec(
       @JsonProperty("operatorId") String operatorId,
       @JsonProperty("codePrefix") String codePrefix,
       @JsonProperty("minimumSubtotal") BigDecimal minimumSubtotal,
-      @JsonProperty("minimumQuantity") Integer minimumQuantity) {
+      @JsonProperty("minimumQuantity") Integer minimumQuantity,
+      @JsonProperty("claimWindow") ClaimWindow claimWindow) {
     return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity, discount,
-        scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity);
+        scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity,
+        claimWindow);
   }
 
   /**
@@ -201,6 +233,7 @@ public record TemplateSpec(
     private String codePrefix;
     private BigDecimal minimumSubtotal;
     private int minimumQuantity;
+    private ClaimWindow claimWindow;
 
     /** The setters already called. */
     private final Set<String> assigned = new HashSet<>();
@@ -396,6 +429,23 @@ public record TemplateSpec(
     }
 
     /**
+     * Sets when the template can be claimed (default: from creation until the pool is empty or a fixed use window
+     * ends). ROLLING templates get a claim end this way.
+     *
+     * @param from the first instant a claim is accepted
+     * @param until the first instant claims are refused again; after {@code from}, and for a fixed validity not
+     *     after its end
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when {@code from} or {@code until} is null or when already set; the
+     *     order of the instants is checked by {@link #build()} (INVALID_TEMPLATE)
+     */
+    public Builder claimWindow(Instant from, Instant until) {
+      once("claimWindow", this.claimWindow);
+      this.claimWindow = new ClaimWindow(from, until);
+      return this;
+    }
+
+    /**
      * Validates and builds the spec.
      *
      * @return the immutable spec
@@ -403,7 +453,7 @@ public record TemplateSpec(
      */
     public TemplateSpec build() {
       return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity,
-          discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity);
+          discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow);
     }
   }
 }

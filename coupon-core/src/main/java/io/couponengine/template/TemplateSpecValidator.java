@@ -24,7 +24,8 @@ final class TemplateSpecValidator {
 
   static void requireValid(String name, String description, CouponCategory category, String productLine,
       long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
-      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity) {
+      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity,
+      ClaimWindow claimWindow) {
     List<Violation> v = new ArrayList<>();
     text(v, "name", name, MAX_NAME, true);
     text(v, "description", description, MAX_DESCRIPTION, false);
@@ -40,6 +41,7 @@ final class TemplateSpecValidator {
       v.add(new Violation("perUserLimit", "must be between 1 and " + TemplateSpec.MAX_PER_USER_LIMIT));
     }
     validity(v, validity);
+    claimWindow(v, claimWindow, validity);
     discount(v, discount, category);
     for (String t : scope.goodsTypes()) {
       text(v, "scope.goodsTypes", t, MAX_ID, true);
@@ -88,6 +90,19 @@ final class TemplateSpecValidator {
       } catch (CouponException e) {
         v.addAll(e.violations());
       }
+    }
+  }
+
+  private static void claimWindow(List<Violation> v, ClaimWindow window, Validity validity) {
+    if (window == null) {
+      return;
+    }
+    if (!window.from().isBefore(window.until())) {
+      v.add(new Violation("claimWindow.until", "must be after claimWindow.from"));
+    }
+    if (validity != null && validity.kind() == Validity.Kind.FIXED && validity.to() != null
+        && window.until().isAfter(validity.to())) {
+      v.add(new Violation("claimWindow.until", "must not be after the fixed use window's end validity.to"));
     }
   }
 

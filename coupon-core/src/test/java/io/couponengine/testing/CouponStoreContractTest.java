@@ -17,8 +17,13 @@ import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
+import io.couponengine.template.ClaimWindow;
+import io.couponengine.template.CouponCategory;
+import io.couponengine.template.Discount;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
+import io.couponengine.template.Validity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -825,6 +830,11 @@ public abstract class CouponStoreContractTest {
     assertThat(store.findCouponByCode(c.code()).orElseThrow().validFrom()).isEqualTo(from);
     assertThat(engine.coupons("u1", CouponStatus.PENDING)).containsExactly(c);
     assertThat(engine.coupons("u1", CouponStatus.USABLE)).isEmpty();
+    assertThat(engine.settle(booksCart("u1", "30.00"), List.of(c.code())).rejected())
+        .extracting(io.couponengine.settlement.RejectedCoupon::reason)
+        .containsExactly(io.couponengine.settlement.RejectionReason.NOT_YET_VALID);
+    assertThat(engine.reserve(booksCart("u1", "30.00"), "early-priced", List.of(c.code())).reservation().outcome())
+        .isEqualTo(RedemptionOutcome.NOT_YET_VALID);
     RedemptionResult early = engine.reserve("u1", "early", List.of(c.code()));
     assertThat(early.outcome()).isEqualTo(RedemptionOutcome.NOT_YET_VALID);
     assertThat(early.offendingCode()).isEqualTo(c.code());
@@ -832,6 +842,33 @@ public abstract class CouponStoreContractTest {
     clock.advance(Duration.ofDays(1)); // now at the start of the use window
     assertThat(engine.coupons("u1", CouponStatus.USABLE)).containsExactly(c);
     assertThat(engine.reserve("u1", "on-time", List.of(c.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+  }
+
+  @Test
+  void claim_outsideTheClaimWindow_notStartedThenClaimClosed_andARetriedKeyStillAnswersDuplicate() {
+    CouponEngine engine = engine();
+    Instant opens = T0.plus(Duration.ofHours(1));
+    Instant closes = opens.plus(Duration.ofHours(1));
+    TemplateSpec spec = TemplateSpec.builder().name("weekend claims").category(CouponCategory.DIRECT)
+        .productLine("mall").totalCount(10).perUserLimit(2).validity(Validity.rolling(Duration.ofDays(7)))
+        .discount(Discount.amountOff(new java.math.BigDecimal("5.00"))).claimWindow(opens, closes).build();
+    Template t = engine.generation(engine.createTemplate(spec).id()).join();
+    assertThat(t.spec().claimWindow()).isEqualTo(new ClaimWindow(opens, closes));
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k0")).outcome()).isEqualTo(ClaimOutcome.NOT_STARTED);
+    assertThat(engine.claimableTemplates("u1")).isEmpty();
+    clock.advance(Duration.ofHours(1));
+    ClaimResult first = engine.claim(new ClaimRequest("u1", t.id(), "k1"));
+    assertThat(first.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claimableTemplates("u1")).extracting(Template::id).containsExactly(t.id());
+    clock.advance(Duration.ofHours(1));
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k2")).outcome()).isEqualTo(ClaimOutcome.CLAIM_CLOSED);
+    ClaimResult retry = engine.claim(new ClaimRequest("u1", t.id(), "k1"));
+    assertThat(retry.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(retry.coupon()).isEqualTo(first.coupon());
+    assertThat(engine.claimableTemplates("u1")).isEmpty();
+    assertThat(store.remainingCodes(t.id())).isEqualTo(9);
+    // the coupon claimed inside the window stays usable after it
+    assertThat(engine.coupons("u1", CouponStatus.USABLE)).hasSize(1);
   }
 
   @Test
