@@ -332,8 +332,9 @@ public final class CouponEngine implements AutoCloseable {
   // ---- coupons -----------------------------------------------------------------------------------------------
 
   /**
-   * A user's coupons in a status, as seen now: USABLE excludes coupons past their validity, EXPIRED includes them
-   * (and persists the change).
+   * A user's coupons in a status, as seen now ({@link Coupon#statusAt}): USABLE excludes coupons past their validity
+   * and those whose use window has not started, which are listed under PENDING (their stored status stays USABLE);
+   * EXPIRED includes coupons past their validity (and persists the change).
    *
    * @param userId the user
    * @param status the status to list
@@ -349,7 +350,7 @@ public final class CouponEngine implements AutoCloseable {
     List<Coupon> out = new ArrayList<>();
     for (Coupon c : StoreCalls.call("find coupons", () -> store.findCouponsByUser(userId))) {
       Coupon seen = expiry.passiveExpire(c, now);
-      if (seen.status() == status) {
+      if (seen.statusAt(now) == status) {
         out.add(seen);
       }
     }

@@ -56,6 +56,11 @@ public record ClaimCommand(String templateId, String userId, String idempotencyK
     Preconditions.requireRange(perUserLimit, 1, TemplateSpec.MAX_PER_USER_LIMIT, "perUserLimit");
     Preconditions.requireArg(claimedAt, "claimedAt");
     Preconditions.requireArg(expiresAt, "expiresAt");
+    if (validFrom != null && !validFrom.isBefore(expiresAt)) {
+      // a coupon that could never be used: refuse before any store takes a code for it
+      throw CouponException.invalidField("validFrom", "must be before expiresAt %s but was %s", expiresAt,
+          validFrom);
+    }
     if (claimFrom != null && claimUntil != null && !claimFrom.isBefore(claimUntil)) {
       throw CouponException.invalidField("claimUntil", "must be after claimFrom %s but was %s", claimFrom,
           claimUntil);

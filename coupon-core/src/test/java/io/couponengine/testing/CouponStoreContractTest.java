@@ -549,10 +549,11 @@ public abstract class CouponStoreContractTest {
     assertThat(released.outcome()).isEqualTo(RedemptionOutcome.RELEASED);
     assertThat(released.coupons()).allMatch(x -> x.status() == CouponStatus.USABLE && x.orderId() == null);
     assertThat(engine.release("order-2").replayed()).isTrue();
-    assertThat(engine.commit("order-2").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
     assertThat(engine.coupons("u1", CouponStatus.USABLE)).hasSize(1);
-    // the released coupon can be reserved by a new order
+    // the released coupon can be reserved by a new order; a late payment of the released one then takes nothing
     assertThat(engine.reserve("u1", "order-3", List.of(c.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(engine.commit("order-2").outcome()).isEqualTo(RedemptionOutcome.ORDER_EXPIRED);
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().orderId()).isEqualTo("order-3");
   }
 
   @Test
@@ -628,7 +629,12 @@ public abstract class CouponStoreContractTest {
     assertThat(engine.releaseStaleReservations()).isEqualTo(1);
     assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
     assertThat(engine.releaseStaleReservations()).isZero();
-    assertThat(engine.commit("slow-order").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    // the payment arrives late: the coupon is still the user's and usable, so the order is committed again
+    RedemptionResult late = engine.commit("slow-order");
+    assertThat(late.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(late.replayed()).isFalse();
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USED);
+    assertThat(engine.commit("slow-order").replayed()).isTrue();
   }
 
   // ---- several engines at the same moment (issue 9) ----------------------------------------------------------
@@ -803,6 +809,183 @@ public abstract class CouponStoreContractTest {
       assertFinishes(other.generation(id), id);
       TemplateStatus status = store.findTemplate(id).orElseThrow().status();
       assertThat(status).as("template %s", id).isIn(TemplateStatus.AVAILABLE, TemplateStatus.FAILED);
+    }
+  }
+
+  // ---- promotion calendar (issue 10) ---------------------------------------------------------------------------
+
+  @Test
+  void claim_beforeTheUseWindow_couponIsPending_andReserveAnswersNotYetValid() {
+    CouponEngine engine = engine();
+    Instant from = T0.plus(Duration.ofDays(1));
+    Template t = engine.generation(engine.createTemplate(
+        Specs.fixed(10, 2, from, from.plus(Duration.ofDays(1)))).id()).join();
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    assertThat(c.validFrom()).isEqualTo(from);
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().validFrom()).isEqualTo(from);
+    assertThat(engine.coupons("u1", CouponStatus.PENDING)).containsExactly(c);
+    assertThat(engine.coupons("u1", CouponStatus.USABLE)).isEmpty();
+    RedemptionResult early = engine.reserve("u1", "early", List.of(c.code()));
+    assertThat(early.outcome()).isEqualTo(RedemptionOutcome.NOT_YET_VALID);
+    assertThat(early.offendingCode()).isEqualTo(c.code());
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    clock.advance(Duration.ofDays(1)); // now at the start of the use window
+    assertThat(engine.coupons("u1", CouponStatus.USABLE)).containsExactly(c);
+    assertThat(engine.reserve("u1", "on-time", List.of(c.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+  }
+
+  @Test
+  void pause_refusesClaims_keepsHeldCouponsUsable_andResumeReopens() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 5);
+    Coupon held = claimN(engine, t, "u1", 1).get(0);
+    assertThat(engine.pause(t.id()).status()).isEqualTo(TemplateStatus.PAUSED);
+    assertThat(engine.pause(t.id()).status()).isEqualTo(TemplateStatus.PAUSED); // idempotent
+    assertThat(store.findTemplates(TemplateStatus.PAUSED)).extracting(Template::id).containsExactly(t.id());
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    // a retried key still answers DUPLICATE while paused
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "u1-0")).outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(engine.claimableTemplates("u2")).isEmpty();
+    assertThat(engine.reserve("u1", "o1", List.of(held.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(engine.resume(t.id()).status()).isEqualTo(TemplateStatus.AVAILABLE);
+    assertThat(engine.resume(t.id()).status()).isEqualTo(TemplateStatus.AVAILABLE);
+    assertThat(engine.claim(new ClaimRequest("u2", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(8);
+  }
+
+  @Test
+  void pause_racingClaimsFromSeveralEngines_noClaimIsRecordedAfterThePauseReturned() throws Exception {
+    List<CouponEngine> es = engines(4);
+    Template t = ready(es.get(0), 100_000, 1);
+    java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicLong claimedAfterPause = new AtomicLong();
+    AtomicLong claimed = new AtomicLong();
+    List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      CouponEngine e = es.get(i % es.size());
+      int worker = i;
+      tasks.add(() -> {
+        for (int n = 0; n < 400; n++) {
+          boolean pausedBefore = paused.get();
+          ClaimResult r = e.claim(new ClaimRequest("w" + worker + "-" + n, t.id(), "k"));
+          if (r.outcome() == ClaimOutcome.CLAIMED) {
+            claimed.incrementAndGet();
+            if (pausedBefore) {
+              claimedAfterPause.incrementAndGet();
+            }
+          } else {
+            assertThat(r.outcome()).isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+          }
+        }
+        return null;
+      });
+    }
+    long[] remainingAtPause = new long[1];
+    tasks.add(() -> {
+      Thread.sleep(20);
+      es.get(3).pause(t.id());
+      paused.set(true);
+      remainingAtPause[0] = store.remainingCodes(t.id());
+      return null;
+    });
+    together(tasks);
+    assertThat(claimedAfterPause.get()).as("claims started after pause() returned").isZero();
+    assertThat(store.remainingCodes(t.id())).as("nothing left the pool after pause() returned")
+        .isEqualTo(remainingAtPause[0]);
+    assertThat(100_000 - store.remainingCodes(t.id())).isEqualTo(claimed.get());
+  }
+
+  @Test
+  void revert_committedOrder_couponsUsableAgain_idempotent_andTheLimitIsNotGivenBack() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 1);
+    Coupon c = claimN(engine, t, "u1", 1).get(0);
+    engine.reserve("u1", "paid", List.of(c.code()));
+    engine.commit("paid");
+    RedemptionResult r = engine.revert("paid");
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(r.replayed()).isFalse();
+    assertThat(r.orderStatus()).isEqualTo(OrderStatus.REVERTED);
+    assertThat(r.coupons()).allMatch(x -> x.status() == CouponStatus.USABLE && x.orderId() == null);
+    assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    RedemptionResult again = engine.revert("paid");
+    assertThat(again.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(again.replayed()).isTrue();
+    assertThat(engine.commit("paid").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(engine.release("paid").outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    // the limit counts claims: the reverted coupon is back, but no new claim
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "another")).outcome())
+        .isEqualTo(ClaimOutcome.LIMIT_REACHED);
+    assertThat(engine.reserve("u1", "again", List.of(c.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+  }
+
+  @Test
+  void revert_afterTheWindowPassed_couponExpires_andUnpaidOrdersAreNotCommitted() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 3);
+    List<Coupon> cs = claimN(engine, t, "u1", 3);
+    engine.reserve("u1", "paid", List.of(cs.get(0).code()));
+    engine.commit("paid");
+    engine.reserve("u1", "unpaid", List.of(cs.get(1).code()));
+    engine.reserve("u1", "cancelled", List.of(cs.get(2).code()));
+    engine.release("cancelled");
+    assertThat(engine.revert("unpaid").outcome()).isEqualTo(RedemptionOutcome.NOT_COMMITTED);
+    assertThat(engine.revert("cancelled").outcome()).isEqualTo(RedemptionOutcome.NOT_COMMITTED);
+    assertThat(engine.revert("never").outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+    assertThat(store.findCouponByCode(cs.get(1).code()).orElseThrow().status()).isEqualTo(CouponStatus.RESERVED);
+    clock.advance(Duration.ofDays(8));
+    RedemptionResult r = engine.revert("paid");
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(store.findCouponByCode(cs.get(0).code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
+  }
+
+  @Test
+  void revert_racingCommitAndRevertsFromSeveralEngines_appliesOnce() throws Exception {
+    List<CouponEngine> es = engines(4);
+    Template t = ready(es.get(0), 40, 2);
+    for (int round = 0; round < 10; round++) {
+      String user = "refund-" + round;
+      List<String> codes = claimN(es.get(0), t, user, 2).stream().map(Coupon::code).toList();
+      String order = "refund-order-" + round;
+      es.get(0).reserve(user, order, codes);
+      es.get(1).commit(order);
+      List<java.util.concurrent.Callable<RedemptionResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        CouponEngine e = es.get(i);
+        calls.add(() -> e.revert(order));
+        calls.add(() -> e.commit(order));
+      }
+      List<RedemptionResult> rs = together(calls);
+      long applied = rs.stream().filter(r -> r.outcome() == RedemptionOutcome.REVERTED && !r.replayed()).count();
+      assertThat(applied).as("round %d", round).isEqualTo(1);
+      for (RedemptionResult r : rs) {
+        assertThat(r.outcome()).isIn(RedemptionOutcome.REVERTED, RedemptionOutcome.COMMITTED,
+            RedemptionOutcome.ORDER_CONFLICT);
+        if (r.outcome() == RedemptionOutcome.COMMITTED) {
+          assertThat(r.replayed()).isTrue();
+        }
+      }
+      for (String code : codes) {
+        assertThat(store.findCouponByCode(code).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+      }
+    }
+  }
+
+  @Test
+  void commit_lateRacingTheStaleSweepFromAnotherEngine_alwaysCommits_andNothingStaysReserved() throws Exception {
+    List<CouponEngine> es = engines(2);
+    Template t = ready(es.get(0), 20, 1);
+    for (int round = 0; round < 10; round++) {
+      String user = "late-" + round;
+      Coupon c = claimN(es.get(0), t, user, 1).get(0);
+      String order = "late-order-" + round;
+      es.get(0).reserve(user, order, List.of(c.code()));
+      clock.advance(Duration.ofMinutes(31));
+      List<Object> rs = together(List.of(() -> es.get(0).releaseStaleReservations(), () -> es.get(1).commit(order)));
+      RedemptionResult commit = (RedemptionResult) rs.get(1);
+      assertThat(commit.outcome()).as("round %d", round).isEqualTo(RedemptionOutcome.COMMITTED);
+      assertThat(store.findCouponByCode(c.code()).orElseThrow().status()).isEqualTo(CouponStatus.USED);
+      assertThat(store.findStaleReservations(clock.instant(), 10)).isEmpty();
     }
   }
 

@@ -28,7 +28,11 @@ final class CouponRecord {
     tail.append(",\"userId\":");
     string(tail, c.userId());
     tail.append(",\"claimedAt\":\"").append(c.claimedAt()).append("\",\"expiresAt\":\"").append(c.expiresAt())
-        .append("\",\"status\":\"USABLE\",\"orderId\":null}");
+        .append("\",\"status\":\"USABLE\",\"orderId\":null");
+    if (c.validFrom() != null) {
+      tail.append(",\"validFrom\":\"").append(c.validFrom()).append('"'); // written only when set, as Jackson does
+    }
+    tail.append('}');
     return new String[] {head.toString(), tail.toString()};
   }
 

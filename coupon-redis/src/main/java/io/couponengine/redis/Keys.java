@@ -161,7 +161,7 @@ final class Keys {
     return b(bucket, "resv");
   }
 
-  /** Stream of RESERVED, COMMITTED, RELEASED, EXPIRED events of the bucket's users. */
+  /** Stream of RESERVED, COMMITTED, RELEASED, REVERTED, EXPIRED events of the bucket's users. */
   String bucketEvents(int bucket) {
     return b(bucket, "events");
   }

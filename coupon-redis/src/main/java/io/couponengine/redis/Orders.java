@@ -16,14 +16,17 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The redemption path of {@link RedisCouponStore}: reserve, commit, release and the stale reservations. An order
- * lives in its user's bucket {@code {u:<bucket>}} beside the user's coupon states, so each of reserve, commit and
- * release is one script in one slot, all or none; the order id's owner pointer is its own key. Raw Jedis exceptions
+ * The redemption path of {@link RedisCouponStore}: reserve, commit, release, revert and the stale reservations. An
+ * order lives in its user's bucket {@code {u:<bucket>}} beside the user's coupon states, so each of reserve, commit,
+ * release and revert is decided by one script in one slot, all or none; the order id's owner pointer is its own
+ * key. Raw Jedis exceptions
  * pass through; the store translates them.
  */
 final class Orders {
   static final LuaScript RESERVE = LuaScript.load("reserve");
   static final LuaScript FINISH = LuaScript.load("finish");
+  /** The finish script's answer when it needs the coupons' window letters to decide. */
+  private static final String TIMES = "TIMES";
 
   private final UnifiedJedis jedis;
   private final Keys keys;
@@ -80,7 +83,7 @@ final class Orders {
         Coupon c = Coupon.fromJson(rec);
         args.add(rec);
         args.add(c.userId());
-        args.add(Long.toString(c.expiresAt().toEpochMilli()));
+        args.add(window(c, cmd.now()));
       }
     }
     // 3. one script in the user's slot decides, all or none
@@ -90,23 +93,72 @@ final class Orders {
   }
 
   RedemptionResult commit(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED);
+    return finish(orderId, now, OrderStatus.COMMITTED);
   }
 
   RedemptionResult release(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE);
+    return finish(orderId, now, OrderStatus.RELEASED);
   }
 
-  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget) {
+  RedemptionResult revert(String orderId, Instant now) {
+    RedemptionResult r = finish(orderId, now, OrderStatus.REVERTED);
+    if (r.outcome().isSuccess()) {
+      // USABLE again: back among its template's expiry candidates (another slot, so after the script; a retried
+      // revert adds them again). A candidate that is no longer USABLE when the sweep reaches it is dropped there.
+      List<Coupon> usable = r.coupons().stream().filter(c -> c.status() == CouponStatus.USABLE).toList();
+      if (!usable.isEmpty()) {
+        try (AbstractPipeline p = jedis.pipelined()) {
+          for (Coupon c : usable) {
+            p.zadd(keys.due(c.templateId()), c.expiresAt().toEpochMilli(), c.code());
+          }
+          p.sync();
+        }
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Runs the finish script in the owner's slot. A late commit (of a RELEASED order) and a revert depend on where
+   * {@code now} stands in each coupon's window: the script then answers TIMES with the coupons as they are, changing
+   * nothing, and runs again with one window letter per coupon (immutable facts, computed here exactly), deciding
+   * everything else on the state it finds then.
+   */
+  private RedemptionResult finish(String orderId, Instant now, OrderStatus target) {
     String user = jedis.get(keys.orderOwner(orderId));
     if (user == null) {
       return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
     }
     int bucket = Keys.bucket(user);
-    List<?> r = (List<?>) FINISH.run(jedis, List.of(keys.states(user), keys.orders(bucket),
-        keys.reservations(bucket), keys.bucketEvents(bucket)),
-        List.of(orderId, target.name(), couponTarget.name(), now.toString(), Long.toString(streamMaxLen)));
+    List<String> k = List.of(keys.states(user), keys.orders(bucket), keys.reservations(bucket),
+        keys.bucketEvents(bucket));
+    List<String> args = new ArrayList<>(5);
+    args.add(orderId);
+    args.add(target.name());
+    args.add(now.toString());
+    args.add(Long.toString(streamMaxLen));
+    List<?> r = (List<?>) FINISH.run(jedis, k, args);
+    if (TIMES.equals(r.get(0))) {
+      StringBuilder windows = new StringBuilder(r.size() - 4);
+      for (int i = 4; i < r.size(); i++) {
+        String json = (String) r.get(i);
+        windows.append(json.isEmpty() ? "E" : window(Coupon.fromJson(json), now));
+      }
+      args.add(windows.toString());
+      r = (List<?>) FINISH.run(jedis, k, args);
+    }
     return redemption(orderId, r);
+  }
+
+  /**
+   * Where {@code now} stands in a coupon's window, as the scripts read it: E at or past expiresAt, P before
+   * validFrom, U inside.
+   */
+  static String window(Coupon c, Instant now) {
+    if (!now.isBefore(c.expiresAt())) {
+      return "E";
+    }
+    return c.validFrom() != null && now.isBefore(c.validFrom()) ? "P" : "U";
   }
 
   private static RedemptionResult redemption(String orderId, List<?> r) {

@@ -50,9 +50,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
  * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
  * coupon states, the bucket's orders, reservations and event stream, and the user's list cache. An order's coupons
- * all belong to its user, so reserve, commit and release are each one script in one slot, all or none, even when
- * the order names coupons of several templates: the claim records they check are immutable, read first from the
- * template slots and passed in. See {@code docs/redis.md}.
+ * all belong to its user, so reserve, commit, release and revert are each decided by one script in one slot, all or
+ * none, even when the order names coupons of several templates: the claim records they check are immutable, read
+ * first from the template slots and passed in. See {@code docs/redis.md}.
  *
  * <h2>Durability</h2>
  * A claim is acknowledged when the script has run on the master. What it survives is Redis's choice:
@@ -249,6 +249,11 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public ClaimResult claim(ClaimCommand c) {
     return call("claim", () -> {
+      if (c.validFrom() != null && !c.validFrom().isBefore(c.expiresAt())) {
+        // refused before the script: a coupon that could never be used must not take a code
+        throw CouponException.invalidField("validFrom", "must be before expiresAt %s but was %s", c.expiresAt(),
+            c.validFrom());
+      }
       String t = c.templateId();
       String[] headTail = CouponRecord.headAndTail(c);
       String head = headTail[0];
@@ -258,9 +263,16 @@ public final class RedisCouponStore implements CouponStore {
       // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
       List<String> k = cluster ? List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6])
           : List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6], lists.generationKey(c.userId()));
-      List<String> a = List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail,
-          Long.toString(c.expiresAt().toEpochMilli()), Long.toString(idempotencyTtlSeconds),
-          Long.toString(streamMaxLen), c.claimedAt().toString(), t);
+      // the claim window is a pure function of the command: decided here (exact to the nanosecond), applied by
+      // the script after the idempotency key and the status (a retried key answers DUPLICATE whatever the time)
+      ClaimOutcome window = c.windowRefusal();
+      String expires = Long.toString(c.expiresAt().toEpochMilli());
+      List<String> a = window == null
+          ? List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail, expires,
+              Long.toString(idempotencyTtlSeconds), Long.toString(streamMaxLen), c.claimedAt().toString(), t)
+          : List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail, expires,
+              Long.toString(idempotencyTtlSeconds), Long.toString(streamMaxLen), c.claimedAt().toString(), t,
+              window.name());
       List<?> reply = runClaim(k, a, c.userId());
       ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
       if (!outcome.hasCoupon()) {
@@ -275,7 +287,7 @@ public final class RedisCouponStore implements CouponStore {
         // our own record came back: no need to parse the JSON we just wrote
         String code = record.substring(head.length(), record.length() - tail.length());
         Coupon coupon = new Coupon(c.couponId(), code, t, c.userId(), c.claimedAt(), c.expiresAt(),
-            CouponStatus.USABLE, null);
+            CouponStatus.USABLE, null, c.validFrom());
         return claimed(coupon, k.get(0));
       }
       Coupon coupon = Coupon.fromJson(record);
@@ -439,6 +451,18 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public RedemptionResult release(String orderId, Instant now) {
     return call("release", () -> orders.release(orderId, now));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script in the owner's slot decides and moves everything (order, coupons, event); the coupons made USABLE
+   * again are then added back to their templates' expiry candidates (another slot, so a second command; a retried
+   * revert adds them again).
+   */
+  @Override
+  public RedemptionResult revert(String orderId, Instant now) {
+    return call("revert", () -> orders.revert(orderId, now));
   }
 
   @Override

@@ -28,7 +28,8 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Reads the event streams a {@link RedisCouponStore} writes inside its scripts (CLAIMED per template; RESERVED,
- * COMMITTED, RELEASED, EXPIRED per user bucket) with a consumer group, and hands each event to a listener.
+ * COMMITTED, RELEASED, REVERTED, EXPIRED per user bucket) with a consumer group, and hands each event to a listener.
+ * The type is read by name ({@code EventType.valueOf}), so every type a script writes reaches the listener.
  *
  * <pre>{@code
  * RedisEventConsumer consumer = RedisEventConsumer.builder(jedis, "coupons", "ledger", "ledger-1",

@@ -1,9 +1,12 @@
 -- Reserves an order's coupons, all or none, in the user's slot {u:<bucket>}.
 -- KEYS: 1 st (the user's code -> current coupon), 2 orders (bucket: order id -> order), 3 resv (bucket: order id by
 --       reservedUntil millis), 4 events (bucket stream)
--- ARGV: 1 userId, 2 orderId, 3 now millis, 4 reservedUntil millis, 5 now ISO, 6 MAXLEN, 7 n,
---       then per code: code, claim record ('' when no coupon has the code), owner, expiresAt millis
-local user, oid, now, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[7])
+-- ARGV: 1 userId, 2 orderId, 3 now millis (unused: see the window letters below), 4 reservedUntil millis,
+--       5 now ISO, 6 MAXLEN, 7 n,
+--       then per code: code, claim record ('' when no coupon has the code), owner, and where `now` stands in
+--       the coupon's window: E at or past expiresAt, P before validFrom, U inside (the window is immutable, so the
+--       caller computes this exactly from the claim record; the script combines it with the current status)
+local user, oid, n = ARGV[1], ARGV[2], tonumber(ARGV[7])
 local existing = redis.call('HGET', KEYS[2], oid)
 if existing then
   local o = cjson.decode(existing)
@@ -25,11 +28,12 @@ end
 local picked = {}
 for i = 0, n - 1 do
   local b = 8 + i * 4
-  local code, rec, owner, exp = ARGV[b], ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3])
+  local code, rec, owner, when = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   if rec == '' then return {'UNKNOWN_CODE', '', code, '0'} end
   if owner ~= user then return {'NOT_OWNER', '', code, '0'} end
   local c = cjson.decode(redis.call('HGET', KEYS[1], code) or rec)
-  if c.status == 'EXPIRED' or (c.status == 'USABLE' and now >= exp) then return {'EXPIRED', '', code, '0'} end
+  if c.status == 'EXPIRED' or (c.status == 'USABLE' and when == 'E') then return {'EXPIRED', '', code, '0'} end
+  if c.status == 'USABLE' and when == 'P' then return {'NOT_YET_VALID', '', code, '0'} end
   if c.status ~= 'USABLE' then return {'NOT_USABLE', '', code, '0'} end
   picked[#picked + 1] = c
 end

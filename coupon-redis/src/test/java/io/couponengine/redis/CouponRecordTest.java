@@ -26,4 +26,24 @@ class CouponRecordTest {
       assertThat(record).isEqualTo(expected.toJson());
     }
   }
+
+  @Test
+  void headAndTail_withValidFrom_writesItLastAsJacksonDoes() {
+    Instant claimed = Instant.parse("2026-11-25T10:15:30.123Z");
+    for (Instant from : new Instant[] {Instant.parse("2026-12-01T00:00:00Z"),
+        Instant.parse("2026-12-01T08:30:00.000000001Z"), claimed}) {
+      ClaimCommand c = new ClaimCommand("K7PXQ2", "u\"1", "key", "cid-1", 2, claimed,
+          Instant.parse("2026-12-31T00:00:00Z"), from, null, null);
+      String[] ht = CouponRecord.headAndTail(c);
+      String code = "TH-K7PXQ2-9XMB-4TWEH";
+      Coupon expected = new Coupon("cid-1", code, "K7PXQ2", "u\"1", c.claimedAt(), c.expiresAt(),
+          CouponStatus.USABLE, null, from);
+      String record = ht[0] + code + ht[1];
+      assertThat(record).isEqualTo(expected.toJson()).contains("\"validFrom\"");
+      assertThat(Coupon.fromJson(record)).isEqualTo(expected);
+    }
+    ClaimCommand none = new ClaimCommand("K7PXQ2", "u1", "key", "cid-1", 2, claimed, claimed.plusSeconds(60));
+    String[] ht = CouponRecord.headAndTail(none);
+    assertThat(ht[0] + "X" + ht[1]).doesNotContain("validFrom");
+  }
 }

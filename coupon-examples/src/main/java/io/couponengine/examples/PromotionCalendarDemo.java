@@ -1,0 +1,155 @@
+package io.couponengine.examples;
+
+import io.couponengine.CouponEngine;
+import io.couponengine.claim.ClaimRequest;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.memory.InMemoryCouponStore;
+import io.couponengine.spi.CouponStore;
+import io.couponengine.template.CouponCategory;
+import io.couponengine.template.Discount;
+import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.Validity;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One template through a shop's promotion calendar, on the embedded store with a clock the demo moves: coupons
+ * claimed before the sale are PENDING until its use window opens, the operator pauses and resumes claims, a paid
+ * order is refunded (revert), and a payment that arrives after the sweeper released its reservation is still
+ * committed. The last line is one JSON object with the template's figures recounted from the store.
+ *
+ * <pre>
+ * java -cp coupon-examples/target/coupon-examples.jar io.couponengine.examples.PromotionCalendarDemo
+ * </pre>
+ */
+public final class PromotionCalendarDemo {
+  private PromotionCalendarDemo() {}
+
+  /** A clock the demo moves by hand, as the tests do. */
+  private static final class StepClock extends Clock {
+    private volatile Instant now;
+
+    StepClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  /**
+   * Runs the demo.
+   *
+   * @param argv ignored
+   * @throws Exception when the JSON line cannot be written
+   */
+  public static void main(String[] argv) throws Exception {
+    Instant start = Instant.parse("2026-12-01T00:00:00Z");
+    Instant saleOpens = start.plus(Duration.ofDays(1));
+    StepClock clock = new StepClock(start);
+    CouponStore store = new InMemoryCouponStore();
+    try (CouponEngine engine = CouponEngine.builder().store(store).clock(clock).executor(Runnable::run).build()) {
+      Template t = engine.createTemplate(TemplateSpec.builder()
+          .name("Winter sale: 10 off")
+          .category(CouponCategory.DIRECT)
+          .productLine("mall")
+          .totalCount(100)
+          .perUserLimit(1)
+          .validity(Validity.fixed(saleOpens, saleOpens.plus(Duration.ofDays(7))))
+          .discount(Discount.amountOff(new BigDecimal("10.00")))
+          .build());
+      t = engine.generation(t.id()).join();
+      say(clock, "template %s created, %s, sale opens %s", t.id(), t.status(), saleOpens);
+
+      Coupon alice = claim(engine, clock, "alice", t);
+      Coupon bob = claim(engine, clock, "bob", t);
+      say(clock, "alice's PENDING coupons: %d, USABLE: %d", engine.coupons("alice", CouponStatus.PENDING).size(),
+          engine.coupons("alice", CouponStatus.USABLE).size());
+      say(clock, "reserve before the sale: %s", engine.reserve("alice", "too-early", List.of(alice.code()))
+          .outcome());
+
+      engine.pause(t.id());
+      say(clock, "paused; carol's claim: %s", engine.claim(new ClaimRequest("carol", t.id(), "c-1")).outcome());
+      engine.resume(t.id());
+      say(clock, "resumed; carol's claim: %s", engine.claim(new ClaimRequest("carol", t.id(), "c-1")).outcome());
+
+      clock.advance(Duration.ofDays(1));
+      say(clock, "the sale opens; alice's USABLE coupons: %d", engine.coupons("alice", CouponStatus.USABLE).size());
+
+      engine.reserve("alice", "order-a", List.of(alice.code()));
+      say(clock, "order-a: %s", engine.commit("order-a").outcome());
+      RedemptionResult refund = engine.revert("order-a");
+      say(clock, "order-a refunded: %s, alice's coupon is %s again", refund.outcome(),
+          refund.coupons().get(0).status());
+
+      engine.reserve("bob", "order-b", List.of(bob.code()));
+      clock.advance(Duration.ofMinutes(31));
+      say(clock, "the sweeper released %d stale reservation(s)", engine.releaseStaleReservations());
+      say(clock, "bob's payment arrives late: %s", engine.commit("order-b").outcome());
+
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("template", t.id());
+      figures.putAll(recount(store, t, List.of("alice", "bob", "carol"), clock.instant()));
+      System.out.println(ClaimLoad.json(figures));
+    }
+  }
+
+  private static Coupon claim(CouponEngine engine, StepClock clock, String user, Template t) {
+    ClaimResult r = engine.claim(new ClaimRequest(user, t.id(), user + "-1"));
+    say(clock, "%s claims: %s", user, r.outcome());
+    return r.coupon().orElseThrow();
+  }
+
+  /** The template's figures counted from the store's own data (the demo knows its users). */
+  private static Map<String, Object> recount(CouponStore store, Template t, List<String> users, Instant now) {
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    for (CouponStatus s : CouponStatus.values()) {
+      byStatus.put(s.name().toLowerCase(java.util.Locale.ROOT), 0L);
+    }
+    long issued = 0;
+    for (String user : users) {
+      for (Coupon c : store.findCouponsByUser(user)) {
+        if (c.templateId().equals(t.id())) {
+          issued++;
+          byStatus.merge(c.statusAt(now).name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+        }
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("issued", issued);
+    out.putAll(byStatus);
+    out.put("remaining", store.remainingCodes(t.id()));
+    return out;
+  }
+
+  private static void say(StepClock clock, String format, Object... args) {
+    System.out.printf("[%s] %s%n", clock.instant(), String.format(format, args));
+  }
+}
