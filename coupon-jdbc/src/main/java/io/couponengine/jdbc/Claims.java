@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** The claim transaction: idempotency key, template status, per-user counter, a free code, the coupon. */
+/**
+ * The claim transaction: idempotency key, template status (share-locked until commit, so a pause waits for the
+ * claims that read AVAILABLE), claim window, per-user counter, a free code, the coupon.
+ */
 final class Claims {
   private final Tx tx;
   private final Sql sql;
@@ -86,9 +89,17 @@ final class Claims {
       case EXPIRED -> {
         return refuse(c, cmd, ClaimOutcome.TEMPLATE_EXPIRED);
       }
+      case PAUSED -> {
+        return refuse(c, cmd, ClaimOutcome.TEMPLATE_PAUSED);
+      }
       default -> {
         return refuse(c, cmd, ClaimOutcome.TEMPLATE_NOT_READY);
       }
+    }
+    // the claim window, after the key (a retried key answers DUPLICATE whatever the time) and the status
+    ClaimOutcome window = cmd.windowRefusal();
+    if (window != null) {
+      return refuse(c, cmd, window);
     }
     // 2. the per-user counter: locked by the UPDATE (or INSERT) until commit
     if (!incrementUserCount(c, cmd)) {
@@ -96,15 +107,16 @@ final class Claims {
     }
     Instant claimedAt = Micros.truncate(cmd.claimedAt());
     Instant expiresAt = Micros.truncate(cmd.expiresAt());
+    Instant validFrom = Micros.truncateNullable(cmd.validFrom());
     if (dialect == Dialect.POSTGRESQL) {
       // 3 + 4 in one statement: take a free code and record the coupon with its idempotency key
       String code = queryOne(c, sql.claimCodePg, rs -> rs.getString(1), cmd.templateId(), cmd.templateId(),
           cmd.couponId(), cmd.templateId(), cmd.userId(), cmd.idempotencyKey(), Micros.of(claimedAt),
-          Micros.of(expiresAt));
+          Micros.of(expiresAt), Micros.ofNullable(validFrom));
       if (code == null) {
         return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
       }
-      return claimed(c, coupon(cmd, code, claimedAt, expiresAt), firstAttempt);
+      return claimed(c, coupon(cmd, code, claimedAt, expiresAt, validFrom), firstAttempt);
     }
     // 3. a free code
     String code = takeCode(c, cmd.templateId());
@@ -112,14 +124,15 @@ final class Claims {
       return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
     }
     // 4. the coupon and its idempotency key (unique index)
-    Coupon coupon = coupon(cmd, code, claimedAt, expiresAt);
+    Coupon coupon = coupon(cmd, code, claimedAt, expiresAt, validFrom);
     coupons.insert(c, coupon, cmd.idempotencyKey());
     return claimed(c, coupon, firstAttempt);
   }
 
-  private static Coupon coupon(ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt) {
+  private static Coupon coupon(ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt,
+      Instant validFrom) {
     return new Coupon(cmd.couponId(), code, cmd.templateId(), cmd.userId(), claimedAt, expiresAt,
-        CouponStatus.USABLE, null);
+        CouponStatus.USABLE, null, validFrom);
   }
 
   private ClaimResult claimed(Connection c, Coupon coupon, boolean firstAttempt) {

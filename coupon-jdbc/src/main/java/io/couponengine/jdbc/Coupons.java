@@ -73,7 +73,8 @@ final class Coupons {
   /** Inserts a coupon row as it is, with an idempotency key or none. */
   void insert(Connection c, Coupon x, String idempotencyKey) throws SQLException {
     update(c, sql.insertCoupon, x.id(), x.code(), x.templateId(), x.userId(), idempotencyKey,
-        Micros.of(x.claimedAt()), Micros.of(x.expiresAt()), x.status().name(), x.orderId());
+        Micros.of(x.claimedAt()), Micros.of(x.expiresAt()), x.status().name(), x.orderId(),
+        Micros.ofNullable(x.validFrom()));
   }
 
   /** Writes the status and order of each coupon, as one batch. */

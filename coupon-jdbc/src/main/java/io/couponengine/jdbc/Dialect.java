@@ -32,6 +32,11 @@ public enum Dialect {
     return "schema-" + scriptName + ".sql";
   }
 
+  /** The classpath resource migrating this dialect's schema of the previous version to {@code version}. */
+  String migrationResource(String version) {
+    return "migrate-" + version + "-" + scriptName + ".sql";
+  }
+
   /**
    * Detects the dialect of a connection from its metadata.
    *

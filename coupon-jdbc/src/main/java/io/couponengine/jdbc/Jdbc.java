@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +14,17 @@ import java.util.function.IntFunction;
 /**
  * Prepare, bind, execute, close: how every statement of the store runs on a connection of a {@link Tx} unit.
  * Parameters bind by their Java type: {@link String} (and {@code null}, a VARCHAR null), {@link Long},
- * {@link Integer} and {@link Array}; instants are passed as {@link Micros}.
+ * {@link Integer}, {@link Array} and {@link #NULL_BIGINT}; instants are passed as {@link Micros}.
  */
 final class Jdbc {
+  /** A BIGINT null (a plain {@code null} binds as a VARCHAR null, which PostgreSQL refuses for a BIGINT column). */
+  static final Object NULL_BIGINT = new Object() {
+    @Override
+    public String toString() {
+      return "NULL_BIGINT";
+    }
+  };
+
   /** Rows per {@code executeBatch}; with the driver's rewrite option a batch travels as multi-row statements. */
   static final int BATCH_SIZE = 5_000;
 
@@ -115,6 +124,8 @@ final class Jdbc {
         ps.setLong(i + 1, l);
       } else if (a instanceof Integer n) {
         ps.setInt(i + 1, n);
+      } else if (a == NULL_BIGINT) {
+        ps.setNull(i + 1, Types.BIGINT);
       } else if (a instanceof Array array) {
         ps.setArray(i + 1, array);
       } else {

@@ -200,6 +200,11 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   @Override
+  public RedemptionResult revert(String orderId, Instant now) {
+    return orders.revert(orderId, now);
+  }
+
+  @Override
   public List<String> findStaleReservations(Instant now, int limit) {
     return orders.findStale(now, limit);
   }

@@ -26,10 +26,11 @@ import java.util.List;
  * CouponEngine hot = CouponEngine.builder().store(redisStore).listener(applier).build(); // or from a stream
  * }</pre>
  *
- * <p>What each type does: CLAIMED inserts the coupon (without an idempotency key, which events do not carry) and
- * counts it for the user; EXPIRED, RESERVED, COMMITTED and RELEASED write the state of the coupons the event
- * carries, and the order events write the order (RESERVED creates it, with {@code reservedUntil} from the event's
- * {@code reservedUntil} detail or 30 minutes after the event). Other types are ignored. The code pool is not touched:
+ * <p>What each type does: CLAIMED inserts the coupon as the event carries it (its {@code validFrom} included;
+ * without an idempotency key, which events do not carry) and counts it for the user; EXPIRED, RESERVED, COMMITTED,
+ * RELEASED and REVERTED write the state of the coupons the event carries, and the order events write the order
+ * (RESERVED creates it, with {@code reservedUntil} from the event's {@code reservedUntil} detail or 30 minutes after
+ * the event); REVERTED leaves the user's claim count as it is. Other types are ignored. The code pool is not touched:
  * the store that issued the coupons owns it. Events are expected in order per coupon (a stream keyed by template or
  * user gives that). Thread-safe.
  */
@@ -75,7 +76,7 @@ public final class JdbcEventApplier implements CouponEventListener {
    */
   public boolean apply(CouponEvent event) {
     switch (event.type()) {
-      case CLAIMED, EXPIRED, RESERVED, COMMITTED, RELEASED -> { }
+      case CLAIMED, EXPIRED, RESERVED, COMMITTED, RELEASED, REVERTED -> { }
       default -> {
         return false;
       }
@@ -109,6 +110,10 @@ public final class JdbcEventApplier implements CouponEventListener {
         case RELEASED -> {
           writeStates(c, event.coupons());
           writeOrder(c, event, OrderStatus.RELEASED);
+        }
+        case REVERTED -> {
+          writeStates(c, event.coupons());
+          writeOrder(c, event, OrderStatus.REVERTED);
         }
         default -> throw new IllegalStateException("unreachable: " + event.type());
       }

@@ -80,6 +80,8 @@ final class Orders {
       } else if (x.status() == CouponStatus.EXPIRED
           || (x.status() == CouponStatus.USABLE && !cmd.now().isBefore(x.expiresAt()))) {
         refusal = RedemptionOutcome.EXPIRED;
+      } else if (x.status() == CouponStatus.USABLE && x.validFrom() != null && cmd.now().isBefore(x.validFrom())) {
+        refusal = RedemptionOutcome.NOT_YET_VALID;
       } else if (x.status() != CouponStatus.USABLE) {
         refusal = RedemptionOutcome.NOT_USABLE;
       }
@@ -98,37 +100,109 @@ final class Orders {
         false);
   }
 
+  /**
+   * RESERVED → COMMITTED; COMMITTED replays; a RELEASED order (a late payment) is committed again when every one of
+   * its coupons, locked, is still USABLE by the order's user and inside its window, else ORDER_EXPIRED; REVERTED
+   * answers ORDER_CONFLICT.
+   */
   RedemptionResult commit(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.COMMITTED, CouponStatus.USED, RedemptionOutcome.COMMITTED);
-  }
-
-  RedemptionResult release(String orderId, Instant now) {
-    return finish(orderId, now, OrderStatus.RELEASED, CouponStatus.USABLE, RedemptionOutcome.RELEASED);
-  }
-
-  private RedemptionResult finish(String orderId, Instant now, OrderStatus target, CouponStatus couponTarget,
-      RedemptionOutcome success) {
-    return tx.run(success == RedemptionOutcome.COMMITTED ? "commit" : "release", c -> {
+    return tx.run("commit", c -> {
       OrderRow order = find(c, orderId, true);
       if (order == null) {
         return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
       }
-      if (order.status == target) {
-        return RedemptionResult.success(success, orderId, order.status, coupons.byCodes(c, order.codes, false),
-            true);
-      }
-      if (order.status != OrderStatus.RESERVED) {
-        return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
-      }
-      List<Coupon> current = coupons.byCodes(c, order.codes, true);
-      List<Coupon> changed = new ArrayList<>(current.size());
-      for (Coupon x : current) {
-        changed.add(x.withStatus(couponTarget, couponTarget == CouponStatus.USED ? orderId : null));
-      }
-      coupons.writeStates(c, changed);
-      setStatus(c, orderId, target, now);
-      return RedemptionResult.success(success, orderId, target, changed, false);
+      return switch (order.status) {
+        case COMMITTED -> replay(c, RedemptionOutcome.COMMITTED, orderId, order);
+        case RESERVED -> move(c, orderId, locked(c, order), OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED,
+            now);
+        case RELEASED -> {
+          // a late payment: the coupons are locked before they are judged, so a reserve of another order or a
+          // sweep that held one has committed by then and is seen
+          List<Coupon> current = locked(c, order);
+          if (!allUsable(current, order, now)) {
+            yield RedemptionResult.refused(RedemptionOutcome.ORDER_EXPIRED, orderId, order.status, null);
+          }
+          yield move(c, orderId, current, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
+        }
+        case REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
+      };
     });
+  }
+
+  /** RESERVED → RELEASED; RELEASED replays; COMMITTED and REVERTED answer ORDER_CONFLICT. */
+  RedemptionResult release(String orderId, Instant now) {
+    return tx.run("release", c -> {
+      OrderRow order = find(c, orderId, true);
+      if (order == null) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+      }
+      return switch (order.status) {
+        case RELEASED -> replay(c, RedemptionOutcome.RELEASED, orderId, order);
+        case RESERVED -> move(c, orderId, locked(c, order), OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now);
+        case COMMITTED, REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
+            order.status, null);
+      };
+    });
+  }
+
+  /**
+   * COMMITTED → REVERTED, its coupons USABLE again (EXPIRED from their {@code expiresAt} on); REVERTED replays;
+   * RESERVED and RELEASED answer NOT_COMMITTED. The user's claim counter is left as it is.
+   */
+  RedemptionResult revert(String orderId, Instant now) {
+    return tx.run("revert", c -> {
+      OrderRow order = find(c, orderId, true);
+      if (order == null) {
+        return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
+      }
+      return switch (order.status) {
+        case REVERTED -> replay(c, RedemptionOutcome.REVERTED, orderId, order);
+        case COMMITTED -> move(c, orderId, locked(c, order), OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now);
+        case RESERVED, RELEASED -> RedemptionResult.refused(RedemptionOutcome.NOT_COMMITTED, orderId, order.status,
+            null);
+      };
+    });
+  }
+
+  private RedemptionResult replay(Connection c, RedemptionOutcome outcome, String orderId, OrderRow order)
+      throws SQLException {
+    return RedemptionResult.success(outcome, orderId, order.status, coupons.byCodes(c, order.codes, false), true);
+  }
+
+  /** Whether every code of the order is a coupon USABLE now by the order's user (not expired, window started). */
+  private static boolean allUsable(List<Coupon> current, OrderRow order, Instant now) {
+    if (current.size() != new HashSet<>(order.codes).size()) {
+      return false; // a code no longer has a coupon
+    }
+    for (Coupon x : current) {
+      if (!x.userId().equals(order.userId) || x.statusAt(now) != CouponStatus.USABLE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The order's coupons in its code order, locked in code order (as reserve locks them: no deadlock). */
+  private List<Coupon> locked(Connection c, OrderRow order) throws SQLException {
+    return coupons.byCodes(c, order.codes, true);
+  }
+
+  /** Moves the order's coupons (locked by the caller) and the order to {@code target}. */
+  private RedemptionResult move(Connection c, String orderId, List<Coupon> current, OrderStatus target,
+      RedemptionOutcome success, Instant now) throws SQLException {
+    List<Coupon> changed = new ArrayList<>(current.size());
+    for (Coupon x : current) {
+      changed.add(switch (target) {
+        case COMMITTED -> x.withStatus(CouponStatus.USED, orderId);
+        case RELEASED -> x.withStatus(CouponStatus.USABLE, null);
+        case REVERTED -> x.withStatus(now.isBefore(x.expiresAt()) ? CouponStatus.USABLE : CouponStatus.EXPIRED,
+            null);
+        case RESERVED -> throw new IllegalStateException("an order is never moved back to RESERVED");
+      });
+    }
+    coupons.writeStates(c, changed);
+    setStatus(c, orderId, target, now);
+    return RedemptionResult.success(success, orderId, target, changed, false);
   }
 
   List<String> findStale(Instant now, int limit) {

@@ -6,6 +6,7 @@ import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 
 /** Result-set rows to the engine's values, in the column orders of the statements in {@link Sql}. */
 final class Rows {
@@ -18,9 +19,12 @@ final class Rows {
 
   /** Reads the {@link Sql#COUPON_COLUMNS} starting at column {@code from}. */
   static Coupon couponAt(ResultSet rs, int from) throws SQLException {
+    long validFromUs = rs.getLong(from + 8);
+    Instant validFrom = rs.wasNull() ? null : Micros.toInstant(validFromUs); // wasNull: of the last column read
     return new Coupon(rs.getString(from), rs.getString(from + 1), rs.getString(from + 2), rs.getString(from + 3),
         Micros.toInstant(rs.getLong(from + 4)), Micros.toInstant(rs.getLong(from + 5)),
-        CouponStatus.valueOf(rs.getString(from + 6)), rs.getString(from + 7));
+        CouponStatus.valueOf(rs.getString(from + 6)), rs.getString(from + 7),
+        validFrom);
   }
 
   /** Reads {@code status, failure_reason, template_json}. */

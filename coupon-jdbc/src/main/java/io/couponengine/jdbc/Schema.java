@@ -38,10 +38,23 @@ final class Schema {
 
   /** The statements of a dialect's schema script for a prefix. */
   static List<String> statements(Dialect dialect, String prefix) {
+    return script(dialect.schemaResource(), prefix);
+  }
+
+  /**
+   * The statements of a dialect's migration script to {@code version} (from the version before it) for a prefix;
+   * {@code migrate-0.2-<dialect>.sql} adds {@code coupons.valid_from_us} to a 0.1 schema.
+   */
+  static List<String> migrationStatements(Dialect dialect, String version, String prefix) {
+    return script(dialect.migrationResource(version), prefix);
+  }
+
+  /** The statements of a script resource beside this class, comments dropped, {@code ${prefix}} replaced. */
+  static List<String> script(String resource, String prefix) {
     String script;
-    try (InputStream in = Schema.class.getResourceAsStream(dialect.schemaResource())) {
+    try (InputStream in = Schema.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + dialect.schemaResource());
+        throw new IllegalStateException("missing resource " + resource);
       }
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

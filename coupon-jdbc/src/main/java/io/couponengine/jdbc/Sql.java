@@ -6,7 +6,7 @@ package io.couponengine.jdbc;
  */
 final class Sql {
   static final String COUPON_COLUMNS =
-      "id, code, template_id, user_id, claimed_at_us, expires_at_us, status, order_id";
+      "id, code, template_id, user_id, claimed_at_us, expires_at_us, status, order_id, valid_from_us";
 
   final String insertTemplate;
   final String findTemplate;
@@ -14,6 +14,7 @@ final class Sql {
   final String updateTemplateStatus;
   final String lockTemplateLoaded;
   final String lockTemplateStatus;
+  final String lockTemplatesTablePg;
   final String setTemplateLoaded;
   final String insertCode;
   final String countCodes;
@@ -67,9 +68,20 @@ final class Sql {
     insertCodesPg = "INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + u.ord - 1, u.code"
         + " FROM unnest(?::varchar[]) WITH ORDINALITY AS u(code, ord)";
     countCodes = "SELECT COUNT(*) FROM " + codes + " WHERE template_id = ?";
+    // the template row is share-locked until the claim commits, so a pause (or expiry) of the template waits for
+    // every claim that read it AVAILABLE, and a claim that starts after the pause's UPDATE waits and reads PAUSED
+    // (H2 claims lock the row FOR UPDATE afterwards instead: lockTemplateStatus)
     claimLookup = "SELECT t.status, c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us,"
-        + " c.status, c.order_id FROM " + templates + " t LEFT JOIN " + coupons + " c"
-        + " ON c.template_id = t.id AND c.user_id = ? AND c.idem_key = ? WHERE t.id = ?";
+        + " c.status, c.order_id, c.valid_from_us FROM " + templates + " t LEFT JOIN " + coupons + " c"
+        + " ON c.template_id = t.id AND c.user_id = ? AND c.idem_key = ? WHERE t.id = ?" + switch (dialect) {
+          case POSTGRESQL -> " FOR SHARE OF t";
+          case MYSQL -> " LOCK IN SHARE MODE";
+          case H2 -> "";
+        };
+    // PostgreSQL: share lockers of a row never queue behind a waiting UPDATE, so under a steady stream of claims
+    // the pause's UPDATE could wait for ever; EXCLUSIVE (which conflicts with the ROW SHARE every FOR SHARE takes,
+    // not with plain reads) queues the next claims behind it
+    lockTemplatesTablePg = "LOCK TABLE " + templates + " IN EXCLUSIVE MODE";
     findByIdempotencyKey = "SELECT " + COUPON_COLUMNS + " FROM " + coupons
         + " WHERE template_id = ? AND user_id = ? AND idem_key = ?";
     bumpUserCount = "UPDATE " + userClaims + " SET claimed = claimed + 1"
@@ -91,12 +103,13 @@ final class Sql {
     claimCodePg = "WITH taken AS (DELETE FROM " + codes + " WHERE template_id = ? AND seq = (SELECT seq FROM " + codes
         + " WHERE template_id = ? ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code)"
         + " INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us,"
-        + " status, order_id) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL FROM taken RETURNING code";
+        + " status, order_id, valid_from_us) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL, ? FROM taken"
+        + " RETURNING code";
     firstCode = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT 1";
     firstCodeSkipLocked = firstCode + " FOR UPDATE SKIP LOCKED";
     deleteCode = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = ?";
     insertCoupon = "INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
-        + " expires_at_us, status, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + " expires_at_us, status, order_id, valid_from_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     couponsByUser = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE user_id = ? ORDER BY claim_no";
     couponByCode = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE code = ?";
     couponById = "SELECT " + COUPON_COLUMNS + " FROM " + coupons + " WHERE id = ?";
@@ -106,7 +119,8 @@ final class Sql {
     expireDuePg = "WITH due AS (SELECT claim_no FROM " + coupons
         + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + coupons + " c SET status = 'EXPIRED' FROM due WHERE c.claim_no = due.claim_no"
-        + " RETURNING c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id";
+        + " RETURNING c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id,"
+        + " c.valid_from_us";
     dueSkipLocked = "SELECT " + COUPON_COLUMNS + " FROM " + coupons
         + " WHERE status = 'USABLE' AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ? FOR UPDATE SKIP LOCKED";
     expireById = "UPDATE " + coupons + " SET status = 'EXPIRED' WHERE id = ? AND status = 'USABLE'";

@@ -50,9 +50,20 @@ final class Templates {
     return tx.run("find templates", c -> query(c, sql.findTemplatesByStatus, Rows::template, status.name()));
   }
 
+  /**
+   * Compare-and-set of the status. Leaving AVAILABLE (a pause, an expiry) waits for the claims that read the
+   * template AVAILABLE: each holds a share lock on the template row until it commits (H2: an exclusive one), and the
+   * UPDATE needs the row exclusively, so no claim is recorded after this returns. On PostgreSQL the table is first
+   * locked IN EXCLUSIVE MODE: share lockers of a row do not queue behind a waiting UPDATE there, so a steady stream
+   * of claims would keep the UPDATE waiting; the table lock makes new claims queue behind it (plain reads go on).
+   */
   boolean updateStatus(String templateId, TemplateStatus expected, TemplateStatus next, String reason) {
-    return tx.run("update template status",
-        c -> update(c, sql.updateTemplateStatus, next.name(), reason, templateId, expected.name()) == 1);
+    return tx.run("update template status", c -> {
+      if (dialect == Dialect.POSTGRESQL && expected == TemplateStatus.AVAILABLE) {
+        update(c, sql.lockTemplatesTablePg);
+      }
+      return update(c, sql.updateTemplateStatus, next.name(), reason, templateId, expected.name()) == 1;
+    });
   }
 
   long appendCodes(String templateId, long offset, List<String> codes) {

@@ -1,5 +1,7 @@
 -- Coupon engine schema, MariaDB 10.6+ or MySQL 8.0+ (InnoDB; utf8mb4_nopad_bin so ids compare byte for byte, trailing spaces included). ${prefix} is the table prefix (default coupon_).
 -- Instants are BIGINT microseconds since the epoch (UTC): exact, portable and index-friendly.
+-- status columns are unconstrained VARCHAR(16) holding the enum names: templates CREATING, AVAILABLE, PAUSED,
+-- FAILED, EXPIRED; coupons USABLE, RESERVED, USED, EXPIRED; orders RESERVED, COMMITTED, RELEASED, REVERTED
 CREATE TABLE ${prefix}templates (
   id             VARCHAR(16)   NOT NULL PRIMARY KEY,
   status         VARCHAR(16)   NOT NULL,
@@ -26,6 +28,7 @@ CREATE TABLE ${prefix}user_claims (
   PRIMARY KEY (template_id, user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
+-- valid_from_us: the first instant the coupon can be used, NULL when usable from its claim (schema 0.2)
 CREATE TABLE ${prefix}coupons (
   claim_no      BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   id            VARCHAR(128) NOT NULL,
@@ -36,7 +39,8 @@ CREATE TABLE ${prefix}coupons (
   claimed_at_us BIGINT       NOT NULL,
   expires_at_us BIGINT       NOT NULL,
   status        VARCHAR(16)  NOT NULL,
-  order_id      VARCHAR(128)
+  order_id      VARCHAR(128),
+  valid_from_us BIGINT
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 CREATE UNIQUE INDEX ${prefix}coupons_id ON ${prefix}coupons (id);
 CREATE UNIQUE INDEX ${prefix}coupons_code ON ${prefix}coupons (code);

@@ -8,10 +8,13 @@ import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.OrderStatus;
+import io.couponengine.coupon.RedemptionOutcome;
+import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
 import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
+import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.CouponCategory;
 import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
@@ -20,15 +23,26 @@ import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
 import io.couponengine.template.Validity;
 import io.couponengine.testing.CouponStoreContractTest;
+import io.couponengine.testing.Specs;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -182,5 +196,454 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     assertThat(store.findCouponsByUser("u'; --")).containsExactly(used, other.withStatus(CouponStatus.EXPIRED, null));
     // the user's counter saw two claims, once each
     assertThat(userCount("EVTPL1", "u'; --")).isEqualTo(2);
+  }
+
+  // ---- promotion calendar: claim windows, PAUSED, validFrom, late commit, revert ------------------------------
+
+  private static final Instant EXPIRES = T0.plus(Duration.ofDays(7));
+
+  /** An AVAILABLE template with {@code codes} codes {@code <id>-0, <id>-1, ...} in its pool. */
+  protected Template available(String id, int codes) {
+    Template t = new Template(id, Specs.threshold(codes, 5), TemplateStatus.AVAILABLE, T0, null);
+    assertThat(store.insertTemplate(t)).isTrue();
+    List<String> pool = new ArrayList<>();
+    for (int i = 0; i < codes; i++) {
+      pool.add(id + "-" + i);
+    }
+    assertThat(store.appendCodes(id, 0, pool)).isEqualTo(codes);
+    return t;
+  }
+
+  private static ClaimCommand claimAt(String templateId, String user, String key, Instant at, Instant validFrom,
+      Instant claimFrom, Instant claimUntil) {
+    return new ClaimCommand(templateId, user, key, "id-" + user + "-" + key, 5, at, EXPIRES, validFrom, claimFrom,
+        claimUntil);
+  }
+
+  private static ReserveCommand reserveCmd(String user, String orderId, Instant now, String... codes) {
+    return new ReserveCommand(user, orderId, List.of(codes), now, now.plus(Duration.ofMinutes(15)));
+  }
+
+  @Test
+  void claimWindow_refusesOutside_afterKeyAndStatus() throws SQLException {
+    Template t = available("WIN1", 10);
+    Instant from = T0.plusSeconds(3600);
+    Instant until = T0.plusSeconds(7200);
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", T0, null, from, until)).outcome())
+        .isEqualTo(ClaimOutcome.NOT_STARTED);
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", until, null, from, until)).outcome())
+        .isEqualTo(ClaimOutcome.CLAIM_CLOSED);
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", until.plusSeconds(1), null, null, until)).outcome())
+        .isEqualTo(ClaimOutcome.CLAIM_CLOSED);
+    // nothing was taken or counted by the refusals
+    assertThat(userCount(t.id(), "u1")).isZero();
+    assertThat(store.remainingCodes(t.id())).isEqualTo(10);
+    assertThat(store.findCouponsByUser("u1")).isEmpty();
+
+    ClaimResult inside = store.claim(claimAt(t.id(), "u1", "k1", from, null, from, until));
+    assertThat(inside.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    // a retried key answers DUPLICATE after the window closed, and before it opened
+    ClaimResult late = store.claim(claimAt(t.id(), "u1", "k1", until.plusSeconds(60), null, from, until));
+    assertThat(late.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(late.couponOrNull()).isEqualTo(inside.couponOrNull());
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", T0, null, from, until)).outcome())
+        .isEqualTo(ClaimOutcome.DUPLICATE);
+    // a new key after the window: CLAIM_CLOSED, the count stays at the one claim
+    assertThat(store.claim(claimAt(t.id(), "u1", "k2", until, null, from, until)).outcome())
+        .isEqualTo(ClaimOutcome.CLAIM_CLOSED);
+    assertThat(userCount(t.id(), "u1")).isEqualTo(1);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(9);
+  }
+
+  @Test
+  void pausedTemplate_answersTemplatePaused_beforeTheWindow_andResumes() {
+    Template t = available("PAU1", 10);
+    ClaimResult first = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null));
+    assertThat(first.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(store.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null)).isTrue();
+    assertThat(store.findTemplate(t.id()).orElseThrow().status()).isEqualTo(TemplateStatus.PAUSED);
+    assertThat(store.findTemplates(TemplateStatus.PAUSED)).extracting(Template::id).containsExactly(t.id());
+    assertThat(store.claim(claimAt(t.id(), "u2", "k2", T0, null, null, null)).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    // the status comes before the window
+    assertThat(store.claim(claimAt(t.id(), "u2", "k2", T0, null, null, T0)).outcome())
+        .isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    // the key comes before the status
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null))).isEqualTo(
+        ClaimResult.duplicate(first.couponOrNull()));
+    // a second pause is a failed compare-and-set; coupons held stay usable
+    assertThat(store.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null)).isFalse();
+    assertThat(store.reserve(reserveCmd("u1", "o-pau", T0, first.couponOrNull().code())).outcome())
+        .isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(store.updateTemplateStatus(t.id(), TemplateStatus.PAUSED, TemplateStatus.AVAILABLE, null)).isTrue();
+    assertThat(store.claim(claimAt(t.id(), "u2", "k2", T0, null, null, null)).outcome())
+        .isEqualTo(ClaimOutcome.CLAIMED);
+  }
+
+  @Test
+  void validFrom_isStoredAndReadBack_truncatedToMicros() {
+    Template t = available("VF1", 10);
+    Instant validFrom = T0.plus(Duration.ofDays(1)).plusNanos(123_456_789);
+    ClaimResult r = store.claim(claimAt(t.id(), "u1", "k1", T0, validFrom, null, null));
+    assertThat(r.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    Coupon c = r.couponOrNull();
+    assertThat(c.validFrom()).isEqualTo(T0.plus(Duration.ofDays(1)).plusNanos(123_456_000));
+    assertThat(c.statusAt(T0)).isEqualTo(CouponStatus.PENDING);
+    assertThat(c.statusAt(validFrom)).isEqualTo(CouponStatus.USABLE);
+    assertThat(store.findCouponsByUser("u1")).containsExactly(c);
+    assertThat(store.findCouponByCode(c.code())).contains(c);
+    assertThat(store.claim(claimAt(t.id(), "u1", "k1", T0, validFrom, null, null)))
+        .isEqualTo(ClaimResult.duplicate(c));
+    // and without a start: null
+    Coupon rolling = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    assertThat(rolling.validFrom()).isNull();
+    assertThat(store.findCouponByCode(rolling.code()).orElseThrow().validFrom()).isNull();
+  }
+
+  @Test
+  void reserve_beforeValidFrom_isNotYetValid_inCodeOrder() {
+    Template t = available("NYV1", 10);
+    Instant validFrom = T0.plus(Duration.ofDays(1));
+    Coupon pending = store.claim(claimAt(t.id(), "u1", "k1", T0, validFrom, null, null)).couponOrNull();
+    Coupon now = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    RedemptionResult r = store.reserve(reserveCmd("u1", "o-1", T0, now.code(), pending.code()));
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.NOT_YET_VALID);
+    assertThat(r.offendingCode()).isEqualTo(pending.code());
+    // EXPIRED is checked before NOT_YET_VALID per code, but codes are judged in the command's order
+    Instant afterExpiry = EXPIRES;
+    assertThat(store.reserve(reserveCmd("u1", "o-1", afterExpiry, pending.code(), now.code())).outcome())
+        .isEqualTo(RedemptionOutcome.EXPIRED);
+    // nothing was taken
+    assertThat(store.findCouponByCode(now.code()).orElseThrow().status()).isEqualTo(CouponStatus.USABLE);
+    assertThat(store.commit("o-1", T0).outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+    RedemptionResult ok = store.reserve(reserveCmd("u1", "o-1", validFrom, now.code(), pending.code()));
+    assertThat(ok.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(ok.coupons()).extracting(Coupon::validFrom).containsExactly(null, validFrom);
+  }
+
+  @Test
+  void lateCommit_ofReleasedOrder_retakesUsableCoupons() {
+    Template t = available("LC1", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    Coupon b = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    assertThat(store.reserve(reserveCmd("u1", "o-1", T0, b.code(), a.code())).outcome())
+        .isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(store.release("o-1", T0.plusSeconds(900)).outcome()).isEqualTo(RedemptionOutcome.RELEASED);
+
+    RedemptionResult late = store.commit("o-1", T0.plusSeconds(1000));
+    assertThat(late.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(late.replayed()).isFalse();
+    assertThat(late.orderStatus()).isEqualTo(OrderStatus.COMMITTED);
+    assertThat(late.coupons()).containsExactly(b.withStatus(CouponStatus.USED, "o-1"),
+        a.withStatus(CouponStatus.USED, "o-1"));
+    assertThat(store.findCouponsByUser("u1")).containsExactly(a.withStatus(CouponStatus.USED, "o-1"),
+        b.withStatus(CouponStatus.USED, "o-1"));
+    RedemptionResult again = store.commit("o-1", T0.plusSeconds(1001));
+    assertThat(again.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(again.replayed()).isTrue();
+    assertThat(store.release("o-1", T0.plusSeconds(1002)).outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+  }
+
+  @Test
+  void lateCommit_whenACouponIsGone_isOrderExpired_andTakesNothing() {
+    Template t = available("LC2", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    Coupon b = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    store.reserve(reserveCmd("u1", "o-1", T0, a.code(), b.code()));
+    store.release("o-1", T0);
+    // b is taken by another order meanwhile
+    assertThat(store.reserve(reserveCmd("u1", "o-2", T0, b.code())).outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    RedemptionResult r = store.commit("o-1", T0.plusSeconds(10));
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.ORDER_EXPIRED);
+    assertThat(r.orderStatus()).isEqualTo(OrderStatus.RELEASED);
+    assertThat(store.findCouponByCode(a.code())).contains(a);
+    assertThat(store.findCouponByCode(b.code())).contains(b.withStatus(CouponStatus.RESERVED, "o-2"));
+    // o-2 goes; o-1 could now be committed, but not once its coupons' window has passed
+    store.release("o-2", T0);
+    assertThat(store.commit("o-1", EXPIRES).outcome()).isEqualTo(RedemptionOutcome.ORDER_EXPIRED);
+    assertThat(store.findCouponByCode(a.code())).contains(a);
+    assertThat(store.findCouponByCode(b.code())).contains(b);
+    // a coupon swept to EXPIRED: the same
+    store.expireCoupon(b, EXPIRES);
+    assertThat(store.commit("o-1", T0.plusSeconds(20)).outcome()).isEqualTo(RedemptionOutcome.ORDER_EXPIRED);
+    assertThat(store.findCouponByCode(a.code())).contains(a);
+  }
+
+  @Test
+  void revert_ofCommittedOrder_givesCouponsBack_once() throws SQLException {
+    Template t = available("RV1", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    Coupon b = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    assertThat(store.revert("o-none", T0).outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+    store.reserve(reserveCmd("u1", "o-1", T0, a.code(), b.code()));
+    RedemptionResult reserved = store.revert("o-1", T0);
+    assertThat(reserved.outcome()).isEqualTo(RedemptionOutcome.NOT_COMMITTED);
+    assertThat(reserved.orderStatus()).isEqualTo(OrderStatus.RESERVED);
+    assertThat(store.commit("o-1", T0).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+
+    RedemptionResult r = store.revert("o-1", T0.plusSeconds(60));
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(r.replayed()).isFalse();
+    assertThat(r.orderStatus()).isEqualTo(OrderStatus.REVERTED);
+    assertThat(r.coupons()).containsExactly(a, b);
+    assertThat(store.findCouponsByUser("u1")).containsExactly(a, b);
+    RedemptionResult again = store.revert("o-1", T0.plusSeconds(61));
+    assertThat(again.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.coupons()).containsExactly(a, b);
+    assertThat(store.commit("o-1", T0.plusSeconds(62)).outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(store.release("o-1", T0.plusSeconds(62)).outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    // the claim counter counts claims: not given back
+    assertThat(userCount(t.id(), "u1")).isEqualTo(2);
+    // the coupons serve a new order
+    assertThat(store.reserve(reserveCmd("u1", "o-2", T0.plusSeconds(70), a.code())).outcome())
+        .isEqualTo(RedemptionOutcome.RESERVED);
+    // and a released order is NOT_COMMITTED
+    store.release("o-2", T0.plusSeconds(80));
+    assertThat(store.revert("o-2", T0.plusSeconds(90)).outcome()).isEqualTo(RedemptionOutcome.NOT_COMMITTED);
+  }
+
+  @Test
+  void revert_afterTheWindow_expiresTheCoupons() {
+    Template t = available("RV2", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    store.reserve(reserveCmd("u1", "o-1", T0, a.code()));
+    store.commit("o-1", T0);
+    RedemptionResult r = store.revert("o-1", EXPIRES);
+    assertThat(r.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(r.coupons()).containsExactly(a.withStatus(CouponStatus.EXPIRED, null));
+    assertThat(store.findCouponByCode(a.code())).contains(a.withStatus(CouponStatus.EXPIRED, null));
+    assertThat(store.expireDueCoupons(EXPIRES.plusSeconds(1), 10)).isEmpty();
+  }
+
+  @Test
+  void eventApplier_revertedAndValidFrom_appliedOnce() {
+    JdbcEventApplier applier = new JdbcEventApplier(jdbc());
+    Instant validFrom = T0.plus(Duration.ofDays(1));
+    Coupon c = new Coupon("ev-vf", "EVVF-1", "EVTPL2", "u9", T0, EXPIRES, CouponStatus.USABLE, null, validFrom);
+    CouponEvent claimed = CouponEvent.ofCoupon(EventType.CLAIMED, T0, c);
+    assertThat(applier.apply(claimed)).isTrue();
+    assertThat(applier.apply(claimed)).isFalse();
+    assertThat(store.findCouponsByUser("u9")).containsExactly(c);
+
+    applier.apply(CouponEvent.ofOrder(EventType.RESERVED, validFrom, "o-ev", "u9",
+        List.of(c.withStatus(CouponStatus.RESERVED, "o-ev"))));
+    applier.apply(CouponEvent.ofOrder(EventType.COMMITTED, validFrom, "o-ev", "u9",
+        List.of(c.withStatus(CouponStatus.USED, "o-ev"))));
+    CouponEvent reverted = CouponEvent.ofOrder(EventType.REVERTED, validFrom.plusSeconds(5), "o-ev", "u9",
+        List.of(c));
+    assertThat(applier.apply(reverted)).isTrue();
+    assertThat(applier.apply(reverted)).isFalse();
+    assertThat(store.findCouponByCode(c.code())).contains(c);
+    RedemptionResult replay = store.revert("o-ev", validFrom.plusSeconds(6));
+    assertThat(replay.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(replay.replayed()).isTrue();
+    assertThat(replay.coupons()).containsExactly(c);
+  }
+
+  /** Coupons of a template as the database has them now (committed rows). */
+  protected long couponCount(String templateId) throws SQLException {
+    try (Connection c = jdbc().dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT COUNT(*) FROM " + jdbc().tablePrefix() + "coupons WHERE template_id = ?")) {
+      ps.setString(1, templateId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long n = rs.getLong(1);
+        c.rollback();
+        return n;
+      }
+    }
+  }
+
+  @Test
+  void pause_waitsForAClaimThatReadAvailable() throws Exception {
+    Template t = available("PW1", 10);
+    CountDownLatch inside = new CountDownLatch(1);
+    Thread slow = Thread.currentThread();
+    jdbc().beforeClaimCommit = c -> {
+      if (Thread.currentThread() != slow) {
+        inside.countDown(); // the claim has read AVAILABLE and written its coupon; it commits in 1 s
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<ClaimResult> claim = pool.submit(() -> store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      assertThat(store.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null)).isTrue();
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      // the claim was recorded before the pause returned, never after
+      long atPause = couponCount(t.id());
+      assertThat(claim.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+      assertThat(atPause).as("coupons when the pause returned (it waited %d ms)", waitedMs).isEqualTo(1);
+      assertThat(couponCount(t.id())).isEqualTo(1);
+      assertThat(store.claim(claimAt(t.id(), "u2", "k2", T0, null, null, null)).outcome())
+          .isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    } finally {
+      jdbc().beforeClaimCommit = null;
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void pause_underSteadyClaims_returnsPromptly_andNothingIsRecordedAfter() throws Exception {
+    int threads = 8;
+    Template t = available("PW2", 20_000);
+    AtomicBoolean paused = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger claimedBeforePause = new AtomicInteger();
+    AtomicInteger afterPause = new AtomicInteger();
+    List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int n = 0; n < threads; n++) {
+        int thread = n;
+        running.add(pool.submit(() -> {
+          for (int i = 0; !stop.get(); i++) {
+            boolean startedAfterPause = paused.get();
+            ClaimResult r = store.claim(claimAt(t.id(), "t" + thread + "u" + i, "k", T0, null, null, null));
+            if (startedAfterPause) {
+              afterPause.incrementAndGet();
+              if (r.outcome() != ClaimOutcome.TEMPLATE_PAUSED) {
+                wrong.add(r.toString());
+              }
+            } else if (r.outcome() == ClaimOutcome.CLAIMED) {
+              claimedBeforePause.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      while (claimedBeforePause.get() < 200) {
+        Thread.sleep(10);
+      }
+      long start = System.nanoTime();
+      assertThat(store.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null)).isTrue();
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      paused.set(true);
+      long atPause = couponCount(t.id());
+      while (afterPause.get() < threads * 20) {
+        Thread.sleep(10);
+      }
+      stop.set(true);
+      for (Future<?> f : running) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(waitedMs).as("the pause waited behind a stream of claims").isLessThan(10_000);
+      assertThat(wrong).isEmpty();
+      assertThat(couponCount(t.id())).as("coupons recorded after the pause returned").isEqualTo(atPause);
+      assertThat(store.remainingCodes(t.id())).isEqualTo(20_000 - atPause);
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- migration 0.1 -> 0.2 -------------------------------------------------------------------------------------
+
+  private String scriptName() {
+    return switch (expectedDialect()) {
+      case H2 -> "h2";
+      case POSTGRESQL -> "postgresql";
+      case MYSQL -> "mysql";
+    };
+  }
+
+  private static void execute(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  @Test
+  void migration_0_1_to_0_2_keepsData_andTheNewStoreWorksOnIt() throws SQLException {
+    String p = "mg" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL) + "_";
+    HikariDataSource ds = newPool();
+    JdbcCouponStore migrated = JdbcCouponStore.builder(ds).tablePrefix(p).build();
+    Template t = new Template("MIGR01", Specs.threshold(6, 5), TemplateStatus.AVAILABLE, T0, null);
+    long t0 = Micros.of(T0);
+    long exp = Micros.of(EXPIRES);
+    try {
+      try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        // the 0.1 schema and data written by a 0.1 store, as SQL
+        for (String s : Schema.script("schema-0.1-" + scriptName() + ".sql", p)) {
+          st.execute(s);
+        }
+        execute(c, "INSERT INTO " + p + "templates (id, status, failure_reason, loaded, created_at_us, template_json)"
+            + " VALUES (?, ?, NULL, 6, ?, ?)", t.id(), "AVAILABLE", t0, t.toJson());
+        for (int seq = 3; seq < 6; seq++) {
+          execute(c, "INSERT INTO " + p + "codes (template_id, seq, code) VALUES (?, ?, ?)", t.id(), (long) seq,
+              "MG-C" + seq);
+        }
+        execute(c, "INSERT INTO " + p + "user_claims (template_id, user_id, claimed) VALUES (?, ?, 3)", t.id(), "u1");
+        String insertCoupon = "INSERT INTO " + p + "coupons (id, code, template_id, user_id, idem_key, claimed_at_us,"
+            + " expires_at_us, status, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        execute(c, insertCoupon, "cp0", "MG-C0", t.id(), "u1", "k0", t0, exp, "USABLE", null);
+        execute(c, insertCoupon, "cp1", "MG-C1", t.id(), "u1", "k1", t0 + 1, exp, "USED", "o-1");
+        execute(c, insertCoupon, "cp2", "MG-C2", t.id(), "u1", "k2", t0 + 2, exp, "RESERVED", "o-2");
+        String insertOrder = "INSERT INTO " + p + "orders (order_id, user_id, status, reserved_until_us,"
+            + " updated_at_us) VALUES (?, ?, ?, ?, ?)";
+        execute(c, insertOrder, "o-1", "u1", "COMMITTED", t0 + 900_000_000L, t0);
+        execute(c, insertOrder, "o-2", "u1", "RESERVED", t0 + 900_000_000L, t0);
+        execute(c, "INSERT INTO " + p + "order_codes (order_id, pos, code) VALUES (?, 0, ?)", "o-1", "MG-C1");
+        execute(c, "INSERT INTO " + p + "order_codes (order_id, pos, code) VALUES (?, 0, ?)", "o-2", "MG-C2");
+        c.commit();
+        // the migration, as a user runs it
+        for (String s : Schema.migrationStatements(expectedDialect(), "0.2", p)) {
+          st.execute(s);
+        }
+        c.commit();
+      }
+      Coupon c0 = new Coupon("cp0", "MG-C0", t.id(), "u1", T0, EXPIRES, CouponStatus.USABLE, null);
+      Coupon c1 = new Coupon("cp1", "MG-C1", t.id(), "u1", T0.plusNanos(1_000), EXPIRES, CouponStatus.USED, "o-1");
+      Coupon c2 = new Coupon("cp2", "MG-C2", t.id(), "u1", T0.plusNanos(2_000), EXPIRES, CouponStatus.RESERVED,
+          "o-2");
+      assertThat(migrated.findTemplate(t.id())).contains(t);
+      assertThat(migrated.findCouponsByUser("u1")).containsExactly(c0, c1, c2);
+      assertThat(migrated.remainingCodes(t.id())).isEqualTo(3);
+      // claims: an old key replays, a new one takes the next code and keeps its validFrom
+      ClaimCommand old = new ClaimCommand(t.id(), "u1", "k0", "new-id", 5, T0, EXPIRES);
+      assertThat(migrated.claim(old)).isEqualTo(ClaimResult.duplicate(c0));
+      Instant validFrom = T0.plusSeconds(60);
+      ClaimResult fresh = migrated.claim(new ClaimCommand(t.id(), "u1", "k3", "cp3", 5, T0, EXPIRES, validFrom,
+          null, null));
+      assertThat(fresh.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+      assertThat(fresh.couponOrNull().code()).isEqualTo("MG-C3");
+      assertThat(migrated.findCouponByCode("MG-C3").orElseThrow().validFrom()).isEqualTo(validFrom);
+      assertThat(migrated.claim(new ClaimCommand(t.id(), "u1", "k4", "cp4", 5, T0, EXPIRES)).outcome())
+          .isEqualTo(ClaimOutcome.CLAIMED);
+      assertThat(migrated.claim(new ClaimCommand(t.id(), "u1", "k5", "cp5", 5, T0, EXPIRES)).outcome())
+          .isEqualTo(ClaimOutcome.LIMIT_REACHED);
+      // orders written by 0.1 go on: commit the reserved one, revert the committed one, reserve and commit anew
+      assertThat(migrated.commit("o-2", T0.plusSeconds(1)).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+      assertThat(migrated.commit("o-1", T0.plusSeconds(1)).replayed()).isTrue();
+      RedemptionResult reverted = migrated.revert("o-1", T0.plusSeconds(2));
+      assertThat(reverted.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+      assertThat(reverted.coupons()).containsExactly(c1.withStatus(CouponStatus.USABLE, null));
+      assertThat(migrated.reserve(reserveCmd("u1", "o-3", T0.plusSeconds(3), "MG-C0", "MG-C3")).outcome())
+          .isEqualTo(RedemptionOutcome.NOT_YET_VALID);
+      assertThat(migrated.reserve(reserveCmd("u1", "o-3", validFrom, "MG-C0", "MG-C1", "MG-C3")).outcome())
+          .isEqualTo(RedemptionOutcome.RESERVED);
+      assertThat(migrated.commit("o-3", validFrom).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+      assertThat(migrated.findCouponsByUser("u1")).extracting(Coupon::status).containsExactly(CouponStatus.USED,
+          CouponStatus.USED, CouponStatus.USED, CouponStatus.USED, CouponStatus.USABLE);
+      // and the template pauses
+      assertThat(migrated.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null))
+          .isTrue();
+      assertThat(migrated.claim(new ClaimCommand(t.id(), "u2", "k", "cp6", 5, T0, EXPIRES)).outcome())
+          .isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    } finally {
+      migrated.dropSchema();
+    }
   }
 }

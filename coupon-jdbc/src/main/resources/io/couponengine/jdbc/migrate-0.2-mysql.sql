@@ -1,0 +1,7 @@
+-- Coupon engine schema migration 0.1 -> 0.2, MariaDB 10.6+ or MySQL 8.0+. ${prefix} is the table prefix (default coupon_).
+-- Run once on a schema created by coupon-jdbc 0.1 (schema-mysql.sql of that version); see docs/jdbc.md.
+-- What 0.2 adds:
+--   coupons.valid_from_us: the first instant a coupon can be used; NULL (every existing coupon) means usable from
+--   its claim. A nullable column without default: a metadata-only change, no table rewrite.
+--   PAUSED templates and REVERTED orders: status columns are unconstrained VARCHAR(16), nothing to change.
+ALTER TABLE ${prefix}coupons ADD COLUMN valid_from_us BIGINT;
