@@ -7,6 +7,9 @@ import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.memory.InMemoryCouponStore;
+import io.couponengine.settlement.Cart;
+import io.couponengine.settlement.CartLine;
+import io.couponengine.settlement.PricedReservation;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.template.CouponCategory;
 import io.couponengine.template.Discount;
@@ -24,10 +27,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One template through a shop's promotion calendar, on the embedded store with a clock the demo moves: coupons
- * claimed before the sale are PENDING until its use window opens, the operator pauses and resumes claims, a paid
- * order is refunded (revert), and a payment that arrives after the sweeper released its reservation is still
- * committed. The last line is one JSON object with the template's figures recounted from the store.
+ * One template through a shop's promotion calendar, on the embedded store with a clock the demo moves: claims open
+ * at the start of a claim window, coupons claimed before the sale are PENDING until its use window opens, the
+ * operator pauses and resumes claims, a priced reservation settles a cart and holds its coupon with the saving, a
+ * paid order is refunded (revert), a payment that arrives after the sweeper released its reservation is still
+ * committed, and claims close with the window. The last line is one JSON object with the template's figures recounted from the store.
  *
  * <pre>
  * java -cp coupon-examples/target/coupon-examples.jar io.couponengine.examples.PromotionCalendarDemo
@@ -76,17 +80,23 @@ public final class PromotionCalendarDemo {
     StepClock clock = new StepClock(start);
     CouponStore store = new InMemoryCouponStore();
     try (CouponEngine engine = CouponEngine.builder().store(store).clock(clock).executor(Runnable::run).build()) {
+      Instant claimsOpen = start.plus(Duration.ofHours(12));
       Template t = engine.createTemplate(TemplateSpec.builder()
-          .name("Winter sale: 10 off")
+          .name("Winter sale: 10 off 50")
           .category(CouponCategory.DIRECT)
           .productLine("mall")
           .totalCount(100)
           .perUserLimit(1)
           .validity(Validity.fixed(saleOpens, saleOpens.plus(Duration.ofDays(7))))
+          .claimWindow(claimsOpen, saleOpens.plus(Duration.ofDays(3)))
+          .minimumSubtotal(new BigDecimal("50.00"))
           .discount(Discount.amountOff(new BigDecimal("10.00")))
           .build());
       t = engine.generation(t.id()).join();
-      say(clock, "template %s created, %s, sale opens %s", t.id(), t.status(), saleOpens);
+      say(clock, "template %s created, %s; claims open %s, the sale %s", t.id(), t.status(), claimsOpen,
+          saleOpens);
+      say(clock, "alice tries early: %s", engine.claim(new ClaimRequest("alice", t.id(), "early")).outcome());
+      clock.advance(Duration.ofHours(12));
 
       Coupon alice = claim(engine, clock, "alice", t);
       Coupon bob = claim(engine, clock, "bob", t);
@@ -103,7 +113,13 @@ public final class PromotionCalendarDemo {
       clock.advance(Duration.ofDays(1));
       say(clock, "the sale opens; alice's USABLE coupons: %d", engine.coupons("alice", CouponStatus.USABLE).size());
 
-      engine.reserve("alice", "order-a", List.of(alice.code()));
+      Cart small = new Cart("alice", List.of(new CartLine("scarf", "fashion", null, new BigDecimal("30.00"), 1)));
+      say(clock, "a 30.00 cart: %s", engine.reserve(small, "order-small", List.of(alice.code())).reservation()
+          .outcome());
+      Cart cart = new Cart("alice", List.of(new CartLine("coat", "fashion", null, new BigDecimal("80.00"), 1)));
+      PricedReservation priced = engine.reserve(cart, "order-a", List.of(alice.code()));
+      say(clock, "an 80.00 cart: %s, pays %s, saving %s", priced.reservation().outcome(),
+          priced.settlement().finalPrice(), priced.reservation().savings());
       say(clock, "order-a: %s", engine.commit("order-a").outcome());
       RedemptionResult refund = engine.revert("order-a");
       say(clock, "order-a refunded: %s, alice's coupon is %s again", refund.outcome(),
@@ -113,6 +129,9 @@ public final class PromotionCalendarDemo {
       clock.advance(Duration.ofMinutes(31));
       say(clock, "the sweeper released %d stale reservation(s)", engine.releaseStaleReservations());
       say(clock, "bob's payment arrives late: %s", engine.commit("order-b").outcome());
+      clock.advance(Duration.ofDays(3));
+      say(clock, "claims closed: dave's claim: %s", engine.claim(new ClaimRequest("dave", t.id(), "d-1"))
+          .outcome());
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("template", t.id());
