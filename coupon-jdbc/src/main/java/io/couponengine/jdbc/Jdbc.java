@@ -1,5 +1,6 @@
 package io.couponengine.jdbc;
 
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,8 @@ import java.util.function.IntFunction;
 /**
  * Prepare, bind, execute, close: how every statement of the store runs on a connection of a {@link Tx} unit.
  * Parameters bind by their Java type: {@link String} (and {@code null}, a VARCHAR null), {@link Long},
- * {@link Integer}, {@link Array} and {@link #NULL_BIGINT}; instants are passed as {@link Micros}.
+ * {@link Integer}, {@link BigDecimal}, {@link Array}, {@link #NULL_BIGINT} and {@link #NULL_DECIMAL}; instants are
+ * passed as {@link Micros}.
  */
 final class Jdbc {
   /** A BIGINT null (a plain {@code null} binds as a VARCHAR null, which PostgreSQL refuses for a BIGINT column). */
@@ -22,6 +24,14 @@ final class Jdbc {
     @Override
     public String toString() {
       return "NULL_BIGINT";
+    }
+  };
+
+  /** A DECIMAL null (PostgreSQL refuses a VARCHAR null for a NUMERIC column as well). */
+  static final Object NULL_DECIMAL = new Object() {
+    @Override
+    public String toString() {
+      return "NULL_DECIMAL";
     }
   };
 
@@ -124,8 +134,12 @@ final class Jdbc {
         ps.setLong(i + 1, l);
       } else if (a instanceof Integer n) {
         ps.setInt(i + 1, n);
+      } else if (a instanceof BigDecimal d) {
+        ps.setBigDecimal(i + 1, d);
       } else if (a == NULL_BIGINT) {
         ps.setNull(i + 1, Types.BIGINT);
+      } else if (a == NULL_DECIMAL) {
+        ps.setNull(i + 1, Types.DECIMAL);
       } else if (a instanceof Array array) {
         ps.setArray(i + 1, array);
       } else {

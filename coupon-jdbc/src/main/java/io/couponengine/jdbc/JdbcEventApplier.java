@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies coupon events produced by another store (for example a Redis stream consumer) to the tables of a
@@ -30,7 +31,8 @@ import java.util.List;
  * without an idempotency key, which events do not carry) and counts it for the user; EXPIRED, RESERVED, COMMITTED,
  * RELEASED and REVERTED write the state of the coupons the event carries, and the order events write the order
  * (RESERVED creates it, with {@code reservedUntil} from the event's {@code reservedUntil} detail or 30 minutes after
- * the event); REVERTED leaves the user's claim count as it is. Other types are ignored. The code pool is not touched:
+ * the event, and without savings: events carry none, so such an order answers empty {@code savings()}); REVERTED
+ * leaves the user's claim count as it is. Other types are ignored. The code pool is not touched:
  * the store that issued the coupons owns it. Events are expected in order per coupon (a stream keyed by template or
  * user gives that). Thread-safe.
  */
@@ -160,6 +162,7 @@ public final class JdbcEventApplier implements CouponEventListener {
     event.coupons().forEach(x -> codes.add(x.code()));
     String userId = event.userId() != null ? event.userId()
         : event.coupons().isEmpty() ? "" : event.coupons().get(0).userId();
-    orders.insert(c, event.orderId(), userId, status, reservedUntil, event.occurredAt(), codes);
+    // events carry no savings: an order first seen through its events reads back without them
+    orders.insert(c, event.orderId(), userId, status, reservedUntil, event.occurredAt(), codes, Map.of());
   }
 }

@@ -10,7 +10,10 @@ import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.OrderStatus;
 import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
 import io.couponengine.spi.ReserveCommand;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,11 +21,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Orders: reserve, commit and release their coupons, find stale reservations; order rows for applied events. */
+/**
+ * Orders: reserve, commit and release their coupons, find stale reservations; order rows for applied events. A priced
+ * reservation's savings live in {@code order_codes.saving} (NUMERIC(19,2), NULL when reserved without a cart) and come
+ * back in every success result of the order.
+ */
 final class Orders {
+  /** The scale of {@code order_codes.saving}. */
+  static final int SAVING_SCALE = 2;
+  /** The precision of {@code order_codes.saving}. */
+  static final int SAVING_PRECISION = 19;
+
   private final Tx tx;
   private final Sql sql;
   private final Coupons coupons;
@@ -33,25 +46,61 @@ final class Orders {
     this.coupons = coupons;
   }
 
-  /** An order row and its codes in reservation order. */
-  record OrderRow(String userId, OrderStatus status, List<String> codes) {}
+  /**
+   * An order row, its codes in reservation order and what each saves (code → amount in code order; empty when the
+   * order was reserved without a cart).
+   */
+  record OrderRow(String userId, OrderStatus status, List<String> codes, Map<String, BigDecimal> savings) {}
 
   RedemptionResult reserve(ReserveCommand cmd) {
+    Map<String, BigDecimal> savings = storedSavings(cmd.codes(), cmd.savings());
     return tx.run("reserve", c -> {
       try {
-        return reserveOnce(c, cmd);
+        return reserveOnce(c, cmd, savings);
       } catch (SQLException e) {
         if (!SqlErrors.isUniqueViolation(e)) {
           throw e;
         }
         // a concurrent reserve of the same order id committed first: answer as a repeat of it
         c.rollback();
-        return reserveOnce(c, cmd);
+        return reserveOnce(c, cmd, savings);
       }
     });
   }
 
-  private RedemptionResult reserveOnce(Connection c, ReserveCommand cmd) throws SQLException {
+  /**
+   * The command's savings in its code order at the column's scale, so the reserve answers what every later result
+   * reads back; empty when unpriced.
+   *
+   * @throws CouponException INVALID_ARGUMENT naming {@code savings[code]} for an amount the NUMERIC(19,2) column
+   *     cannot hold exactly (more than 2 decimals that are not zeros, or 10^17 and more), instead of letting the
+   *     database round it (PostgreSQL, MariaDB) or refuse it (H2)
+   */
+  static Map<String, BigDecimal> storedSavings(List<String> codes, Map<String, BigDecimal> savings) {
+    if (savings.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, BigDecimal> out = new LinkedHashMap<>();
+    for (String code : codes) {
+      BigDecimal v = savings.get(code);
+      BigDecimal stored;
+      try {
+        stored = v.setScale(SAVING_SCALE, RoundingMode.UNNECESSARY);
+      } catch (ArithmeticException e) {
+        throw CouponException.invalidField("savings[" + code + "]", "must have at most %d decimals but was %s",
+            SAVING_SCALE, v.toPlainString());
+      }
+      if (stored.precision() > SAVING_PRECISION) {
+        throw CouponException.invalidField("savings[" + code + "]", "must be below 10^%d but was %s",
+            SAVING_PRECISION - SAVING_SCALE, v.toPlainString());
+      }
+      out.put(code, stored);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private RedemptionResult reserveOnce(Connection c, ReserveCommand cmd, Map<String, BigDecimal> savings)
+      throws SQLException {
     List<String> sorted = new ArrayList<>(cmd.codes());
     Collections.sort(sorted); // lock in one order everywhere
     Map<String, Coupon> byCode = new HashMap<>();
@@ -66,7 +115,7 @@ final class Orders {
       if (existing.status == OrderStatus.RESERVED && existing.userId.equals(cmd.userId())
           && new HashSet<>(existing.codes).equals(new HashSet<>(cmd.codes()))) {
         return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), existing.status,
-            coupons.byCodes(c, existing.codes, false), true);
+            coupons.byCodes(c, existing.codes, false), true, existing.savings);
       }
       return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
     }
@@ -90,14 +139,15 @@ final class Orders {
         return RedemptionResult.refused(refusal, cmd.orderId(), null, code);
       }
     }
-    insert(c, cmd.orderId(), cmd.userId(), OrderStatus.RESERVED, cmd.reservedUntil(), cmd.now(), cmd.codes());
+    insert(c, cmd.orderId(), cmd.userId(), OrderStatus.RESERVED, cmd.reservedUntil(), cmd.now(), cmd.codes(),
+        savings);
     List<Coupon> reserved = new ArrayList<>();
     for (String code : cmd.codes()) {
       reserved.add(byCode.get(code).withStatus(CouponStatus.RESERVED, cmd.orderId()));
     }
     coupons.writeStates(c, reserved);
     return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
-        false);
+        false, savings);
   }
 
   /**
@@ -113,8 +163,8 @@ final class Orders {
       }
       return switch (order.status) {
         case COMMITTED -> replay(c, RedemptionOutcome.COMMITTED, orderId, order);
-        case RESERVED -> move(c, orderId, locked(c, order), OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED,
-            now);
+        case RESERVED -> move(c, order, orderId, locked(c, order), OrderStatus.COMMITTED,
+            RedemptionOutcome.COMMITTED, now);
         case RELEASED -> {
           // a late payment: the coupons are locked before they are judged, so a reserve of another order or a
           // sweep that held one has committed by then and is seen
@@ -122,7 +172,7 @@ final class Orders {
           if (!allUsable(current, order, now)) {
             yield RedemptionResult.refused(RedemptionOutcome.ORDER_EXPIRED, orderId, order.status, null);
           }
-          yield move(c, orderId, current, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
+          yield move(c, order, orderId, current, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
         }
         case REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
       };
@@ -138,7 +188,8 @@ final class Orders {
       }
       return switch (order.status) {
         case RELEASED -> replay(c, RedemptionOutcome.RELEASED, orderId, order);
-        case RESERVED -> move(c, orderId, locked(c, order), OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now);
+        case RESERVED -> move(c, order, orderId, locked(c, order), OrderStatus.RELEASED, RedemptionOutcome.RELEASED,
+            now);
         case COMMITTED, REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId,
             order.status, null);
       };
@@ -157,7 +208,8 @@ final class Orders {
       }
       return switch (order.status) {
         case REVERTED -> replay(c, RedemptionOutcome.REVERTED, orderId, order);
-        case COMMITTED -> move(c, orderId, locked(c, order), OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now);
+        case COMMITTED -> move(c, order, orderId, locked(c, order), OrderStatus.REVERTED, RedemptionOutcome.REVERTED,
+            now);
         case RESERVED, RELEASED -> RedemptionResult.refused(RedemptionOutcome.NOT_COMMITTED, orderId, order.status,
             null);
       };
@@ -166,7 +218,8 @@ final class Orders {
 
   private RedemptionResult replay(Connection c, RedemptionOutcome outcome, String orderId, OrderRow order)
       throws SQLException {
-    return RedemptionResult.success(outcome, orderId, order.status, coupons.byCodes(c, order.codes, false), true);
+    return RedemptionResult.success(outcome, orderId, order.status, coupons.byCodes(c, order.codes, false), true,
+        order.savings);
   }
 
   /** Whether every code of the order is a coupon USABLE now by the order's user (not expired, window started). */
@@ -187,9 +240,9 @@ final class Orders {
     return coupons.byCodes(c, order.codes, true);
   }
 
-  /** Moves the order's coupons (locked by the caller) and the order to {@code target}. */
-  private RedemptionResult move(Connection c, String orderId, List<Coupon> current, OrderStatus target,
-      RedemptionOutcome success, Instant now) throws SQLException {
+  /** Moves the order's coupons (locked by the caller) and the order to {@code target}; answers its savings. */
+  private RedemptionResult move(Connection c, OrderRow order, String orderId, List<Coupon> current,
+      OrderStatus target, RedemptionOutcome success, Instant now) throws SQLException {
     List<Coupon> changed = new ArrayList<>(current.size());
     for (Coupon x : current) {
       changed.add(switch (target) {
@@ -202,7 +255,7 @@ final class Orders {
     }
     coupons.writeStates(c, changed);
     setStatus(c, orderId, target, now);
-    return RedemptionResult.success(success, orderId, target, changed, false);
+    return RedemptionResult.success(success, orderId, target, changed, false, order.savings);
   }
 
   List<String> findStale(Instant now, int limit) {
@@ -210,10 +263,17 @@ final class Orders {
         c -> query(c, sql.staleOrders, rs -> rs.getString(1), Micros.of(now), limit));
   }
 
+  /**
+   * Inserts the order and its codes, each with its saving from {@code savings} (already at the column's scale, see
+   * {@link #storedSavings}), or NULL when it has none there.
+   */
   void insert(Connection c, String orderId, String userId, OrderStatus status, Instant reservedUntil,
-      Instant now, List<String> codes) throws SQLException {
+      Instant now, List<String> codes, Map<String, BigDecimal> savings) throws SQLException {
     update(c, sql.insertOrder, orderId, userId, status.name(), Micros.of(reservedUntil), Micros.of(now));
-    batch(c, sql.insertOrderCode, codes.size(), i -> new Object[] {orderId, i, codes.get(i)});
+    batch(c, sql.insertOrderCode, codes.size(), i -> {
+      BigDecimal saving = savings.get(codes.get(i));
+      return new Object[] {orderId, i, codes.get(i), saving != null ? saving : Jdbc.NULL_DECIMAL};
+    });
   }
 
   void setStatus(Connection c, String orderId, OrderStatus status, Instant now) throws SQLException {
@@ -222,10 +282,21 @@ final class Orders {
 
   OrderRow find(Connection c, String orderId, boolean lock) throws SQLException {
     OrderRow order = queryOne(c, lock ? sql.lockOrder : sql.findOrder,
-        rs -> new OrderRow(rs.getString(1), OrderStatus.valueOf(rs.getString(2)), List.of()), orderId);
+        rs -> new OrderRow(rs.getString(1), OrderStatus.valueOf(rs.getString(2)), List.of(), Map.of()), orderId);
     if (order == null) {
       return null;
     }
-    return new OrderRow(order.userId, order.status, query(c, sql.orderCodes, rs -> rs.getString(1), orderId));
+    List<String> codes = new ArrayList<>();
+    Map<String, BigDecimal> savings = new LinkedHashMap<>();
+    query(c, sql.orderCodes, rs -> {
+      String code = rs.getString(1);
+      BigDecimal saving = rs.getBigDecimal(2); // NULL: reserved without a cart (or before schema 0.2)
+      codes.add(code);
+      if (saving != null) {
+        savings.put(code, saving.setScale(SAVING_SCALE, RoundingMode.UNNECESSARY));
+      }
+      return code;
+    }, orderId);
+    return new OrderRow(order.userId, order.status, List.copyOf(codes), Collections.unmodifiableMap(savings));
   }
 }

@@ -43,7 +43,8 @@ final class Schema {
 
   /**
    * The statements of a dialect's migration script to {@code version} (from the version before it) for a prefix;
-   * {@code migrate-0.2-<dialect>.sql} adds {@code coupons.valid_from_us} to a 0.1 schema.
+   * {@code migrate-0.2-<dialect>.sql} adds {@code coupons.valid_from_us} and {@code order_codes.saving} to a 0.1
+   * schema.
    */
   static List<String> migrationStatements(Dialect dialect, String version, String prefix) {
     return script(dialect.migrationResource(version), prefix);

@@ -127,10 +127,10 @@ final class Sql {
     setCouponState = "UPDATE " + coupons + " SET status = ?, order_id = ? WHERE id = ?";
     insertOrder = "INSERT INTO " + orders + " (order_id, user_id, status, reserved_until_us, updated_at_us)"
         + " VALUES (?, ?, ?, ?, ?)";
-    insertOrderCode = "INSERT INTO " + orderCodesTable + " (order_id, pos, code) VALUES (?, ?, ?)";
+    insertOrderCode = "INSERT INTO " + orderCodesTable + " (order_id, pos, code, saving) VALUES (?, ?, ?, ?)";
     findOrder = "SELECT user_id, status FROM " + orders + " WHERE order_id = ?";
     lockOrder = findOrder + " FOR UPDATE";
-    orderCodes = "SELECT code FROM " + orderCodesTable + " WHERE order_id = ? ORDER BY pos";
+    orderCodes = "SELECT code, saving FROM " + orderCodesTable + " WHERE order_id = ? ORDER BY pos";
     setOrderStatus = "UPDATE " + orders + " SET status = ?, updated_at_us = ? WHERE order_id = ?";
     staleOrders = "SELECT order_id FROM " + orders + " WHERE status = 'RESERVED' AND reserved_until_us <= ?"
         + " ORDER BY reserved_until_us LIMIT ?";

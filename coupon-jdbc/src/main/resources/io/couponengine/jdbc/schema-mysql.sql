@@ -57,10 +57,13 @@ CREATE TABLE ${prefix}orders (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 CREATE INDEX ${prefix}orders_stale ON ${prefix}orders (status, reserved_until_us);
 
+-- saving: what the coupon saves in the order, as a priced reservation settled it; NULL when reserved without a
+-- cart (schema 0.2)
 CREATE TABLE ${prefix}order_codes (
-  order_id VARCHAR(128) NOT NULL,
-  pos      INT          NOT NULL,
-  code     VARCHAR(128) NOT NULL,
+  order_id VARCHAR(128)  NOT NULL,
+  pos      INT           NOT NULL,
+  code     VARCHAR(128)  NOT NULL,
+  saving   NUMERIC(19,2),
   PRIMARY KEY (order_id, pos)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 

@@ -1,6 +1,7 @@
 package io.couponengine.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.couponengine.claim.ClaimOutcome;
@@ -10,6 +11,9 @@ import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.OrderStatus;
 import io.couponengine.coupon.RedemptionOutcome;
 import io.couponengine.coupon.RedemptionResult;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.error.Violation;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
 import io.couponengine.spi.ClaimCommand;
@@ -34,7 +38,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -439,6 +445,113 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     assertThat(replay.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
     assertThat(replay.replayed()).isTrue();
     assertThat(replay.coupons()).containsExactly(c);
+    // events carry no savings: the order reads back without them
+    assertThat(replay.savings()).isEmpty();
+  }
+
+  // ---- priced orders: order_codes.saving -----------------------------------------------------------------------
+
+  private static ReserveCommand pricedCmd(String user, String orderId, Instant now, Map<String, BigDecimal> savings) {
+    return new ReserveCommand(user, orderId, List.copyOf(savings.keySet()), now, now.plus(Duration.ofMinutes(15)),
+        savings);
+  }
+
+  private static Map<String, BigDecimal> savings(Object... codeAmount) {
+    Map<String, BigDecimal> m = new LinkedHashMap<>();
+    for (int i = 0; i < codeAmount.length; i += 2) {
+      m.put((String) codeAmount[i], new BigDecimal((String) codeAmount[i + 1]));
+    }
+    return m;
+  }
+
+  /** The order's {@code order_codes.saving} values in code order, as the database holds them (null for NULL). */
+  protected List<BigDecimal> savingColumn(String orderId) throws SQLException {
+    try (Connection c = jdbc().dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT saving FROM " + jdbc().tablePrefix() + "order_codes WHERE order_id = ? ORDER BY pos")) {
+      ps.setString(1, orderId);
+      List<BigDecimal> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getBigDecimal(1));
+        }
+      }
+      c.rollback();
+      return out;
+    }
+  }
+
+  @Test
+  void pricedOrder_keepsExactSavings_inEverySuccess_andNoneInRefusals() throws SQLException {
+    Template t = available("PR1", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    Coupon b = store.claim(claimAt(t.id(), "u1", "k2", T0, null, null, null)).couponOrNull();
+    // the largest NUMERIC(19,2) and a cent: a double would lose the first
+    Map<String, BigDecimal> expected = savings(b.code(), "99999999999999999.99", a.code(), "0.01");
+    RedemptionResult reserved = store.reserve(pricedCmd("u1", "o-p", T0, expected));
+    assertThat(reserved.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(reserved.savings()).containsExactlyEntriesOf(expected);
+    assertThat(savingColumn("o-p")).containsExactly(new BigDecimal("99999999999999999.99"), new BigDecimal("0.01"));
+
+    RedemptionResult twice = store.reserve(pricedCmd("u1", "o-p", T0, expected));
+    assertThat(twice.replayed()).isTrue();
+    assertThat(twice.savings()).containsExactlyEntriesOf(expected);
+    // refusals carry none
+    RedemptionResult conflict = store.reserve(pricedCmd("u2", "o-p", T0, savings(b.code(), "1.00")));
+    assertThat(conflict.outcome()).isEqualTo(RedemptionOutcome.ORDER_CONFLICT);
+    assertThat(conflict.savings()).isEmpty();
+    assertThat(store.revert("o-p", T0).outcome()).isEqualTo(RedemptionOutcome.NOT_COMMITTED);
+    assertThat(store.revert("o-p", T0).savings()).isEmpty();
+
+    RedemptionResult released = store.release("o-p", T0.plusSeconds(1));
+    assertThat(released.outcome()).isEqualTo(RedemptionOutcome.RELEASED);
+    assertThat(released.savings()).containsExactlyEntriesOf(expected);
+    assertThat(store.release("o-p", T0.plusSeconds(2)).savings()).containsExactlyEntriesOf(expected);
+    RedemptionResult late = store.commit("o-p", T0.plusSeconds(3));
+    assertThat(late.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+    assertThat(late.replayed()).isFalse();
+    assertThat(late.savings()).containsExactlyEntriesOf(expected);
+    RedemptionResult committedAgain = store.commit("o-p", T0.plusSeconds(4));
+    assertThat(committedAgain.replayed()).isTrue();
+    assertThat(committedAgain.savings()).containsExactlyEntriesOf(expected);
+    assertThat(store.release("o-p", T0.plusSeconds(5)).savings()).isEmpty(); // ORDER_CONFLICT
+    RedemptionResult reverted = store.revert("o-p", T0.plusSeconds(6));
+    assertThat(reverted.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
+    assertThat(reverted.savings()).containsExactlyEntriesOf(expected);
+    RedemptionResult revertedAgain = store.revert("o-p", T0.plusSeconds(7));
+    assertThat(revertedAgain.replayed()).isTrue();
+    assertThat(revertedAgain.savings()).containsExactlyEntriesOf(expected);
+
+    // an amount with fewer decimals is kept at the column's scale, the same in the reserve and after
+    RedemptionResult scaled = store.reserve(pricedCmd("u1", "o-s", T0.plusSeconds(8), savings(a.code(), "7.5")));
+    assertThat(scaled.savings()).containsExactlyEntriesOf(savings(a.code(), "7.50"));
+    assertThat(store.commit("o-s", T0.plusSeconds(9)).savings()).containsExactlyEntriesOf(savings(a.code(), "7.50"));
+    // an order reserved without a cart: NULL in the column, no savings anywhere
+    RedemptionResult plain = store.reserve(reserveCmd("u1", "o-u", T0.plusSeconds(10), b.code()));
+    assertThat(plain.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+    assertThat(plain.savings()).isEmpty();
+    assertThat(savingColumn("o-u")).containsExactly((BigDecimal) null);
+    assertThat(store.reserve(reserveCmd("u1", "o-u", T0.plusSeconds(10), b.code())).savings()).isEmpty();
+    assertThat(store.commit("o-u", T0.plusSeconds(11)).savings()).isEmpty();
+    assertThat(store.revert("o-u", T0.plusSeconds(12)).savings()).isEmpty();
+  }
+
+  @Test
+  void pricedOrder_aSavingTheColumnCannotHold_isRefused_andNothingIsTaken() {
+    Template t = available("PR2", 10);
+    Coupon a = store.claim(claimAt(t.id(), "u1", "k1", T0, null, null, null)).couponOrNull();
+    for (String amount : List.of("1.005", "100000000000000000.00")) {
+      assertThatThrownBy(() -> store.reserve(pricedCmd("u1", "o-x", T0, savings(a.code(), amount))))
+          .isInstanceOfSatisfying(CouponException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.violations()).extracting(Violation::field).containsExactly("savings[" + a.code() + "]");
+          });
+    }
+    assertThat(store.findCouponByCode(a.code())).contains(a);
+    assertThat(store.commit("o-x", T0).outcome()).isEqualTo(RedemptionOutcome.ORDER_NOT_FOUND);
+    // trailing zeros beyond the scale are exact: accepted
+    assertThat(store.reserve(pricedCmd("u1", "o-x", T0, savings(a.code(), "2.500"))).savings())
+        .containsExactlyEntriesOf(savings(a.code(), "2.50"));
   }
 
   /** Coupons of a template as the database has them now (committed rows). */
@@ -624,12 +737,18 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
           .isEqualTo(ClaimOutcome.CLAIMED);
       assertThat(migrated.claim(new ClaimCommand(t.id(), "u1", "k5", "cp5", 5, T0, EXPIRES)).outcome())
           .isEqualTo(ClaimOutcome.LIMIT_REACHED);
-      // orders written by 0.1 go on: commit the reserved one, revert the committed one, reserve and commit anew
-      assertThat(migrated.commit("o-2", T0.plusSeconds(1)).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
-      assertThat(migrated.commit("o-1", T0.plusSeconds(1)).replayed()).isTrue();
+      // orders written by 0.1 go on (without savings): commit the reserved one, revert the committed one, reserve
+      // and commit anew
+      RedemptionResult committed = migrated.commit("o-2", T0.plusSeconds(1));
+      assertThat(committed.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
+      assertThat(committed.savings()).isEmpty();
+      RedemptionResult replayed = migrated.commit("o-1", T0.plusSeconds(1));
+      assertThat(replayed.replayed()).isTrue();
+      assertThat(replayed.savings()).isEmpty();
       RedemptionResult reverted = migrated.revert("o-1", T0.plusSeconds(2));
       assertThat(reverted.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
       assertThat(reverted.coupons()).containsExactly(c1.withStatus(CouponStatus.USABLE, null));
+      assertThat(reverted.savings()).isEmpty();
       assertThat(migrated.reserve(reserveCmd("u1", "o-3", T0.plusSeconds(3), "MG-C0", "MG-C3")).outcome())
           .isEqualTo(RedemptionOutcome.NOT_YET_VALID);
       assertThat(migrated.reserve(reserveCmd("u1", "o-3", validFrom, "MG-C0", "MG-C1", "MG-C3")).outcome())
@@ -637,6 +756,14 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
       assertThat(migrated.commit("o-3", validFrom).outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
       assertThat(migrated.findCouponsByUser("u1")).extracting(Coupon::status).containsExactly(CouponStatus.USED,
           CouponStatus.USED, CouponStatus.USED, CouponStatus.USED, CouponStatus.USABLE);
+      // a priced order on the migrated tables keeps its savings
+      Map<String, BigDecimal> priced = savings("MG-C4", "12.34");
+      RedemptionResult held = migrated.reserve(pricedCmd("u1", "o-4", validFrom, priced));
+      assertThat(held.outcome()).isEqualTo(RedemptionOutcome.RESERVED);
+      assertThat(held.savings()).containsExactlyEntriesOf(priced);
+      assertThat(migrated.commit("o-4", validFrom).savings()).containsExactlyEntriesOf(priced);
+      assertThat(migrated.revert("o-4", validFrom).savings()).containsExactlyEntriesOf(priced);
+      assertThat(migrated.commit("o-3", validFrom).savings()).isEmpty();
       // and the template pauses
       assertThat(migrated.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null))
           .isTrue();
