@@ -249,6 +249,28 @@ class PublicApiValidationTest {
     invalidCode("reserve malformed code", env -> env.engine.reserve(USER, "o1", List.of("not a code")));
     ids("commit", "orderId", v -> env -> env.engine.commit(v));
     ids("release", "orderId", v -> env -> env.engine.release(v));
+    ids("revert", "orderId", v -> env -> env.engine.revert(v));
+    ids("pause", "templateId", v -> env -> env.engine.pause(v));
+    ids("resume", "templateId", v -> env -> env.engine.resume(v));
+    invalid("reserve(null cart)", "cart", env -> env.engine.reserve((Cart) null, "o1", List.of(env.coupon.code())));
+    ids("reserve priced", "orderId", v -> env -> env.engine.reserve(env.cart(), v, List.of(env.coupon.code())));
+    invalid("reserve priced codes null", "codes", env -> env.engine.reserve(env.cart(), "o1", null));
+    invalid("reserve priced codes empty", "codes", env -> env.engine.reserve(env.cart(), "o1", List.of()));
+    invalid("reserve priced code twice", "codes",
+        env -> env.engine.reserve(env.cart(), "o1", List.of(env.coupon.code(), env.coupon.code())));
+    invalidCode("reserve priced malformed code", env -> env.engine.reserve(env.cart(), "o1", List.of("not a code")));
+    invalid("spec claimWindow(null, t)", "from", env -> spec().claimWindow(null, T0));
+    invalid("spec claimWindow(t, null)", "until", env -> spec().claimWindow(T0, null));
+    invalid("spec claimWindow twice", "claimWindow",
+        env -> spec().claimWindow(T0, T0.plusSeconds(1)).claimWindow(T0, T0.plusSeconds(2)));
+    invalidTemplate("spec claimWindow ends before it starts", "claimWindow.until",
+        env -> spec().claimWindow(T0, T0.minusSeconds(1)).build());
+    invalid("spec minimumQuantity twice", "minimumQuantity", env -> spec().minimumQuantity(1).minimumQuantity(2));
+    invalidTemplate("spec minimumQuantity(-1)", "minimumQuantity", env -> spec().minimumQuantity(-1).build());
+    invalid("spec minimumSubtotal 1E+100000000", "minimumSubtotal",
+        env -> spec().minimumSubtotal(new BigDecimal("1E+100000000")).build());
+    invalid("capped(null)", "cap", env -> Discount.percentOff(BigDecimal.TEN).capped(null));
+    invalid("capped on an amount off", "cap", env -> Discount.amountOff(BigDecimal.ONE).capped(BigDecimal.TEN));
     invalid("settle(null cart)", "cart", env -> env.engine.settle(null, List.of()));
     invalid("settle(null codes)", "codes", env -> env.engine.settle(env.cart(), null));
     invalid("settle(null code)", "codes", env -> env.engine.settle(env.cart(), Arrays.asList((String) null)));
