@@ -238,6 +238,42 @@ public final class CouponEngine implements AutoCloseable {
   }
 
   /**
+   * Adds stock: the template's total grows by {@code count} and the new codes are generated in the background from
+   * the same keyed permutation (never a code twice), while claims go on; progress events as for the first
+   * generation, then {@code CODES_ADDED}. Works on a sold-out template. A call after a failed or interrupted one
+   * also loads what that one left out.
+   *
+   * <pre>{@code
+   * Template more = engine.addCodes(templateId, 50_000).join();   // more.totalCount() grew by 50,000
+   * }</pre>
+   *
+   * @param templateId an AVAILABLE or PAUSED template
+   * @param count codes to add, 1 or more; the total stays at most {@value TemplateSpec#MAX_TOTAL_COUNT}
+   * @return completed with the template once the codes are loaded, or exceptionally with GENERATION_FAILED
+   * @throws CouponException INVALID_ARGUMENT (count out of range), TEMPLATE_NOT_FOUND, CONFLICT (the template is
+   *     not AVAILABLE or PAUSED), STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public CompletableFuture<Template> addCodes(String templateId, long count) {
+    ensureOpen();
+    requireId(templateId, "templateId");
+    requireRange(count, 1, TemplateSpec.MAX_TOTAL_COUNT, "count");
+    Template t = template(templateId).orElseThrow(
+        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    if (t.status() != TemplateStatus.AVAILABLE && t.status() != TemplateStatus.PAUSED) {
+      throw CouponException.of(ErrorCode.CONFLICT, "template '%s' is %s; codes can be added to an AVAILABLE or "
+          + "PAUSED template", templateId, t.status());
+    }
+    if (count > TemplateSpec.MAX_TOTAL_COUNT - t.totalCount()) {
+      throw CouponException.invalidField("count", "must be at most %d for template '%s' (total %d)",
+          TemplateSpec.MAX_TOTAL_COUNT - t.totalCount(), templateId, t.totalCount());
+    }
+    long loaded = StoreCalls.call("add to total", () -> store.addToTotal(templateId, count));
+    Template grown = StoreCalls.call("find template", () -> store.findTemplate(templateId)).orElseThrow(
+        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    return generations.addCodes(grown, loaded);
+  }
+
+  /**
    * Pauses claims of a template: from when this returns, every claim answers {@link ClaimOutcome#TEMPLATE_PAUSED}
    * (no claim is recorded after it, on any engine sharing the store); coupons already held stay usable. Idempotent.
    *

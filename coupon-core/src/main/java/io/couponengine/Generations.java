@@ -62,7 +62,23 @@ final class Generations {
   void start(Template template) {
     CompletableFuture<Template> future = new CompletableFuture<>();
     local.put(template.id(), future);
-    CodeGenerationJob job = new CodeGenerationJob(template, store, events, clock, batchSize, future);
+    run(new CodeGenerationJob(template, store, events, clock, batchSize, future, 0, template.totalCount()));
+  }
+
+  /**
+   * Loads the codes of a template's grown total, from {@code loaded} on, while claims go on.
+   *
+   * @param template the template with its grown total
+   * @param loaded codes loaded when the total grew
+   * @return completed with the template once the codes are loaded, or exceptionally (GENERATION_FAILED)
+   */
+  CompletableFuture<Template> addCodes(Template template, long loaded) {
+    CompletableFuture<Template> future = new CompletableFuture<>();
+    run(new CodeGenerationJob(template, store, events, clock, batchSize, future, loaded, template.totalCount()));
+    return future;
+  }
+
+  private void run(CodeGenerationJob job) {
     try {
       executor.execute(job);
     } catch (RuntimeException e) {

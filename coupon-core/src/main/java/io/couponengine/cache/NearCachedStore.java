@@ -276,6 +276,18 @@ public final class NearCachedStore implements CouponStore {
   }
 
   @Override
+  public String codeKey(String templateId, String proposedKey) {
+    return delegate.codeKey(templateId, proposedKey);
+  }
+
+  @Override
+  public long addToTotal(String templateId, long count) {
+    long loaded = delegate.addToTotal(templateId, count);
+    invalidateTemplate(templateId);
+    return loaded;
+  }
+
+  @Override
   public RedemptionResult revert(String orderId, Instant now) {
     RedemptionResult result = delegate.revert(orderId, now);
     invalidateOwners(result.coupons());

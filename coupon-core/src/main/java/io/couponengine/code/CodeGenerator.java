@@ -75,6 +75,33 @@ public final class CodeGenerator {
   public static CodeGenerator withRandomKey(String prefix, String templateId) {
     return new CodeGenerator(prefix, templateId, RANDOM.nextLong(), RANDOM.nextLong());
   }
+  /**
+   * A new random key, as {@link #withKey} reads it: 32 hex digits (128 bits).
+   *
+   * @return the key
+   */
+  public static String newKey() {
+    return String.format("%016x%016x", RANDOM.nextLong(), RANDOM.nextLong());
+  }
+
+  /**
+   * A generator with a stored key ({@link #newKey()}): the same key gives the same permutation, so generation can
+   * continue where another engine left off without a code twice.
+   *
+   * @param prefix the family prefix
+   * @param templateId the template id
+   * @param key 32 hex digits
+   * @return the generator
+   * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code key} when it is not 32 hex digits
+   */
+  public static CodeGenerator withKey(String prefix, String templateId, String key) {
+    if (key == null || !key.matches("[0-9a-f]{32}")) {
+      throw io.couponengine.error.CouponException.invalidField("key", "must be 32 lower-case hex digits");
+    }
+    return new CodeGenerator(prefix, templateId, Long.parseUnsignedLong(key.substring(0, 16), 16),
+        Long.parseUnsignedLong(key.substring(16), 16));
+  }
+
 
   /**
    * The canonical code number {@code serial}.

@@ -8,6 +8,8 @@ public enum EventType {
   GENERATION_PROGRESS,
   /** All codes are loaded; the template is AVAILABLE. */
   TEMPLATE_READY,
+  /** More codes were loaded into an available template ({@code addCodes}); details {@code added} and {@code total}. */
+  CODES_ADDED,
   /** Generation failed; details {@code reason}. */
   TEMPLATE_FAILED,
   /** The template's use window ended. */

@@ -14,6 +14,7 @@ import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,6 +173,32 @@ public final class InMemoryCouponStore implements CouponStore {
         s.pool[s.poolEnd++] = code;
       }
       s.loaded += codes.size();
+      return s.loaded;
+    }
+  }
+
+  @Override
+  public String codeKey(String templateId, String proposedKey) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireId(proposedKey, "proposedKey");
+    TemplateState s = requireTemplate(templateId);
+    synchronized (s) {
+      if (s.codeKey == null) {
+        s.codeKey = proposedKey;
+      }
+      return s.codeKey;
+    }
+  }
+
+  @Override
+  public long addToTotal(String templateId, long count) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(count, 0, TemplateSpec.MAX_TOTAL_COUNT, "count");
+    TemplateState s = requireTemplate(templateId);
+    synchronized (s) {
+      if (count > 0) {
+        s.template = s.template.withAdded(count);
+      }
       return s.loaded;
     }
   }
@@ -575,6 +602,8 @@ public final class InMemoryCouponStore implements CouponStore {
     int poolStart;
     int poolEnd;
     long loaded;
+    /** The code-permutation key, set once ({@link #codeKey}). */
+    String codeKey;
     /** user id → what the user holds of this template: one map lookup per claim. */
     final Map<String, Holder> holders = new HashMap<>();
 

@@ -85,6 +85,32 @@ public interface CouponStore extends AutoCloseable {
   long appendCodes(String templateId, long offset, List<String> codes);
 
   /**
+   * The template's code-permutation key: the one stored with it, or {@code proposedKey} stored now when it has none
+   * (atomically: every engine sharing the store gets the same key). Codes are a keyed permutation of serial numbers,
+   * so any engine can continue a template's codes (more stock, a generation resumed) without a code twice. The key
+   * never leaves the engine's generation and is not part of {@link Template}.
+   *
+   * @param templateId the template
+   * @param proposedKey 32 hex digits, kept only when the template has no key yet
+   * @return the template's key
+   * @throws io.couponengine.error.CouponException TEMPLATE_NOT_FOUND for an unknown template
+   */
+  String codeKey(String templateId, String proposedKey);
+
+  /**
+   * Adds {@code count} to the template's total ({@link Template#addedCount()}) and answers how many codes are loaded
+   * at that moment, where the caller's generation starts: it loads serials from there up to the new total through
+   * {@link #appendCodes}. {@code count == 0} only reads the loaded count.
+   *
+   * @param templateId the template
+   * @param count codes added, {@code >= 0}; the total stays at most {@value io.couponengine.template.TemplateSpec#MAX_TOTAL_COUNT}
+   * @return the number of codes loaded
+   * @throws io.couponengine.error.CouponException TEMPLATE_NOT_FOUND for an unknown template, INVALID_ARGUMENT when
+   *     the total would pass the maximum
+   */
+  long addToTotal(String templateId, long count);
+
+  /**
    * How many codes are still in the pool (loaded and not yet issued).
    *
    * @param templateId the template

@@ -15,8 +15,25 @@ import java.time.Instant;
  * @param status where the template is in its life cycle
  * @param createdAt when it was created
  * @param failureReason why generation failed (FAILED only), else null
+ * @param addedCount codes added after creation ({@code engine.addCodes}); {@link #totalCount()} is the spec's
+ *     total plus these
  */
-public record Template(String id, TemplateSpec spec, TemplateStatus status, Instant createdAt, String failureReason) {
+public record Template(String id, TemplateSpec spec, TemplateStatus status, Instant createdAt, String failureReason,
+                       long addedCount) {
+
+  /**
+   * A template with no codes added after creation.
+   *
+   * @param id the template id
+   * @param spec what the operator asked for
+   * @param status the life-cycle status
+   * @param createdAt when it was created
+   * @param failureReason why generation failed, else null
+   * @throws CouponException INVALID_ARGUMENT as the canonical constructor
+   */
+  public Template(String id, TemplateSpec spec, TemplateStatus status, Instant createdAt, String failureReason) {
+    this(id, spec, status, createdAt, failureReason, 0);
+  }
 
   /**
    * Checks the required parts. The id is checked as any id (the engine makes six alphabet characters; stores and
@@ -30,6 +47,31 @@ public record Template(String id, TemplateSpec spec, TemplateStatus status, Inst
     Preconditions.requireArg(spec, "spec");
     Preconditions.requireArg(status, "status");
     Preconditions.requireArg(createdAt, "createdAt");
+    if (spec != null) {
+      Preconditions.requireRange(addedCount, 0, TemplateSpec.MAX_TOTAL_COUNT - spec.totalCount(), "addedCount");
+    }
+  }
+
+  /**
+   * How many coupons the template has: the spec's total plus the codes added since.
+   *
+   * @return the total
+   */
+  @JsonIgnore
+  public long totalCount() {
+    return spec.totalCount() + addedCount;
+  }
+
+  /**
+   * This template with {@code more} codes added to its total.
+   *
+   * @param more codes added
+   * @return a copy
+   * @throws CouponException INVALID_ARGUMENT naming {@code addedCount} when the total would pass
+   *     {@value TemplateSpec#MAX_TOTAL_COUNT}
+   */
+  public Template withAdded(long more) {
+    return new Template(id, spec, status, createdAt, failureReason, addedCount + more);
   }
 
   /**
@@ -41,7 +83,7 @@ public record Template(String id, TemplateSpec spec, TemplateStatus status, Inst
    * @throws CouponException INVALID_ARGUMENT naming {@code status} when {@code newStatus} is null
    */
   public Template withStatus(TemplateStatus newStatus, String reason) {
-    return new Template(id, spec, newStatus, createdAt, reason);
+    return new Template(id, spec, newStatus, createdAt, reason, addedCount);
   }
 
   /**

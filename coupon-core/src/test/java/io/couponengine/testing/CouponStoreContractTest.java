@@ -1100,6 +1100,87 @@ public abstract class CouponStoreContractTest {
     }
   }
 
+  // ---- more stock (issue 10, item 3) -------------------------------------------------------------------------
+
+  @Test
+  void addCodes_growsTheTotal_fromTheSamePermutation_evenWhenSoldOut() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 1);
+    Set<String> codes = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      codes.add(claimN(engine, t, "first-" + i, 1).get(0).code());
+    }
+    assertThat(engine.claim(new ClaimRequest("late", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.SOLD_OUT);
+    Template more = engine.addCodes(t.id(), 5).join();
+    assertThat(more.totalCount()).isEqualTo(15);
+    assertThat(more.addedCount()).isEqualTo(5);
+    assertThat(store.findTemplate(t.id()).orElseThrow().totalCount()).isEqualTo(15);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(5);
+    for (int i = 0; i < 5; i++) {
+      codes.add(claimN(engine, t, "second-" + i, 1).get(0).code());
+    }
+    assertThat(codes).hasSize(15);
+    assertThat(engine.claim(new ClaimRequest("later", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.SOLD_OUT);
+  }
+
+  @Test
+  void addCodes_refusesTemplatesThatCannotTakeStock_andBadCounts() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 1);
+    assertThatThrownBy(() -> engine.addCodes(t.id(), 0)).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> engine.addCodes("ZZZZZZ", 1)).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
+    store.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.EXPIRED, null);
+    assertThatThrownBy(() -> engine.addCodes(t.id(), 1)).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(store.findTemplate(t.id()).orElseThrow().totalCount()).isEqualTo(10);
+  }
+
+  @Test
+  void addCodes_racingClaimsAndEachOtherFromSeveralEngines_neverACodeTwice() throws Exception {
+    List<CouponEngine> es = engines(4);
+    // a fourth engine with its own batch size, so two jobs' batches do not line up
+    CouponEngine odd = CouponEngine.builder().store(newStoreSharingWith(store)).clock(clock).executor(Runnable::run)
+        .generationBatchSize(333).build();
+    Template t = ready(es.get(0), 600, 1);
+    ConcurrentLinkedQueue<String> issued = new ConcurrentLinkedQueue<>();
+    List<java.util.concurrent.Callable<Object>> tasks = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      CouponEngine e = es.get(w);
+      int worker = w;
+      tasks.add(() -> {
+        for (int n = 0; n < 700; n++) {
+          ClaimResult r = e.claim(new ClaimRequest("buyer-" + worker + "-" + n, t.id(), "k"));
+          if (r.outcome() == ClaimOutcome.CLAIMED) {
+            issued.add(r.coupon().orElseThrow().code());
+          }
+        }
+        return null;
+      });
+    }
+    tasks.add(() -> es.get(3).addCodes(t.id(), 1_000).join());
+    tasks.add(() -> odd.addCodes(t.id(), 1_000).join());
+    try {
+      together(tasks);
+    } finally {
+      odd.close();
+    }
+    assertThat(store.addToTotal(t.id(), 0)).as("codes loaded").isEqualTo(2_600);
+    // read after this client's own write: a caching client may hold the template another client grew until then
+    assertThat(store.findTemplate(t.id()).orElseThrow().totalCount()).isEqualTo(2_600);
+    assertThat(new HashSet<>(issued)).as("no code issued twice").hasSize(issued.size());
+    assertThat(issued.size() + store.remainingCodes(t.id())).as("every code loaded once").isEqualTo(2_600);
+    // what is left in the pool is new codes too
+    List<String> rest = new ArrayList<>();
+    for (int n = 0; n < 2_600 - issued.size(); n++) {
+      rest.add(es.get(0).claim(new ClaimRequest("rest-" + n, t.id(), "k")).coupon().orElseThrow().code());
+    }
+    Set<String> all = new HashSet<>(issued);
+    all.addAll(rest);
+    assertThat(all).hasSize(2_600);
+  }
+
   /** Codes per template in the close-during-generation test: enough that a job is still queued at close. */
   protected long generationCloseCodes() {
     return 50_000;
