@@ -29,7 +29,7 @@ import java.util.Map;
 /**
  * One template through a shop's promotion calendar, on the embedded store with a clock the demo moves: claims open
  * at the start of a claim window, coupons claimed before the sale are PENDING until its use window opens, the
- * operator pauses and resumes claims, a priced reservation settles a cart and holds its coupon with the saving, a
+ * operator pauses and resumes claims, adds stock when the first codes run out, a priced reservation settles a cart and holds its coupon with the saving, a
  * paid order is refunded (revert), a payment that arrives after the sweeper released its reservation is still
  * committed, and claims close with the window. The last line is one JSON object with the template's figures recounted from the store.
  *
@@ -85,7 +85,7 @@ public final class PromotionCalendarDemo {
           .name("Winter sale: 10 off 50")
           .category(CouponCategory.DIRECT)
           .productLine("mall")
-          .totalCount(100)
+          .totalCount(3)
           .perUserLimit(1)
           .validity(Validity.fixed(saleOpens, saleOpens.plus(Duration.ofDays(7))))
           .claimWindow(claimsOpen, saleOpens.plus(Duration.ofDays(3)))
@@ -109,6 +109,11 @@ public final class PromotionCalendarDemo {
       say(clock, "paused; carol's claim: %s", engine.claim(new ClaimRequest("carol", t.id(), "c-1")).outcome());
       engine.resume(t.id());
       say(clock, "resumed; carol's claim: %s", engine.claim(new ClaimRequest("carol", t.id(), "c-1")).outcome());
+      say(clock, "all %d codes are out; erin's claim: %s", t.totalCount(),
+          engine.claim(new ClaimRequest("erin", t.id(), "e-1")).outcome());
+      Template more = engine.addCodes(t.id(), 97).join();
+      say(clock, "97 more codes, same permutation: total %d; erin's claim: %s", more.totalCount(),
+          engine.claim(new ClaimRequest("erin", t.id(), "e-1")).outcome());
 
       clock.advance(Duration.ofDays(1));
       say(clock, "the sale opens; alice's USABLE coupons: %d", engine.coupons("alice", CouponStatus.USABLE).size());
@@ -135,7 +140,7 @@ public final class PromotionCalendarDemo {
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("template", t.id());
-      figures.putAll(recount(store, t, List.of("alice", "bob", "carol"), clock.instant()));
+      figures.putAll(recount(store, t, List.of("alice", "bob", "carol", "erin"), clock.instant()));
       System.out.println(ClaimLoad.json(figures));
     }
   }

@@ -21,10 +21,10 @@ class PromotionCalendarDemoTest {
     }
     String text = captured.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("alice tries early: NOT_STARTED", "reserve before the sale: NOT_YET_VALID",
-        "carol's claim: TEMPLATE_PAUSED", "a 30.00 cart: NOT_APPLICABLE", "pays 70.00", "refunded: REVERTED",
+        "carol's claim: TEMPLATE_PAUSED", "erin's claim: SOLD_OUT", "total 100; erin's claim: CLAIMED", "a 30.00 cart: NOT_APPLICABLE", "pays 70.00", "refunded: REVERTED",
         "arrives late: COMMITTED", "dave's claim: CLAIM_CLOSED");
     String[] lines = text.strip().split("\\R");
-    assertThat(lines[lines.length - 1]).contains("\"issued\":3", "\"usable\":2", "\"used\":1", "\"reserved\":0",
-        "\"remaining\":97");
+    assertThat(lines[lines.length - 1]).contains("\"issued\":4", "\"usable\":3", "\"used\":1", "\"reserved\":0",
+        "\"remaining\":96");
   }
 }
