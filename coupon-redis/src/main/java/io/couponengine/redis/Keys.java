@@ -64,7 +64,7 @@ final class Keys {
   /** Template ids reach here only after the engine found the template, so this stays as small as the catalogue. */
   private final ConcurrentHashMap<String, String[]> templateKeys = new ConcurrentHashMap<>();
 
-  /** Hash: json, status, loaded. */
+  /** Hash: json, status, loaded, added (codes added after creation), key (the code-permutation key, set once). */
   String meta(String templateId) {
     return t(templateId, "meta");
   }

@@ -12,6 +12,7 @@ import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,9 +46,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * }</pre>
  *
  * <h2>Layout</h2>
- * Keys of a template share the hash tag {@code {t:<templateId>}}: meta (JSON, status, loaded count), the code pool
- * (a list), per-user claim counts and codes, claim records by code, coupon id → code, the expiry candidates, the
- * idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
+ * Keys of a template share the hash tag {@code {t:<templateId>}}: meta (JSON, status, loaded and added counts,
+ * code key), the code pool (a list), per-user claim counts and codes, claim records by code, coupon id → code, the
+ * expiry candidates, the idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
  * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
  * coupon states, the bucket's orders, reservations and event stream, and the user's list cache. An order's coupons
  * all belong to its user, so reserve, commit, release and revert are each decided by one script in one slot, all or
@@ -80,6 +81,8 @@ public final class RedisCouponStore implements CouponStore {
   private static final LuaScript INSERT = LuaScript.load("insert");
   private static final LuaScript STATUS = LuaScript.load("status");
   private static final LuaScript EXPIRE = LuaScript.load("expire");
+  private static final LuaScript CODE_KEY = LuaScript.load("codekey");
+  private static final LuaScript TOTAL = LuaScript.load("total");
   static final int APPEND_BATCH = 10_000;
 
   private final UnifiedJedis jedis;
@@ -147,15 +150,35 @@ public final class RedisCouponStore implements CouponStore {
       // registry first: a crash between the two leaves an id without meta, which readers skip
       jedis.sadd(keys.registry(), template.id());
       Object r = INSERT.run(jedis, List.of(keys.meta(template.id())),
-          List.of(template.toJson(), template.status().name()));
+          List.of(template.toJson(), template.status().name(), Long.toString(template.addedCount())));
       return ((Long) r) == 1L;
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The template's {@code addedCount} is the meta field {@code added} (written by {@link #addToTotal}), not the
+   * one in its JSON; a template stored before that field existed reads as 0. The code key (field {@code key}) is
+   * never read here.
+   */
   @Override
   public Optional<Template> findTemplate(String templateId) {
-    return call("find template", () ->
-        Optional.ofNullable(jedis.hget(keys.meta(templateId), "json")).map(Template::fromJson));
+    return call("find template", () -> {
+      List<String> v = jedis.hmget(keys.meta(templateId), "json", "added");
+      return Optional.ofNullable(template(v.get(0), v.get(1)));
+    });
+  }
+
+  /** A template from its meta fields {@code json} and {@code added}; null when there is no JSON. */
+  private static Template template(String json, String added) {
+    if (json == null) {
+      return null;
+    }
+    Template t = Template.fromJson(json);
+    long n = added == null ? 0 : Long.parseLong(added);
+    return n == t.addedCount() ? t
+        : new Template(t.id(), t.spec(), t.status(), t.createdAt(), t.failureReason(), n);
   }
 
   @Override
@@ -165,7 +188,7 @@ public final class RedisCouponStore implements CouponStore {
       List<Response<List<String>>> metas = new ArrayList<>(ids.size());
       try (AbstractPipeline p = jedis.pipelined()) {
         for (String id : ids) {
-          metas.add(p.hmget(keys.meta(id), "status", "json"));
+          metas.add(p.hmget(keys.meta(id), "status", "json", "added"));
         }
         p.sync();
       }
@@ -173,7 +196,7 @@ public final class RedisCouponStore implements CouponStore {
       for (Response<List<String>> r : metas) {
         List<String> v = r.get();
         if (status.name().equals(v.get(0)) && v.get(1) != null) {
-          out.add(Template.fromJson(v.get(1)));
+          out.add(template(v.get(1), v.get(2)));
         }
       }
       return out;
@@ -199,6 +222,10 @@ public final class RedisCouponStore implements CouponStore {
 
   /**
    * {@inheritDoc}
+   *
+   * <p>Works on a template in any status: the first generation (CREATING) and added stock (AVAILABLE, PAUSED)
+   * while claims pop the pool's head; the codes go to the pool's tail and the loaded count is the meta field
+   * {@code loaded}, never the pool's length.
    *
    * <p>The codes are sent in sub-batches of 10,000 (one script each: an offset check and RPUSH of up to 5,000
    * values per command), all sub-batches of the call in one pipeline. Each sub-batch is idempotent by its own
@@ -236,6 +263,54 @@ public final class RedisCouponStore implements CouponStore {
           APPEND.reload(jedis, k.get(0)); // the sub-batches that ran are skipped by their offsets
         }
       }
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The key is the template's meta field {@code key}, set by HSETNX in one script (which also refuses an unknown
+   * template without creating its meta hash).
+   */
+  @Override
+  public String codeKey(String templateId, String proposedKey) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireId(proposedKey, "proposedKey");
+    return call("code key", () ->
+        (String) CODE_KEY.run(jedis, List.of(keys.meta(templateId)), List.of(proposedKey)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script in the template's slot checks the new total and HINCRBYs the meta field {@code added}, then
+   * answers the field {@code loaded} (what {@link #appendCodes} counts). The spec's total, which bounds the added
+   * count, never changes, so it is read before the script; {@code count == 0} is the script alone.
+   */
+  @Override
+  public long addToTotal(String templateId, long count) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(count, 0, TemplateSpec.MAX_TOTAL_COUNT, "count");
+    return call("add to total", () -> {
+      long most = 0;
+      long specTotal = 0;
+      if (count > 0) {
+        String json = jedis.hget(keys.meta(templateId), "json");
+        if (json == null) {
+          throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
+        }
+        specTotal = Template.fromJson(json).spec().totalCount();
+        most = TemplateSpec.MAX_TOTAL_COUNT - specTotal;
+      }
+      List<?> r = (List<?>) TOTAL.run(jedis, List.of(keys.meta(templateId)),
+          List.of(Long.toString(count), Long.toString(most)));
+      long value = (Long) r.get(1);
+      if ((Long) r.get(0) == 0L) {
+        long total = specTotal + value;
+        throw CouponException.invalidField("count", "must be at most %d for template '%s' (total %d) but was %d",
+            TemplateSpec.MAX_TOTAL_COUNT - total, templateId, total, count);
+      }
+      return value;
     });
   }
 
@@ -590,7 +665,7 @@ public final class RedisCouponStore implements CouponStore {
 
   static List<LuaScript> scripts() {
     return Collections.unmodifiableList(List.of(CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
-        EXPIRE, UserListCache.CACHE));
+        EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL));
   }
 
   static Map<String, String> describe() {

@@ -1,4 +1,6 @@
 -- Appends one batch of codes, idempotent by offset. KEYS: 1 meta, 2 pool. ARGV: 1 offset, 2.. codes
+-- Any status: the first generation (CREATING) and added stock (AVAILABLE, PAUSED) while claims LPOP the pool's
+-- head. Codes go to the tail (RPUSH); 'loaded' counts every code ever appended, never the pool's length.
 if not redis.call('HGET', KEYS[1], 'status') then
   return redis.error_reply('CE_TEMPLATE_NOT_FOUND template does not exist')
 end
