@@ -196,6 +196,10 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireRange(count, 0, TemplateSpec.MAX_TOTAL_COUNT, "count");
     TemplateState s = requireTemplate(templateId);
     synchronized (s) {
+      if (count > TemplateSpec.MAX_TOTAL_COUNT - s.template.totalCount()) {
+        throw CouponException.invalidField("count", "must be at most %d for template '%s' (total %d)",
+            TemplateSpec.MAX_TOTAL_COUNT - s.template.totalCount(), templateId, s.template.totalCount());
+      }
       if (count > 0) {
         s.template = s.template.withAdded(count);
       }
