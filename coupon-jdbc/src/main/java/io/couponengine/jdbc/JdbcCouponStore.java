@@ -149,6 +149,16 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   @Override
+  public String codeKey(String templateId, String proposedKey) {
+    return templates.codeKey(templateId, proposedKey);
+  }
+
+  @Override
+  public long addToTotal(String templateId, long count) {
+    return templates.addToTotal(templateId, count);
+  }
+
+  @Override
   public long remainingCodes(String templateId) {
     return templates.remainingCodes(templateId);
   }

@@ -27,8 +27,13 @@ final class Rows {
         validFrom);
   }
 
-  /** Reads {@code status, failure_reason, template_json}. */
+  /**
+   * Reads {@code status, failure_reason, template_json, added_count}: the status, reason and added count columns
+   * win over the JSON (written once, at insert).
+   */
   static Template template(ResultSet rs) throws SQLException {
-    return Template.fromJson(rs.getString(3)).withStatus(TemplateStatus.valueOf(rs.getString(1)), rs.getString(2));
+    Template json = Template.fromJson(rs.getString(3));
+    return new Template(json.id(), json.spec(), TemplateStatus.valueOf(rs.getString(1)), json.createdAt(),
+        rs.getString(2), rs.getLong(4));
   }
 }

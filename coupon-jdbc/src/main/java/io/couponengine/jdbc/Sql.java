@@ -16,6 +16,10 @@ final class Sql {
   final String lockTemplateStatus;
   final String lockTemplatesTablePg;
   final String setTemplateLoaded;
+  final String lockTemplateTotal;
+  final String addToTemplateTotal;
+  final String setCodeKey;
+  final String findCodeKey;
   final String insertCode;
   final String countCodes;
   final String upsertUserCountPg;
@@ -55,14 +59,24 @@ final class Sql {
     String coupons = p + "coupons";
     String orders = p + "orders";
     String orderCodesTable = p + "order_codes";
-    insertTemplate = "INSERT INTO " + templates
-        + " (id, status, failure_reason, loaded, created_at_us, template_json) VALUES (?, ?, ?, 0, ?, ?)";
-    findTemplate = "SELECT status, failure_reason, template_json FROM " + templates + " WHERE id = ?";
-    findTemplatesByStatus = "SELECT status, failure_reason, template_json FROM " + templates + " WHERE status = ?";
+    insertTemplate = "INSERT INTO " + templates + " (id, status, failure_reason, loaded, added_count, created_at_us,"
+        + " template_json) VALUES (?, ?, ?, 0, ?, ?, ?)";
+    // the columns Rows.template reads
+    String templateColumns = "SELECT status, failure_reason, template_json, added_count FROM " + templates;
+    findTemplate = templateColumns + " WHERE id = ?";
+    findTemplatesByStatus = templateColumns + " WHERE status = ?";
     updateTemplateStatus = "UPDATE " + templates + " SET status = ?, failure_reason = ? WHERE id = ? AND status = ?";
     lockTemplateLoaded = "SELECT loaded FROM " + templates + " WHERE id = ? FOR UPDATE";
     lockTemplateStatus = "SELECT status FROM " + templates + " WHERE id = ? FOR UPDATE";
     setTemplateLoaded = "UPDATE " + templates + " SET loaded = ? WHERE id = ?";
+    // more stock: the row is locked like appendCodes locks it, so the loaded count answered is the one the next
+    // batch is checked against
+    lockTemplateTotal = "SELECT loaded, added_count, template_json FROM " + templates + " WHERE id = ? FOR UPDATE";
+    addToTemplateTotal = "UPDATE " + templates + " SET added_count = added_count + ? WHERE id = ?";
+    // set once: a second proposal matches no row (READ COMMITTED re-checks the condition on the latest row
+    // version after waiting for the first writer), then everybody reads the stored key
+    setCodeKey = "UPDATE " + templates + " SET code_key = ? WHERE id = ? AND code_key IS NULL";
+    findCodeKey = "SELECT code_key FROM " + templates + " WHERE id = ?";
     insertCode = "INSERT INTO " + codes + " (template_id, seq, code) VALUES (?, ?, ?)";
     // PostgreSQL: a whole batch as one array parameter, one statement and one round trip
     insertCodesPg = "INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + u.ord - 1, u.code"

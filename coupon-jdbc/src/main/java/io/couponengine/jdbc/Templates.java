@@ -7,8 +7,11 @@ import static io.couponengine.jdbc.Jdbc.update;
 
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.internal.Preconditions;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -28,8 +31,8 @@ final class Templates {
   boolean insert(Template t) {
     return tx.run("insert template", c -> {
       try {
-        update(c, sql.insertTemplate, t.id(), t.status().name(), t.failureReason(), Micros.of(t.createdAt()),
-            t.toJson());
+        update(c, sql.insertTemplate, t.id(), t.status().name(), t.failureReason(), t.addedCount(),
+            Micros.of(t.createdAt()), t.toJson());
         return true;
       } catch (SQLException e) {
         if (SqlErrors.isUniqueViolation(e)) {
@@ -66,6 +69,13 @@ final class Templates {
     });
   }
 
+  /**
+   * Loads a batch of codes, idempotent by offset. The loaded count is the {@code loaded} column, never the pool
+   * (claims shrink the pool while added stock loads). The template row is locked first and nothing else is held
+   * before it: a claim locks the template row first too (share-locked on PostgreSQL and MySQL, FOR UPDATE on H2),
+   * so a batch waits for the claims that hold the row and new claims wait for the batch, with no lock cycle. The
+   * inserted rows are new, so SKIP LOCKED claims neither wait for them nor take them before the commit.
+   */
   long appendCodes(String templateId, long offset, List<String> codes) {
     return tx.run("append codes", c -> {
       Long locked = queryOne(c, sql.lockTemplateLoaded, rs -> rs.getLong(1), templateId);
@@ -91,6 +101,65 @@ final class Templates {
       long after = loaded + codes.size();
       update(c, sql.setTemplateLoaded, after, templateId);
       return after;
+    });
+  }
+
+  /**
+   * The template's code-permutation key: {@code proposedKey} is stored when the template has none (a conditional
+   * UPDATE: of two proposals the second matches no row), then the stored key is read, in one transaction. A key
+   * already stored is answered by a plain read first, without the row lock the UPDATE would wait for behind claims.
+   */
+  String codeKey(String templateId, String proposedKey) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireId(proposedKey, "proposedKey");
+    return tx.run("code key", c -> {
+      String stored = readCodeKey(c, templateId);
+      if (stored != null) {
+        return stored;
+      }
+      update(c, sql.setCodeKey, proposedKey, templateId);
+      stored = readCodeKey(c, templateId);
+      if (stored == null) {
+        throw new SQLException("template " + templateId + " has no code key after setting one", "40001");
+      }
+      return stored;
+    });
+  }
+
+  /** The stored key, null when there is none yet; TEMPLATE_NOT_FOUND without the row. */
+  private String readCodeKey(Connection c, String templateId) throws SQLException {
+    List<String> key = query(c, sql.findCodeKey, rs -> rs.getString(1), templateId);
+    if (key.isEmpty()) {
+      throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
+    }
+    return key.get(0);
+  }
+
+  /**
+   * Adds {@code count} to the template's {@code added_count} under the template row's lock (the lock appendCodes
+   * takes) and answers {@code loaded}: where the caller's generation starts. {@code count == 0} only reads (still
+   * under the lock, so a batch in flight has committed or not started).
+   */
+  long addToTotal(String templateId, long count) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(count, 0, TemplateSpec.MAX_TOTAL_COUNT, "count");
+    return tx.run("add to total", c -> {
+      long[] row = queryOne(c, sql.lockTemplateTotal,
+          rs -> new long[] {rs.getLong(1), rs.getLong(2), Template.fromJson(rs.getString(3)).spec().totalCount()},
+          templateId);
+      if (row == null) {
+        throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
+      }
+      long loaded = row[0];
+      long total = row[2] + row[1];
+      if (count > TemplateSpec.MAX_TOTAL_COUNT - total) {
+        throw CouponException.invalidField("count", "must be at most %d for template '%s' (total %d)",
+            TemplateSpec.MAX_TOTAL_COUNT - total, templateId, total);
+      }
+      if (count > 0) {
+        update(c, sql.addToTemplateTotal, count, templateId);
+      }
+      return loaded;
     });
   }
 

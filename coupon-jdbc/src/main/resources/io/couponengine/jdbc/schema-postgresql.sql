@@ -2,11 +2,16 @@
 -- Instants are BIGINT microseconds since the epoch (UTC): exact, portable and index-friendly.
 -- status columns are unconstrained VARCHAR(16) holding the enum names: templates CREATING, AVAILABLE, PAUSED,
 -- FAILED, EXPIRED; coupons USABLE, RESERVED, USED, EXPIRED; orders RESERVED, COMMITTED, RELEASED, REVERTED
+-- loaded: codes appended so far (the offset appendCodes checks); added_count: codes added after creation
+-- (engine.addCodes; the total is the spec's plus these); code_key: the code-permutation key, set once by the
+-- first generation and shared by every engine (schema 0.2)
 CREATE TABLE ${prefix}templates (
   id             VARCHAR(16)   NOT NULL PRIMARY KEY,
   status         VARCHAR(16)   NOT NULL,
   failure_reason VARCHAR(4000),
   loaded         BIGINT        NOT NULL DEFAULT 0,
+  added_count    BIGINT        NOT NULL DEFAULT 0,
+  code_key       VARCHAR(128),
   created_at_us  BIGINT        NOT NULL,
   template_json  TEXT          NOT NULL
 );

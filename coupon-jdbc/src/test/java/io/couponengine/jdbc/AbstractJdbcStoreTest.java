@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.couponengine.CouponEngine;
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
@@ -38,9 +39,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -161,6 +164,94 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     assertThat(issued).extracting(Coupon::code).containsExactlyInAnyOrderElementsOf(NASTY);
     assertThat(store.findCouponsByUser("'; DROP TABLE x; -- ")).isEmpty();
     assertThat(store.remainingCodes(t.id())).isZero();
+  }
+
+  /** The stored code_key column, read directly. */
+  private String storedCodeKey(String templateId) throws SQLException {
+    try (Connection c = jdbc().dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT code_key FROM " + jdbc().tablePrefix() + "templates WHERE id = ?")) {
+      ps.setString(1, templateId);
+      try (ResultSet rs = ps.executeQuery()) {
+        String key = rs.next() ? rs.getString(1) : null;
+        c.rollback();
+        return key;
+      }
+    }
+  }
+
+  @Test
+  void codeKey_isStoredOnce_theFirstProposalWins_andStaysOutOfTheTemplate() throws Exception {
+    Template t = new Template("KEYTPL", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    assertThat(store.insertTemplate(t)).isTrue();
+    assertThat(storedCodeKey(t.id())).isNull();
+    String first = "0123456789abcdef0123456789abcdef";
+    String second = "fedcba9876543210fedcba9876543210";
+    assertThat(store.codeKey(t.id(), first)).isEqualTo(first);
+    assertThat(store.codeKey(t.id(), second)).isEqualTo(first);
+    CouponStore other = newStoreSharingWith(store);
+    assertThat(other.codeKey(t.id(), second)).isEqualTo(first);
+    assertThat(storedCodeKey(t.id())).isEqualTo(first);
+    assertThat(store.findTemplate(t.id())).contains(t);
+    assertThat(store.findTemplate(t.id()).orElseThrow().toJson()).doesNotContain(first);
+    assertThatThrownBy(() -> store.codeKey("NOSUCH", first)).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
+    // racing proposals on a fresh template from two pools: every one answers the same stored key
+    Template u = new Template("KEYTP2", Specs.threshold(10, 1), TemplateStatus.CREATING, T0, null);
+    assertThat(store.insertTemplate(u)).isTrue();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<String>> answers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        CouponStore s = i % 2 == 0 ? store : other;
+        String proposal = String.format("%032x", i + 1);
+        answers.add(pool.submit(() -> {
+          go.await();
+          return s.codeKey(u.id(), proposal);
+        }));
+      }
+      go.countDown();
+      List<String> seen = new ArrayList<>();
+      for (Future<String> a : answers) {
+        seen.add(a.get(60, TimeUnit.SECONDS));
+      }
+      String stored = storedCodeKey(u.id());
+      assertThat(stored).isNotNull();
+      assertThat(seen).containsOnly(stored);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void addToTotal_keepsTheLoadedCount_fromTheLoadedColumn_notThePool() {
+    Template t = new Template("ADDTPL", Specs.threshold(4, 1), TemplateStatus.AVAILABLE, T0, null);
+    assertThat(store.insertTemplate(t)).isTrue();
+    store.appendCodes(t.id(), 0, List.of("AD-0", "AD-1", "AD-2", "AD-3"));
+    assertThat(store.claim(new ClaimCommand(t.id(), "u", "k", "c0", 1, T0, EXPIRES)).outcome())
+        .isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(store.addToTotal(t.id(), 0)).isEqualTo(4);
+    assertThat(store.addToTotal(t.id(), 2)).isEqualTo(4);
+    assertThat(store.findTemplate(t.id()).orElseThrow().addedCount()).isEqualTo(2);
+    assertThat(store.findTemplates(TemplateStatus.AVAILABLE)).extracting(Template::totalCount).containsExactly(6L);
+    // a batch at the loaded count goes in, a retried one is ignored, one past it is a CONFLICT
+    assertThat(store.appendCodes(t.id(), 4, List.of("AD-4", "AD-5"))).isEqualTo(6);
+    assertThat(store.appendCodes(t.id(), 4, List.of("AD-4", "AD-5"))).isEqualTo(6);
+    assertThatThrownBy(() -> store.appendCodes(t.id(), 7, List.of("AD-7"))).isInstanceOfSatisfying(
+        CouponException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(store.remainingCodes(t.id())).isEqualTo(5);
+    // the total stays at most MAX_TOTAL_COUNT
+    long room = TemplateSpec.MAX_TOTAL_COUNT - 6;
+    assertThatThrownBy(() -> store.addToTotal(t.id(), room + 1)).isInstanceOfSatisfying(CouponException.class,
+        e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+          assertThat(e.violations()).extracting(Violation::field).containsExactly("count");
+        });
+    assertThat(store.addToTotal(t.id(), room)).isEqualTo(6);
+    assertThat(store.findTemplate(t.id()).orElseThrow().totalCount()).isEqualTo(TemplateSpec.MAX_TOTAL_COUNT);
+    assertThatThrownBy(() -> store.addToTotal("NOSUCH", 1)).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
   }
 
   @Test
@@ -684,6 +775,10 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     HikariDataSource ds = newPool();
     JdbcCouponStore migrated = JdbcCouponStore.builder(ds).tablePrefix(p).build();
     Template t = new Template("MIGR01", Specs.threshold(6, 5), TemplateStatus.AVAILABLE, T0, null);
+    // a second template as 0.1 wrote it: its JSON has no addedCount; one of its two codes is left in the pool
+    Template old01 = new Template("MGRTWD", Specs.threshold(2, 1), TemplateStatus.AVAILABLE, T0, null);
+    String old01Json = old01.toJson().replace(",\"addedCount\":0", "").replace("\"addedCount\":0,", "");
+    assertThat(old01Json).doesNotContain("addedCount");
     long t0 = Micros.of(T0);
     long exp = Micros.of(EXPIRES);
     try {
@@ -694,6 +789,9 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
         }
         execute(c, "INSERT INTO " + p + "templates (id, status, failure_reason, loaded, created_at_us, template_json)"
             + " VALUES (?, ?, NULL, 6, ?, ?)", t.id(), "AVAILABLE", t0, t.toJson());
+        execute(c, "INSERT INTO " + p + "templates (id, status, failure_reason, loaded, created_at_us, template_json)"
+            + " VALUES (?, ?, NULL, 2, ?, ?)", old01.id(), "AVAILABLE", t0, old01Json);
+        execute(c, "INSERT INTO " + p + "codes (template_id, seq, code) VALUES (?, ?, ?)", old01.id(), 1L, "MG-D1");
         for (int seq = 3; seq < 6; seq++) {
           execute(c, "INSERT INTO " + p + "codes (template_id, seq, code) VALUES (?, ?, ?)", t.id(), (long) seq,
               "MG-C" + seq);
@@ -769,6 +867,25 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
           .isTrue();
       assertThat(migrated.claim(new ClaimCommand(t.id(), "u2", "k", "cp6", 5, T0, EXPIRES)).outcome())
           .isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+      // the old template (0.1 JSON, no addedCount) takes more stock: a key of its own, then codes from serial 6
+      assertThat(migrated.findTemplate(old01.id()).orElseThrow().addedCount()).isZero();
+      assertThat(migrated.findTemplates(TemplateStatus.AVAILABLE)).containsExactly(old01);
+      CouponEngine engine = engine(migrated);
+      {
+        Template grown = engine.addCodes(old01.id(), 3).join();
+        assertThat(grown.addedCount()).isEqualTo(3);
+        assertThat(grown.totalCount()).isEqualTo(5);
+        assertThat(migrated.addToTotal(old01.id(), 0)).isEqualTo(5);
+        assertThat(migrated.remainingCodes(old01.id())).isEqualTo(4);
+        Set<String> codes = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+          codes.add(migrated.claim(new ClaimCommand(old01.id(), "v" + i, "k", "o1-" + i, 1, T0, EXPIRES))
+              .couponOrNull().code());
+        }
+        assertThat(codes).hasSize(4).contains("MG-D1");
+        assertThat(migrated.claim(new ClaimCommand(old01.id(), "v9", "k", "o1-9", 1, T0, EXPIRES)).outcome())
+            .isEqualTo(ClaimOutcome.SOLD_OUT);
+      }
     } finally {
       migrated.dropSchema();
     }
