@@ -35,6 +35,7 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.template.ClaimWindow;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -271,6 +272,20 @@ public final class CouponEngine implements AutoCloseable {
     Template grown = StoreCalls.call("find template", () -> store.findTemplate(templateId)).orElseThrow(
         () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
     return generations.addCodes(grown, loaded);
+  }
+
+  /**
+   * A template's figures: issued, reserved, used, expired, remaining and the discount its committed priced orders
+   * gave, kept by the store with the writes (reading them scans no coupons).
+   *
+   * @param templateId the template
+   * @return the figures
+   * @throws CouponException INVALID_ARGUMENT, TEMPLATE_NOT_FOUND, STORE_UNAVAILABLE
+   */
+  public TemplateStats stats(String templateId) {
+    requireId(templateId, "templateId");
+    return StoreCalls.call("stats", () -> store.stats(templateId)).orElseThrow(
+        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
   }
 
   /**

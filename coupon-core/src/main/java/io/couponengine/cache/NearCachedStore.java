@@ -276,6 +276,11 @@ public final class NearCachedStore implements CouponStore {
   }
 
   @Override
+  public Optional<io.couponengine.template.TemplateStats> stats(String templateId) {
+    return delegate.stats(templateId); // figures move with every write: never cached
+  }
+
+  @Override
   public String codeKey(String templateId, String proposedKey) {
     return delegate.codeKey(templateId, proposedKey);
   }

@@ -15,7 +15,9 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -208,6 +212,43 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   @Override
+  public Optional<TemplateStats> stats(String templateId) {
+    Preconditions.requireId(templateId, "templateId");
+    TemplateState s = templates.get(templateId);
+    if (s == null) {
+      return Optional.empty();
+    }
+    synchronized (s) {
+      return Optional.of(new TemplateStats(templateId, s.issued, s.reserved.get(), s.used.get(), s.expired.get(),
+          s.poolEnd - s.poolStart, s.discountGiven.get()));
+    }
+  }
+
+  private TemplateState stateOf(Coupon c) {
+    return templates.get(c.templateId());
+  }
+
+  /** Moves a coupon's figures from one status to another; a commit adds its saving, a revert takes it off. */
+  private static void count(TemplateState s, CouponStatus from, CouponStatus to, BigDecimal saving) {
+    counter(s, from).ifPresent(AtomicLong::decrementAndGet);
+    counter(s, to).ifPresent(AtomicLong::incrementAndGet);
+    if (saving != null && to == CouponStatus.USED) {
+      s.discountGiven.accumulateAndGet(saving, BigDecimal::add);
+    } else if (saving != null && from == CouponStatus.USED) {
+      s.discountGiven.accumulateAndGet(saving, BigDecimal::subtract);
+    }
+  }
+
+  private static Optional<AtomicLong> counter(TemplateState s, CouponStatus status) {
+    return switch (status) {
+      case RESERVED -> Optional.of(s.reserved);
+      case USED -> Optional.of(s.used);
+      case EXPIRED -> Optional.of(s.expired);
+      default -> Optional.empty();
+    };
+  }
+
+  @Override
   public long remainingCodes(String templateId) {
     Preconditions.requireId(templateId, "templateId");
     TemplateState s = templates.get(templateId);
@@ -254,6 +295,7 @@ public final class InMemoryCouponStore implements CouponStore {
           s.holders.put(c.userId(), holder);
         }
         holder.add(cell);
+        s.issued++;
       } else {
         coupon = null;
         cell = null;
@@ -397,6 +439,7 @@ public final class InMemoryCouponStore implements CouponStore {
       Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
       cell.coupon = expired;
       untrackExpiry(cell);
+      stateOf(c).expired.incrementAndGet();
       return Optional.of(expired);
     }
   }
@@ -483,6 +526,7 @@ public final class InMemoryCouponStore implements CouponStore {
         Coupon c = cell.coupon;
         Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
         cell.coupon = r;
+        stateOf(c).reserved.incrementAndGet();
         untrackExpiry(cell);
         reserved.add(r);
       }
@@ -566,6 +610,7 @@ public final class InMemoryCouponStore implements CouponStore {
       if (next.status() == CouponStatus.USABLE) {
         trackExpiry(cell);
       }
+      count(stateOf(c), c.status(), next.status(), order.savings.get(c.code()));
       changed.add(next);
     }
     orders.put(orderId, order.withStatus(target));
@@ -608,6 +653,12 @@ public final class InMemoryCouponStore implements CouponStore {
     long loaded;
     /** The code-permutation key, set once ({@link #codeKey}). */
     String codeKey;
+    /** Claims, ever (under this monitor); the other figures move under the coupons' users' monitors. */
+    long issued;
+    final AtomicLong reserved = new AtomicLong();
+    final AtomicLong used = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    final AtomicReference<BigDecimal> discountGiven = new AtomicReference<>(BigDecimal.ZERO);
     /** user id → what the user holds of this template: one map lookup per claim. */
     final Map<String, Holder> holders = new HashMap<>();
 
@@ -691,7 +742,7 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   private record Order(String userId, List<CouponCell> cells, Instant reservedUntil,
-                       OrderStatus status, Map<String, java.math.BigDecimal> savings) {
+                       OrderStatus status, Map<String, BigDecimal> savings) {
     Order withStatus(OrderStatus s) {
       return new Order(userId, cells, reservedUntil, s, savings);
     }

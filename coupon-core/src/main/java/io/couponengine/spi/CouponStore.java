@@ -111,6 +111,17 @@ public interface CouponStore extends AutoCloseable {
   long addToTotal(String templateId, long count);
 
   /**
+   * The template's figures ({@link io.couponengine.template.TemplateStats}), kept with the writes that change them:
+   * a claim counts one issued; a reserve, release, commit (also a late one), revert and expiry move the coupon's
+   * count; a commit of a priced order adds its coupons' savings to {@code discountGiven}, a revert takes them off.
+   * Reading them scans no coupons.
+   *
+   * @param templateId the template
+   * @return the figures, or empty for an unknown template
+   */
+  Optional<io.couponengine.template.TemplateStats> stats(String templateId);
+
+  /**
    * How many codes are still in the pool (loaded and not yet issued).
    *
    * @param templateId the template

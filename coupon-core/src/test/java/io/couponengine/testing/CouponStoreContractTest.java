@@ -1181,6 +1181,104 @@ public abstract class CouponStoreContractTest {
     assertThat(all).hasSize(2_600);
   }
 
+  // ---- statistics (issue 10, item 8) -------------------------------------------------------------------------
+
+  @Test
+  void stats_followEveryTransition_andTheDiscountOfCommittedPricedOrders() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 10, 3);
+    List<Coupon> cs = claimN(engine, t, "u1", 3);
+    Coupon other = claimN(engine, t, "u2", 1).get(0);
+    assertStats(engine.stats(t.id()), 4, 0, 0, 0, 6, "0");
+    engine.reserve(booksCart("u1", "120.00"), "paid", List.of(cs.get(0).code()));
+    engine.reserve("u1", "plain", List.of(cs.get(1).code()));
+    assertStats(engine.stats(t.id()), 4, 2, 0, 0, 6, "0");
+    engine.commit("paid");
+    engine.commit("plain");
+    assertStats(engine.stats(t.id()), 4, 0, 2, 0, 6, "20.00");
+    engine.revert("paid");
+    assertStats(engine.stats(t.id()), 4, 0, 1, 0, 6, "0");
+    engine.reserve(booksCart("u1", "150.00"), "late", List.of(cs.get(2).code()));
+    clock.advance(Duration.ofMinutes(31));
+    engine.releaseStaleReservations();
+    assertStats(engine.stats(t.id()), 4, 0, 1, 0, 6, "0");
+    engine.commit("late"); // a late payment re-takes its coupon and gives its discount
+    assertStats(engine.stats(t.id()), 4, 0, 2, 0, 6, "20.00");
+    clock.advance(Duration.ofDays(8));
+    engine.expireDue();
+    assertStats(engine.stats(t.id()), 4, 0, 2, 2, 6, "20.00"); // cs.get(0) (reverted) and u2's coupon expired
+    assertThat(store.findCouponByCode(other.code()).orElseThrow().status()).isEqualTo(CouponStatus.EXPIRED);
+    assertThat(store.stats("ZZZZZZ")).isEmpty();
+    assertThatThrownBy(() -> engine.stats("ZZZZZZ")).isInstanceOfSatisfying(CouponException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
+  }
+
+  @Test
+  void stats_afterAConcurrentLoadFromSeveralEngines_equalARecountFromTheStoresData() throws Exception {
+    List<CouponEngine> es = engines(4);
+    Template t = ready(es.get(0), 300, 2);
+    List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      CouponEngine e = es.get(w);
+      int worker = w;
+      tasks.add(() -> {
+        for (int n = 0; n < 50; n++) {
+          String user = "load-" + worker + "-" + n;
+          ClaimResult r = e.claim(new ClaimRequest(user, t.id(), "k"));
+          if (r.outcome() != ClaimOutcome.CLAIMED) {
+            continue;
+          }
+          String code = r.coupon().orElseThrow().code();
+          String order = "o-" + user;
+          switch (n % 4) {
+            case 0 -> e.reserve(user, order, List.of(code));
+            case 1 -> {
+              e.reserve(booksCart(user, "130.00"), order, List.of(code));
+              e.commit(order);
+            }
+            case 2 -> {
+              e.reserve(booksCart(user, "130.00"), order, List.of(code));
+              e.commit(order);
+              e.revert(order);
+            }
+            default -> { }
+          }
+        }
+        return null;
+      });
+    }
+    together(tasks);
+    long issued = 0;
+    long reserved = 0;
+    long used = 0;
+    java.math.BigDecimal discount = java.math.BigDecimal.ZERO;
+    for (int w = 0; w < 4; w++) {
+      for (int n = 0; n < 50; n++) {
+        for (Coupon c : store.findCouponsByUser("load-" + w + "-" + n)) {
+          issued++;
+          if (c.status() == CouponStatus.RESERVED) {
+            reserved++;
+          } else if (c.status() == CouponStatus.USED) {
+            used++;
+            discount = discount.add(new java.math.BigDecimal("20.00"));
+          }
+        }
+      }
+    }
+    assertStats(es.get(2).stats(t.id()), issued, reserved, used, 0, 300 - issued, discount.toPlainString());
+    assertThat(issued).isEqualTo(200);
+  }
+
+  private static void assertStats(io.couponengine.template.TemplateStats s, long issued, long reserved, long used,
+      long expired, long remaining, String discount) {
+    assertThat(s.issued()).as("issued").isEqualTo(issued);
+    assertThat(s.reserved()).as("reserved").isEqualTo(reserved);
+    assertThat(s.used()).as("used").isEqualTo(used);
+    assertThat(s.expired()).as("expired").isEqualTo(expired);
+    assertThat(s.remaining()).as("remaining").isEqualTo(remaining);
+    assertThat(s.discountGiven()).as("discountGiven").isEqualByComparingTo(discount);
+  }
+
   /** Codes per template in the close-during-generation test: enough that a job is still queued at close. */
   protected long generationCloseCodes() {
     return 50_000;

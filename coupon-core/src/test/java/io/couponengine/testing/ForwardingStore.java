@@ -99,6 +99,7 @@ public class ForwardingStore implements CouponStore {
   @Override public RedemptionResult commit(String o, Instant now) { enter("commit"); return delegate.commit(o, now); }
   @Override public RedemptionResult release(String o, Instant now) { enter("release"); return delegate.release(o, now); }
   @Override public RedemptionResult revert(String o, Instant now) { enter("revert"); return delegate.revert(o, now); }
+  @Override public java.util.Optional<io.couponengine.template.TemplateStats> stats(String t) { enter("stats"); return delegate.stats(t); }
   @Override public String codeKey(String t, String k) { enter("codeKey"); return delegate.codeKey(t, k); }
   @Override public long addToTotal(String t, long n) { enter("addToTotal"); return delegate.addToTotal(t, n); }
   @Override public List<String> findStaleReservations(Instant now, int limit) {
