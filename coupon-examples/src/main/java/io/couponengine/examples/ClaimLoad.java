@@ -9,6 +9,7 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.template.CouponCategory;
 import io.couponengine.template.Discount;
 import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.Validity;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -46,6 +47,9 @@ public final class ClaimLoad {
     long duplicateCodes;
     long usersOverLimit;
     long overIssued;
+    /** The store's own figures ({@code stats}), printed beside the recount: they must be equal. */
+    long statsIssued = -1;
+    long statsRemaining = -1;
 
     /**
      * Claims per second over the storm.
@@ -74,6 +78,12 @@ public final class ClaimLoad {
       fields.put("duplicate_codes", duplicateCodes);
       fields.put("users_over_limit", usersOverLimit);
       fields.put("claims_per_sec", claimsPerSec());
+      if (statsIssued >= 0) {
+        fields.put("issued_recounted", issuedInStore);
+        fields.put("issued_stats", statsIssued);
+        fields.put("remaining_recounted", remaining);
+        fields.put("remaining_stats", statsRemaining);
+      }
       for (int i = 0; i < extras.length; i += 2) {
         fields.put((String) extras[i], extras[i + 1]);
       }
@@ -222,6 +232,20 @@ public final class ClaimLoad {
     report.usersOverLimit = over;
     // more coupons than codes, or coupons plus the pool holding more than were generated
     report.overIssued = Math.max(Math.max(0, issued - codes), issued + remaining - codes);
+  }
+
+  /**
+   * Puts the store's own figures beside the recount (they are kept with the writes; the recount reads the data).
+   *
+   * @param stats the template's figures from the store
+   * @param report the report with its recount done
+   */
+  public static void stats(TemplateStats stats, Report report) {
+    report.statsIssued = stats.issued();
+    report.statsRemaining = stats.remaining();
+    System.out.printf("  the store's figures: %,d issued, %,d remaining (recounted: %,d and %,d)%s%n",
+        stats.issued(), stats.remaining(), report.issuedInStore, report.remaining,
+        stats.issued() == report.issuedInStore && stats.remaining() == report.remaining ? "" : "  DO NOT MATCH");
   }
 
   /**

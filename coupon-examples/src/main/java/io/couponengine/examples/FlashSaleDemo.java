@@ -47,6 +47,7 @@ public final class FlashSaleDemo {
 
       ClaimLoad.Report r = ClaimLoad.run(engine, template.id(), claims, users, threads, true);
       ClaimLoad.verify(store, template.id(), codes, users, limit, r);
+      ClaimLoad.stats(engine.stats(template.id()), r);
       engine.coupons("user-0", CouponStatus.USABLE).stream().findFirst()
           .ifPresent(c -> System.out.println("A coupon of user-0: " + c.code()));
 

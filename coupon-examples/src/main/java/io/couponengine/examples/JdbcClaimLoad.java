@@ -95,6 +95,7 @@ public final class JdbcClaimLoad {
       c.rollback();
     }
     ClaimLoad.recount(held.values(), 0, store.remainingCodes(t.id()), codes, limit, r);
+    ClaimLoad.stats(store.stats(t.id()).orElseThrow(), r);
     long stored = r.issuedInStore;
     System.out.printf("%,d claims from %d threads in %.2f s: %,d claims/s%n", claims, threads, r.seconds,
         r.claimsPerSec());

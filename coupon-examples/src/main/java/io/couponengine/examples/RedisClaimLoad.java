@@ -96,6 +96,7 @@ public final class RedisClaimLoad {
         }
         long records = jedis.hlen(tag + "cp");
         ClaimLoad.recount(held, records, jedis.llen(tag + "pool"), codes, limit, r);
+        ClaimLoad.stats(store.stats(t.id()).orElseThrow(), r);
 
         System.out.printf("Redis claim load on %s (prefix %s)%n", uri, prefix);
         System.out.printf("  store-only code load: %,d codes at %,.0f codes/s%n", loadCodes, loadPerSec);
