@@ -24,7 +24,9 @@ class PromotionCalendarDemoTest {
         "carol's claim: TEMPLATE_PAUSED", "erin's claim: SOLD_OUT", "total 100; erin's claim: CLAIMED", "a 30.00 cart: NOT_APPLICABLE", "pays 70.00", "refunded: REVERTED",
         "arrives late: COMMITTED", "dave's claim: CLAIM_CLOSED");
     String[] lines = text.strip().split("\\R");
-    assertThat(lines[lines.length - 1]).contains("\"issued\":4", "\"usable\":3", "\"used\":1", "\"reserved\":0",
-        "\"remaining\":96");
+    assertThat(lines[lines.length - 1]).startsWith("{\"template\"").contains("\"issued\":4", "\"usable\":3",
+        "\"used\":1", "\"reserved\":0", "\"expired\":0", "\"remaining\":96", "\"discount_given\":\"0.00\"",
+        "\"recounted\":{\"issued\":4,\"pending\":0,\"usable\":3,\"reserved\":0,\"used\":1,\"expired\":0,"
+            + "\"remaining\":96}");
   }
 }
