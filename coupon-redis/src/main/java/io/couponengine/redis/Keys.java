@@ -161,6 +161,15 @@ final class Keys {
     return b(bucket, "resv");
   }
 
+  /**
+   * Hash: the bucket's share of each template's figures, moved by the scripts that change its users' coupons:
+   * {@code <templateId>:r} reserved, {@code :u} used, {@code :e} expired, {@code :d} discount given in hundredths,
+   * {@code :f} the rest of the discount in units of 1e-8 (integers, HINCRBY only).
+   */
+  String stats(int bucket) {
+    return b(bucket, "stats");
+  }
+
   /** Stream of RESERVED, COMMITTED, RELEASED, REVERTED, EXPIRED events of the bucket's users. */
   String bucketEvents(int bucket) {
     return b(bucket, "events");

@@ -103,7 +103,7 @@ final class Orders {
     }
     // 3. one script in the user's slot decides, all or none
     List<?> r = (List<?>) RESERVE.run(jedis, List.of(keys.states(user), keys.orders(bucket),
-        keys.reservations(bucket), keys.bucketEvents(bucket)), args);
+        keys.reservations(bucket), keys.bucketEvents(bucket), keys.stats(bucket)), args);
     return redemption(orderId, r);
   }
 
@@ -146,7 +146,7 @@ final class Orders {
     }
     int bucket = Keys.bucket(user);
     List<String> k = List.of(keys.states(user), keys.orders(bucket), keys.reservations(bucket),
-        keys.bucketEvents(bucket));
+        keys.bucketEvents(bucket), keys.stats(bucket));
     List<String> args = new ArrayList<>(5);
     args.add(orderId);
     args.add(target.name());

@@ -13,7 +13,9 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +52,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * code key), the code pool (a list), per-user claim counts and codes, claim records by code, coupon id → code, the
  * expiry candidates, the idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
  * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
- * coupon states, the bucket's orders, reservations and event stream, and the user's list cache. An order's coupons
+ * coupon states, the bucket's orders, reservations, event stream and per-template figures ({@link #stats}), and the
+ * user's list cache. An order's coupons
  * all belong to its user, so reserve, commit, release and revert are each decided by one script in one slot, all or
  * none, even when the order names coupons of several templates: the claim records they check are immutable, read
  * first from the template slots and passed in. See {@code docs/redis.md}.
@@ -314,6 +317,56 @@ public final class RedisCouponStore implements CouponStore {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One pipelined round trip: in the template's slot, {@code issued} is the number of claim records
+   * ({@code HLEN cp}; a claim writes one, nothing removes one) and {@code remaining} the pool's length; the other
+   * figures are the sums of the 64 user buckets' {@code stats} hashes ({@code HMGET} of the template's fields),
+   * which the reserve, finish and expire scripts move atomically with the coupons' statuses in the users' slots.
+   * Coupons that changed before these counters existed are not in them (a count that would go below zero reads 0).
+   */
+  @Override
+  public Optional<TemplateStats> stats(String templateId) {
+    Preconditions.requireId(templateId, "templateId");
+    return call("stats", () -> {
+      String[] fields = {templateId + ":r", templateId + ":u", templateId + ":e", templateId + ":d",
+          templateId + ":f"};
+      Response<Boolean> exists;
+      Response<Long> issued;
+      Response<Long> remaining;
+      List<Response<List<String>>> buckets = new ArrayList<>(Keys.USER_BUCKETS);
+      try (AbstractPipeline p = jedis.pipelined()) {
+        exists = p.exists(keys.meta(templateId));
+        issued = p.hlen(keys.claims(templateId));
+        remaining = p.llen(keys.pool(templateId));
+        for (int b = 0; b < Keys.USER_BUCKETS; b++) {
+          buckets.add(p.hmget(keys.stats(b), fields));
+        }
+        p.sync();
+      }
+      if (!exists.get()) {
+        return Optional.empty();
+      }
+      long[] sum = new long[fields.length];
+      for (Response<List<String>> r : buckets) {
+        List<String> v = r.get();
+        for (int i = 0; i < fields.length; i++) {
+          if (v.get(i) != null) {
+            sum[i] = Math.addExact(sum[i], Long.parseLong(v.get(i)));
+          }
+        }
+      }
+      BigDecimal discount = BigDecimal.valueOf(sum[3], 2);
+      if (sum[4] != 0) {
+        discount = discount.add(BigDecimal.valueOf(sum[4], 8)).stripTrailingZeros();
+        discount = discount.setScale(Math.max(2, discount.scale()));
+      }
+      return Optional.of(new TemplateStats(templateId, issued.get(), Math.max(0, sum[0]), Math.max(0, sum[1]),
+          Math.max(0, sum[2]), remaining.get(), discount.signum() < 0 ? BigDecimal.ZERO.setScale(2) : discount));
+    });
+  }
+
   @Override
   public long remainingCodes(String templateId) {
     return call("remaining codes", () -> jedis.llen(keys.pool(templateId)));
@@ -447,7 +500,8 @@ public final class RedisCouponStore implements CouponStore {
 
   private List<?> runExpire(Coupon record, String rec, Instant now) {
     int bucket = Keys.bucket(record.userId());
-    return (List<?>) EXPIRE.run(jedis, List.of(keys.states(record.userId()), keys.bucketEvents(bucket)),
+    return (List<?>) EXPIRE.run(jedis, List.of(keys.states(record.userId()), keys.bucketEvents(bucket),
+        keys.stats(bucket)),
         List.of(record.code(), rec, Long.toString(record.expiresAt().toEpochMilli()),
             Long.toString(now.toEpochMilli()), now.toString(), Long.toString(streamMaxLen)));
   }

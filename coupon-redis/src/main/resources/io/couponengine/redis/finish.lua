@@ -1,5 +1,9 @@
 -- Commits, releases or reverts an order, idempotent by order id, in the user's slot.
--- KEYS: 1 st, 2 orders, 3 resv, 4 events
+-- KEYS: 1 st, 2 orders, 3 resv, 4 events, 5 stats (bucket hash of per-template figures, moved with the coupons:
+--       '<templateId>:r' reserved, ':u' used, ':e' expired, ':d' discount given in hundredths (the saving's integer
+--       digits and first two decimals, as an integer string), ':f' the rest of the discount in units of 1e-8
+--       (decimals 3 to 8; only written when not zero). Always HINCRBY of integer strings built from v's decimal
+--       strings: no Lua number, no float ever holds money)
 -- ARGV: 1 orderId, 2 target order status (COMMITTED|RELEASED|REVERTED), 3 now ISO, 4 MAXLEN,
 --       5 (optional) where `now` stands in each coupon's window, one letter per code of the order in order: E at or
 --         past expiresAt, P before validFrom, U inside. The windows are immutable facts of the coupons, so the
@@ -41,9 +45,32 @@ for i, code in ipairs(o.c) do
     coupons[i] = cjson.decode(j)
   end
 end
+-- the template figures: one status's count to another's; a move to USED adds the coupon's saving, one from USED
+-- takes it off (priced orders only)
+local letter = {RESERVED = 'r', USED = 'u', EXPIRED = 'e'}
+local function incr(field, digits, neg)
+  digits = string.gsub(digits, '^0+', '')
+  if digits ~= '' then redis.call('HINCRBY', KEYS[5], field, (neg and '-' or '') .. digits) end
+end
+local function discount(t, code, neg)
+  local s = o.v and o.v[code]
+  if type(s) ~= 'string' then return end
+  local ip, fp = string.match(s, '^(%d*)%.?(%d*)$')
+  if not ip then return end
+  fp = fp .. '00000000'
+  incr(t .. ':d', ip .. string.sub(fp, 1, 2), neg)
+  incr(t .. ':f', string.sub(fp, 3, 8), neg)
+end
+local function count(t, from, to, code)
+  if from == to then return end
+  if letter[from] then redis.call('HINCRBY', KEYS[5], t .. ':' .. letter[from], -1) end
+  if letter[to] then redis.call('HINCRBY', KEYS[5], t .. ':' .. letter[to], 1) end
+  if to == 'USED' then discount(t, code, false) elseif from == 'USED' then discount(t, code, true) end
+end
 local out = {target, target, '', '0', saved}
 local jsons = {}
 for i, c in ipairs(coupons) do
+  local from = c.status
   if target == 'COMMITTED' then
     c.status = 'USED'
     c.orderId = oid
@@ -54,6 +81,7 @@ for i, c in ipairs(coupons) do
     if string.sub(times, i, i) == 'E' then c.status = 'EXPIRED' else c.status = 'USABLE' end
     c.orderId = cjson.null
   end
+  count(c.templateId, from, c.status, o.c[i])
   local j = cjson.encode(c)
   redis.call('HSET', KEYS[1], o.c[i], j)
   out[#out + 1] = j

@@ -1,6 +1,6 @@
 -- Reserves an order's coupons, all or none, in the user's slot {u:<bucket>}.
 -- KEYS: 1 st (the user's code -> current coupon), 2 orders (bucket: order id -> order), 3 resv (bucket: order id by
---       reservedUntil millis), 4 events (bucket stream)
+--       reservedUntil millis), 4 events (bucket stream), 5 stats (bucket: '<templateId>:r' etc., see finish.lua)
 -- ARGV: 1 userId, 2 orderId, 3 now millis (unused: see the window letters below), 4 reservedUntil millis,
 --       5 now ISO, 6 MAXLEN, 7 n,
 --       then per code: code, claim record ('' when no coupon has the code), owner, and where `now` stands in
@@ -53,6 +53,7 @@ for _, c in ipairs(picked) do
   c.orderId = oid
   local j = cjson.encode(c)
   redis.call('HSET', KEYS[1], c.code, j)
+  redis.call('HINCRBY', KEYS[5], c.templateId .. ':r', 1)
   out[#out + 1] = j
   jsons[#jsons + 1] = j
   codes[#codes + 1] = c.code

@@ -17,6 +17,7 @@ import io.couponengine.settlement.CartLine;
 import io.couponengine.settlement.PricedReservation;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.testing.MutableClock;
 import io.couponengine.testing.Specs;
 import java.math.BigDecimal;
@@ -174,5 +175,39 @@ class RedisPricedOrderTest {
     assertThat(late.outcome()).isEqualTo(RedemptionOutcome.COMMITTED);
     assertThat(late.savings()).isEmpty();
     assertThat(storedOrderFields("u1", "old-2")).containsOnlyKeys("u", "s", "c");
+  }
+
+  @Test
+  void stats_keepTheDiscountAsIntegers_hundredthsAndTheRestIn1e8_exactlyThroughCommitAndRevert() {
+    Template t = ready();
+    Coupon a = claim(t, "u1", "k1");
+    Coupon b = claim(t, "u1", "k2");
+    Coupon c = claim(t, "u1", "k3");
+    // a double cannot hold the first; the second has decimals past the cents (a policy of scale 8)
+    Map<String, BigDecimal> savings = Map.of(
+        a.code(), new BigDecimal("12345678901234567.89"),
+        b.code(), new BigDecimal("0.12345678"),
+        c.code(), new BigDecimal("0.00"));
+    List<String> codes = List.of(a.code(), b.code(), c.code());
+    store.reserve(new ReserveCommand("u1", "exact", codes, T0, T0.plusSeconds(900), savings));
+    assertThat(store.stats(t.id()).orElseThrow().reserved()).isEqualTo(3);
+    store.commit("exact", T0.plusSeconds(1));
+    TemplateStats s = store.stats(t.id()).orElseThrow();
+    assertThat(s.reserved()).isZero();
+    assertThat(s.used()).isEqualTo(3);
+    assertThat(s.discountGiven()).isEqualByComparingTo("12345678901234568.01345678");
+    String stats = store.keys().stats(Keys.bucket("u1"));
+    assertThat(jedis.hget(stats, t.id() + ":d")).isEqualTo("1234567890123456801");
+    assertThat(jedis.hget(stats, t.id() + ":f")).isEqualTo("345678");
+    assertThat(jedis.hget(stats, t.id() + ":u")).isEqualTo("3");
+
+    store.revert("exact", T0.plusSeconds(2));
+    s = store.stats(t.id()).orElseThrow();
+    assertThat(s.used()).isZero();
+    assertThat(s.expired()).isZero();
+    assertThat(s.discountGiven()).isEqualByComparingTo("0");
+    assertThat(s.discountGiven().scale()).isEqualTo(2);
+    assertThat(jedis.hget(stats, t.id() + ":d")).isEqualTo("0");
+    assertThat(jedis.hget(stats, t.id() + ":f")).isEqualTo("0");
   }
 }
