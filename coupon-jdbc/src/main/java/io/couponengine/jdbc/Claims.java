@@ -24,10 +24,12 @@ final class Claims {
   private final Sql sql;
   private final Dialect dialect;
   private final Coupons coupons;
+  private final Stats stats;
   /** The store's test hook, read on each claim: run just before the first attempt commits. */
   private final Supplier<Consumer<Connection>> beforeCommit;
 
-  Claims(Tables tables, Coupons coupons, Supplier<Consumer<Connection>> beforeCommit) {
+  Claims(Tables tables, Coupons coupons, Stats stats, Supplier<Consumer<Connection>> beforeCommit) {
+    this.stats = stats;
     this.tx = tables.tx();
     this.sql = tables.sql();
     this.dialect = tables.dialect();
@@ -112,7 +114,7 @@ final class Claims {
       // 3 + 4 in one statement: take a free code and record the coupon with its idempotency key
       String code = queryOne(c, sql.claimCodePg, rs -> rs.getString(1), cmd.templateId(), cmd.templateId(),
           cmd.couponId(), cmd.templateId(), cmd.userId(), cmd.idempotencyKey(), Micros.of(claimedAt),
-          Micros.of(expiresAt), Micros.ofNullable(validFrom));
+          Micros.of(expiresAt), Micros.ofNullable(validFrom), cmd.templateId(), Stats.stripe(cmd.userId()));
       if (code == null) {
         return refuse(c, cmd, ClaimOutcome.SOLD_OUT);
       }
@@ -126,6 +128,8 @@ final class Claims {
     // 4. the coupon and its idempotency key (unique index)
     Coupon coupon = coupon(cmd, code, claimedAt, expiresAt, validFrom);
     coupons.insert(c, coupon, cmd.idempotencyKey());
+    // 5. one more issued on the user's stripe of the template's figures (PostgreSQL: inside claimCodePg)
+    stats.apply(c, new Stats.Deltas().issued(coupon));
     return claimed(c, coupon, firstAttempt);
   }
 

@@ -23,8 +23,10 @@ final class Coupons {
   private final Sql sql;
   private final Dialect dialect;
   private final String prefix;
+  private final Stats stats;
 
-  Coupons(Tables tables) {
+  Coupons(Tables tables, Stats stats) {
+    this.stats = stats;
     this.tx = tables.tx();
     this.sql = tables.sql();
     this.dialect = tables.dialect();
@@ -45,14 +47,18 @@ final class Coupons {
       if (update(c, sql.expireOne, couponId, Micros.of(now)) != 1) {
         return Optional.<Coupon>empty();
       }
-      return Optional.of(query(c, sql.couponById, Rows::coupon, couponId).get(0));
+      Coupon expired = query(c, sql.couponById, Rows::coupon, couponId).get(0);
+      countExpired(c, List.of(expired));
+      return Optional.of(expired);
     });
   }
 
   List<Coupon> expireDue(Instant now, int limit) {
     return tx.run("expire coupons", c -> {
       if (dialect == Dialect.POSTGRESQL) {
-        return query(c, sql.expireDuePg, Rows::coupon, Micros.of(now), limit);
+        List<Coupon> expired = query(c, sql.expireDuePg, Rows::coupon, Micros.of(now), limit);
+        countExpired(c, expired);
+        return expired;
       }
       // H2 and MariaDB: lock a batch nobody else holds, then flip it (no UPDATE ... RETURNING there)
       List<Coupon> due = query(c, sql.dueSkipLocked, Rows::coupon, Micros.of(now), limit);
@@ -66,8 +72,18 @@ final class Coupons {
           out.add(due.get(i).withStatus(CouponStatus.EXPIRED, null));
         }
       }
+      countExpired(c, out);
       return out;
     });
+  }
+
+  /** USABLE → EXPIRED for each coupon the sweep flipped, in the figures. */
+  private void countExpired(Connection c, List<Coupon> expired) throws SQLException {
+    Stats.Deltas d = new Stats.Deltas();
+    for (Coupon x : expired) {
+      d.move(x, CouponStatus.USABLE, CouponStatus.EXPIRED, null);
+    }
+    stats.apply(c, d);
   }
 
   /** Inserts a coupon row as it is, with an idempotency key or none. */

@@ -9,6 +9,7 @@ import io.couponengine.spi.ClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,15 +57,17 @@ public final class JdbcCouponStore implements CouponStore {
   private final Claims claims;
   private final Coupons coupons;
   private final Orders orders;
+  private final Stats stats;
   /** Test hook run inside a claim transaction just before its commit; null in production. */
   volatile Consumer<Connection> beforeClaimCommit;
 
   private JdbcCouponStore(DataSource dataSource, Dialect dialect, String prefix, int maxAttempts) {
     this.tables = new Tables(dataSource, dialect, prefix, maxAttempts);
     this.templates = new Templates(tables);
-    this.coupons = new Coupons(tables);
-    this.claims = new Claims(tables, coupons, () -> beforeClaimCommit);
-    this.orders = new Orders(tables, coupons);
+    this.stats = new Stats(tables);
+    this.coupons = new Coupons(tables, stats);
+    this.claims = new Claims(tables, coupons, stats, () -> beforeClaimCommit);
+    this.orders = new Orders(tables, coupons, stats);
   }
 
   /**
@@ -156,6 +159,12 @@ public final class JdbcCouponStore implements CouponStore {
   @Override
   public long addToTotal(String templateId, long count) {
     return templates.addToTotal(templateId, count);
+  }
+
+  @Override
+  public Optional<TemplateStats> stats(String templateId) {
+    Preconditions.requireId(templateId, "templateId");
+    return stats.read(templateId);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static io.couponengine.jdbc.Jdbc.each;
 import static io.couponengine.jdbc.Jdbc.update;
 
 import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.OrderStatus;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +45,7 @@ public final class JdbcEventApplier implements CouponEventListener {
   private final Sql sql;
   private final Coupons coupons;
   private final Orders orders;
+  private final Stats stats;
 
   /**
    * Creates an applier writing into the tables of {@code store}.
@@ -54,8 +57,9 @@ public final class JdbcEventApplier implements CouponEventListener {
     Tables tables = Preconditions.requireArg(store, "store").tables();
     this.tx = tables.tx();
     this.sql = tables.sql();
-    this.coupons = new Coupons(tables);
-    this.orders = new Orders(tables, coupons);
+    this.stats = new Stats(tables);
+    this.coupons = new Coupons(tables, stats);
+    this.orders = new Orders(tables, coupons, stats);
   }
 
   /**
@@ -95,10 +99,13 @@ public final class JdbcEventApplier implements CouponEventListener {
       }
       switch (event.type()) {
         case CLAIMED -> {
+          Stats.Deltas d = new Stats.Deltas();
           for (Coupon x : event.coupons()) {
             coupons.insert(c, x, null);
             countClaim(c, x);
+            d.issued(x).move(x, CouponStatus.USABLE, x.status(), null);
           }
+          stats.apply(c, d);
         }
         case EXPIRED -> writeStates(c, event.coupons());
         case RESERVED -> {
@@ -138,14 +145,35 @@ public final class JdbcEventApplier implements CouponEventListener {
     }
   }
 
-  /** Writes each coupon's status and order as the event reports them, inserting coupons not seen yet. */
+  /**
+   * Writes each coupon's status and order as the event reports them, inserting coupons not seen yet, and moves the
+   * template figures from each coupon's stored status to the reported one (a coupon first seen here counts as
+   * issued too). Events carry no savings: the discount is left as it is.
+   */
   private void writeStates(Connection c, List<Coupon> reported) throws SQLException {
-    int[] counts = each(c, sql.setCouponState, reported.size(), i -> Coupons.stateArgs(reported.get(i)));
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        coupons.insert(c, reported.get(i), null);
+    List<String> codes = new ArrayList<>(reported.size());
+    reported.forEach(x -> codes.add(x.code()));
+    Map<String, CouponStatus> before = new HashMap<>();
+    if (!codes.isEmpty()) {
+      for (Coupon x : coupons.byCodes(c, codes, true)) { // locked: the status read is the one overwritten
+        before.put(x.id(), x.status());
       }
     }
+    int[] counts = each(c, sql.setCouponState, reported.size(), i -> Coupons.stateArgs(reported.get(i)));
+    Stats.Deltas d = new Stats.Deltas();
+    for (int i = 0; i < counts.length; i++) {
+      Coupon x = reported.get(i);
+      CouponStatus from = before.get(x.id());
+      if (counts[i] == 0) {
+        coupons.insert(c, x, null);
+        d.issued(x);
+        from = CouponStatus.USABLE;
+      } else if (from == null) {
+        from = x.status(); // a row under another code (cannot happen with unique codes): leave the figures
+      }
+      d.move(x, from, x.status(), null);
+    }
+    stats.apply(c, d);
   }
 
   private void writeOrder(Connection c, CouponEvent event, OrderStatus status) throws SQLException {

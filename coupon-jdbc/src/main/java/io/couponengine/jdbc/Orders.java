@@ -39,8 +39,10 @@ final class Orders {
   private final Tx tx;
   private final Sql sql;
   private final Coupons coupons;
+  private final Stats stats;
 
-  Orders(Tables tables, Coupons coupons) {
+  Orders(Tables tables, Coupons coupons, Stats stats) {
+    this.stats = stats;
     this.tx = tables.tx();
     this.sql = tables.sql();
     this.coupons = coupons;
@@ -146,6 +148,11 @@ final class Orders {
       reserved.add(byCode.get(code).withStatus(CouponStatus.RESERVED, cmd.orderId()));
     }
     coupons.writeStates(c, reserved);
+    Stats.Deltas d = new Stats.Deltas();
+    for (Coupon x : reserved) {
+      d.move(x, CouponStatus.USABLE, CouponStatus.RESERVED, null);
+    }
+    stats.apply(c, d);
     return RedemptionResult.success(RedemptionOutcome.RESERVED, cmd.orderId(), OrderStatus.RESERVED, reserved,
         false, savings);
   }
@@ -255,6 +262,13 @@ final class Orders {
     }
     coupons.writeStates(c, changed);
     setStatus(c, orderId, target, now);
+    // the figures move with each coupon; a commit adds the order's savings, a revert takes them off
+    Stats.Deltas d = new Stats.Deltas();
+    for (int i = 0; i < current.size(); i++) {
+      Coupon x = current.get(i);
+      d.move(x, x.status(), changed.get(i).status(), order.savings.get(x.code()));
+    }
+    stats.apply(c, d);
     return RedemptionResult.success(success, orderId, target, changed, false, order.savings);
   }
 

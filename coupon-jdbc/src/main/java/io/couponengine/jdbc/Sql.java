@@ -51,6 +51,9 @@ final class Sql {
   final String insertAppliedEvent;
   final String addUserCount;
   final String insertUserCountN;
+  final String upsertStats;
+  final String sumStats;
+  final String statsTemplateRemaining;
 
   Sql(String p, Dialect dialect) {
     String templates = p + "templates";
@@ -114,11 +117,14 @@ final class Sql {
         + " ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = uc.claimed + 1 WHERE uc.claimed < ?"
         + " RETURNING claimed";
     // the same DELETE ... FOR UPDATE SKIP LOCKED as the other dialects, feeding the coupon INSERT directly
+    // ... and one more issued on the user's stripe of the template figures (Stats), still one round trip
     claimCodePg = "WITH taken AS (DELETE FROM " + codes + " WHERE template_id = ? AND seq = (SELECT seq FROM " + codes
         + " WHERE template_id = ? ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code)"
-        + " INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us,"
-        + " status, order_id, valid_from_us) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL, ? FROM taken"
-        + " RETURNING code";
+        + ", ins AS (INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
+        + " expires_at_us, status, order_id, valid_from_us) SELECT ?, code, ?, ?, ?, ?, ?, 'USABLE', NULL, ? FROM taken"
+        + " RETURNING code), counted AS (INSERT INTO " + p + "template_stats AS s (template_id, stripe, issued,"
+        + " reserved, used, expired, discount) SELECT ?, ?, 1, 0, 0, 0, 0 FROM ins"
+        + " ON CONFLICT (template_id, stripe) DO UPDATE SET issued = s.issued + 1) SELECT code FROM ins";
     firstCode = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT 1";
     firstCodeSkipLocked = firstCode + " FOR UPDATE SKIP LOCKED";
     deleteCode = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = ?";
@@ -148,6 +154,30 @@ final class Sql {
     setOrderStatus = "UPDATE " + orders + " SET status = ?, updated_at_us = ? WHERE order_id = ?";
     staleOrders = "SELECT order_id FROM " + orders + " WHERE status = 'RESERVED' AND reserved_until_us <= ?"
         + " ORDER BY reserved_until_us LIMIT ?";
+    // the figures: deltas added to a (template, stripe) row, created on first use (Stats)
+    String stats = p + "template_stats";
+    String statsColumns = "(template_id, stripe, issued, reserved, used, expired, discount)";
+    upsertStats = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + stats + " AS s " + statsColumns + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (template_id, stripe) DO UPDATE SET issued = s.issued + EXCLUDED.issued,"
+          + " reserved = s.reserved + EXCLUDED.reserved, used = s.used + EXCLUDED.used,"
+          + " expired = s.expired + EXCLUDED.expired, discount = s.discount + EXCLUDED.discount";
+      case MYSQL -> "INSERT INTO " + stats + " " + statsColumns + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+          + " ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued), reserved = reserved + VALUES(reserved),"
+          + " used = used + VALUES(used), expired = expired + VALUES(expired),"
+          + " discount = discount + VALUES(discount)";
+      case H2 -> "MERGE INTO " + stats + " s USING (VALUES (CAST(? AS VARCHAR(16)), CAST(? AS INT),"
+          + " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS NUMERIC(38,2))))"
+          + " AS v " + statsColumns + " ON s.template_id = v.template_id AND s.stripe = v.stripe"
+          + " WHEN MATCHED THEN UPDATE SET issued = s.issued + v.issued, reserved = s.reserved + v.reserved,"
+          + " used = s.used + v.used, expired = s.expired + v.expired, discount = s.discount + v.discount"
+          + " WHEN NOT MATCHED THEN INSERT " + statsColumns
+          + " VALUES (v.template_id, v.stripe, v.issued, v.reserved, v.used, v.expired, v.discount)";
+    };
+    sumStats = "SELECT SUM(issued), SUM(reserved), SUM(used), SUM(expired), SUM(discount) FROM " + stats
+        + " WHERE template_id = ?";
+    statsTemplateRemaining = "SELECT (SELECT COUNT(*) FROM " + codes + " c WHERE c.template_id = t.id) FROM "
+        + templates + " t WHERE t.id = ?";
     insertAppliedEvent = "INSERT INTO " + p + "applied_events (event_id, type, applied_at_us) VALUES (?, ?, ?)";
   }
 }

@@ -10,8 +10,32 @@
 --   rewrites the templates table, one row per template).
 --   templates.code_key: the template's code-permutation key, set by the next generation that needs it (more
 --   stock); NULL for existing templates. Nullable without default.
+--   template_stats: the template figures (engine.stats), kept from now on by every write that changes them; the
+--   INSERT ... SELECT below fills them once from the coupons (one pass over the coupons table, in stripe 0: stats
+--   sums the stripes) so a migrated template answers its real figures rather than counting from zero. Run it in
+--   the migration, before 0.2 stores write: a claim or redemption between the CREATE and the INSERT would be
+--   counted twice. discount: what USED coupons saved in their order (order_codes.saving, NULL for 0.1 orders: 0).
 --   PAUSED templates and REVERTED orders: status columns are unconstrained VARCHAR(16), nothing to change.
 ALTER TABLE ${prefix}coupons ADD COLUMN valid_from_us BIGINT;
 ALTER TABLE ${prefix}order_codes ADD COLUMN saving NUMERIC(19,2);
 ALTER TABLE ${prefix}templates ADD COLUMN added_count BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE ${prefix}templates ADD COLUMN code_key VARCHAR(128);
+CREATE TABLE ${prefix}template_stats (
+  template_id VARCHAR(16)   NOT NULL,
+  stripe      INT           NOT NULL,
+  issued      BIGINT        NOT NULL,
+  reserved    BIGINT        NOT NULL,
+  used        BIGINT        NOT NULL,
+  expired     BIGINT        NOT NULL,
+  discount    NUMERIC(38,2) NOT NULL,
+  PRIMARY KEY (template_id, stripe)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+INSERT INTO ${prefix}template_stats (template_id, stripe, issued, reserved, used, expired, discount)
+  SELECT c.template_id, 0, COUNT(*),
+         SUM(CASE WHEN c.status = 'RESERVED' THEN 1 ELSE 0 END),
+         SUM(CASE WHEN c.status = 'USED' THEN 1 ELSE 0 END),
+         SUM(CASE WHEN c.status = 'EXPIRED' THEN 1 ELSE 0 END),
+         COALESCE(SUM(oc.saving), 0)
+  FROM ${prefix}coupons c
+  LEFT JOIN ${prefix}order_codes oc ON c.status = 'USED' AND oc.order_id = c.order_id AND oc.code = c.code
+  GROUP BY c.template_id;

@@ -78,3 +78,17 @@ CREATE TABLE ${prefix}applied_events (
   type          VARCHAR(32)  NOT NULL,
   applied_at_us BIGINT       NOT NULL
 );
+
+-- the template figures (engine.stats): deltas added by every write that changes them, in its transaction; a few
+-- rows (stripes, chosen from the user id's hash) per template so claims of a hot template do not queue on one row;
+-- stats() sums them; discount is wider than a saving (NUMERIC(19,2)) so the sum of many cannot overflow (schema 0.2)
+CREATE TABLE ${prefix}template_stats (
+  template_id VARCHAR(16)   NOT NULL,
+  stripe      INT           NOT NULL,
+  issued      BIGINT        NOT NULL,
+  reserved    BIGINT        NOT NULL,
+  used        BIGINT        NOT NULL,
+  expired     BIGINT        NOT NULL,
+  discount    NUMERIC(38,2) NOT NULL,
+  PRIMARY KEY (template_id, stripe)
+);

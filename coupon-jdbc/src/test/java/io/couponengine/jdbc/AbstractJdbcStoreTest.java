@@ -25,6 +25,7 @@ import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
+import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
 import io.couponengine.template.Validity;
 import io.couponengine.testing.CouponStoreContractTest;
@@ -540,6 +541,34 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     assertThat(replay.savings()).isEmpty();
   }
 
+  @Test
+  void eventApplier_keepsTheTemplateFigures_once_withoutDiscount() {
+    Template t = available("EVST1", 4);
+    JdbcEventApplier applier = new JdbcEventApplier(jdbc());
+    Coupon a = new Coupon("ev-s1", "EVS-1", t.id(), "u9", T0, EXPIRES, CouponStatus.USABLE, null);
+    Coupon b = new Coupon("ev-s2", "EVS-2", t.id(), "u8", T0, EXPIRES, CouponStatus.USABLE, null);
+    CouponEvent claimed = CouponEvent.ofCoupon(EventType.CLAIMED, T0, a);
+    assertThat(applier.apply(claimed)).isTrue();
+    assertThat(applier.apply(claimed)).isFalse();
+    applier.apply(CouponEvent.ofCoupon(EventType.CLAIMED, T0, b));
+    long remaining = store.remainingCodes(t.id());
+    assertThat(store.stats(t.id())).contains(new TemplateStats(t.id(), 2, 0, 0, 0, remaining, BigDecimal.ZERO
+        .setScale(2)));
+    CouponEvent reserved = CouponEvent.ofOrder(EventType.RESERVED, T0, "o-evs", "u9",
+        List.of(a.withStatus(CouponStatus.RESERVED, "o-evs")));
+    assertThat(applier.apply(reserved)).isTrue();
+    assertThat(applier.apply(reserved)).isFalse();
+    assertThat(store.stats(t.id()).orElseThrow().reserved()).isEqualTo(1);
+    applier.apply(CouponEvent.ofOrder(EventType.COMMITTED, T0, "o-evs", "u9",
+        List.of(a.withStatus(CouponStatus.USED, "o-evs"))));
+    assertThat(store.stats(t.id())).contains(new TemplateStats(t.id(), 2, 0, 1, 0, remaining, BigDecimal.ZERO
+        .setScale(2)));
+    applier.apply(CouponEvent.ofOrder(EventType.REVERTED, T0, "o-evs", "u9", List.of(a)));
+    applier.apply(CouponEvent.ofCoupon(EventType.EXPIRED, EXPIRES, b.withStatus(CouponStatus.EXPIRED, null)));
+    assertThat(store.stats(t.id())).contains(new TemplateStats(t.id(), 2, 0, 0, 1, remaining, BigDecimal.ZERO
+        .setScale(2)));
+  }
+
   // ---- priced orders: order_codes.saving -----------------------------------------------------------------------
 
   private static ReserveCommand pricedCmd(String user, String orderId, Instant now, Map<String, BigDecimal> savings) {
@@ -822,6 +851,10 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
       assertThat(migrated.findTemplate(t.id())).contains(t);
       assertThat(migrated.findCouponsByUser("u1")).containsExactly(c0, c1, c2);
       assertThat(migrated.remainingCodes(t.id())).isEqualTo(3);
+      // the figures were filled from the coupons by the migration
+      assertThat(migrated.stats(t.id())).contains(new TemplateStats(t.id(), 3, 1, 1, 0, 3, new BigDecimal("0.00")));
+      assertThat(migrated.stats(old01.id())).contains(new TemplateStats(old01.id(), 0, 0, 0, 0, 1,
+          new BigDecimal("0.00")));
       // claims: an old key replays, a new one takes the next code and keeps its validFrom
       ClaimCommand old = new ClaimCommand(t.id(), "u1", "k0", "new-id", 5, T0, EXPIRES);
       assertThat(migrated.claim(old)).isEqualTo(ClaimResult.duplicate(c0));
@@ -862,6 +895,8 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
       assertThat(migrated.commit("o-4", validFrom).savings()).containsExactlyEntriesOf(priced);
       assertThat(migrated.revert("o-4", validFrom).savings()).containsExactlyEntriesOf(priced);
       assertThat(migrated.commit("o-3", validFrom).savings()).isEmpty();
+      // the figures followed: 5 issued; o-3 (3 coupons) and o-2 committed, o-1 and o-4 reverted: 4 used, none held
+      assertThat(migrated.stats(t.id())).contains(new TemplateStats(t.id(), 5, 0, 4, 0, 1, new BigDecimal("0.00")));
       // and the template pauses
       assertThat(migrated.updateTemplateStatus(t.id(), TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, null))
           .isTrue();
@@ -885,6 +920,8 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
         assertThat(codes).hasSize(4).contains("MG-D1");
         assertThat(migrated.claim(new ClaimCommand(old01.id(), "v9", "k", "o1-9", 1, T0, EXPIRES)).outcome())
             .isEqualTo(ClaimOutcome.SOLD_OUT);
+        assertThat(migrated.stats(old01.id())).contains(new TemplateStats(old01.id(), 4, 0, 0, 0, 0,
+            new BigDecimal("0.00")));
       }
     } finally {
       migrated.dropSchema();
