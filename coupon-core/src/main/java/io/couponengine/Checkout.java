@@ -148,7 +148,7 @@ final class Checkout {
   private static List<String> canonicalCodes(List<String> codes) {
     LinkedHashSet<String> canonical = new LinkedHashSet<>();
     for (String code : codes) {
-      if (!canonical.add(CodeFormat.canonicalize(Preconditions.requireArg(code, "codes")))) {
+      if (!canonical.add(CodeFormat.canonicalize(code))) {
         throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
       }
     }
@@ -263,14 +263,9 @@ final class Checkout {
     if (codes == null || codes.isEmpty() || codes.size() > CouponEngine.MAX_CODES_PER_ORDER) {
       throw CouponException.invalidField("codes", "must hold 1 to %d codes", CouponEngine.MAX_CODES_PER_ORDER);
     }
-    LinkedHashSet<String> canonical = new LinkedHashSet<>();
-    for (String code : codes) {
-      if (!canonical.add(CodeFormat.canonicalize(code))) {
-        throw CouponException.invalidField("codes", "must not hold '%s' twice", code);
-      }
-    }
+    List<String> canonical = canonicalCodes(codes);
     Instant now = clock.instant();
-    ReserveCommand command = new ReserveCommand(userId, orderId, List.copyOf(canonical), now,
+    ReserveCommand command = new ReserveCommand(userId, orderId, canonical, now,
         now.plus(reservationTimeout));
     RedemptionResult result = StoreCalls.call("reserve", () -> store.reserve(command));
     events.publishOrder(EventType.RESERVED, now, result);

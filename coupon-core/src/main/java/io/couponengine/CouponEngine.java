@@ -258,8 +258,7 @@ public final class CouponEngine implements AutoCloseable {
     ensureOpen();
     requireId(templateId, "templateId");
     requireRange(count, 1, TemplateSpec.MAX_TOTAL_COUNT, "count");
-    Template t = template(templateId).orElseThrow(
-        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    Template t = existing(templateId);
     if (t.status() != TemplateStatus.AVAILABLE && t.status() != TemplateStatus.PAUSED) {
       throw CouponException.of(ErrorCode.CONFLICT, "template '%s' is %s; codes can be added to an AVAILABLE or "
           + "PAUSED template", templateId, t.status());
@@ -269,8 +268,8 @@ public final class CouponEngine implements AutoCloseable {
           TemplateSpec.MAX_TOTAL_COUNT - t.totalCount(), templateId, t.totalCount());
     }
     long loaded = StoreCalls.call("add to total", () -> store.addToTotal(templateId, count));
-    Template grown = StoreCalls.call("find template", () -> store.findTemplate(templateId)).orElseThrow(
-        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    Template grown = StoreCalls.call("find template", () -> store.findTemplate(templateId))
+        .orElseThrow(() -> notFound(templateId));
     return generations.addCodes(grown, loaded);
   }
 
@@ -284,8 +283,7 @@ public final class CouponEngine implements AutoCloseable {
    */
   public TemplateStats stats(String templateId) {
     requireId(templateId, "templateId");
-    return StoreCalls.call("stats", () -> store.stats(templateId)).orElseThrow(
-        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    return StoreCalls.call("stats", () -> store.stats(templateId)).orElseThrow(() -> notFound(templateId));
   }
 
   /**
@@ -316,8 +314,7 @@ public final class CouponEngine implements AutoCloseable {
   private Template switchStatus(String templateId, TemplateStatus from, TemplateStatus to, EventType event) {
     ensureOpen();
     requireId(templateId, "templateId");
-    Template t = template(templateId).orElseThrow(
-        () -> CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId));
+    Template t = existing(templateId);
     if (t.status() == to) {
       return t;
     }
@@ -601,6 +598,15 @@ public final class CouponEngine implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The template as {@link #template(String)} reads it; TEMPLATE_NOT_FOUND when there is none. */
+  private Template existing(String templateId) {
+    return template(templateId).orElseThrow(() -> notFound(templateId));
+  }
+
+  private static CouponException notFound(String templateId) {
+    return CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
   }
 
   private void ensureOpen() {

@@ -377,11 +377,6 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public ClaimResult claim(ClaimCommand c) {
     return call("claim", () -> {
-      if (c.validFrom() != null && !c.validFrom().isBefore(c.expiresAt())) {
-        // refused before the script: a coupon that could never be used must not take a code
-        throw CouponException.invalidField("validFrom", "must be before expiresAt %s but was %s", c.expiresAt(),
-            c.validFrom());
-      }
       String t = c.templateId();
       String[] headTail = CouponRecord.headAndTail(c);
       String head = headTail[0];
