@@ -253,6 +253,62 @@ public final class NearCachedStore implements CouponStore {
   }
 
   @Override
+  public ClaimResult claimCode(io.couponengine.spi.CodeClaimCommand command) {
+    ClaimResult result = null;
+    try {
+      result = delegate.claimCode(command);
+      return result;
+    } finally {
+      ClaimOutcome outcome = result == null ? null : result.outcome();
+      if (outcome == null || outcome.hasCoupon()) {
+        users.invalidate(command.userId());
+      }
+      if (command.claim() != null) {
+        templateChanged(command.claim().templateId());
+        if (remaining != null) {
+          remaining.invalidate(command.claim().templateId());
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<ClaimResult> grant(List<ClaimCommand> commands) {
+    try {
+      return delegate.grant(commands);
+    } finally {
+      for (ClaimCommand c : commands) {
+        users.invalidate(c.userId());
+      }
+      if (!commands.isEmpty()) {
+        templateChanged(commands.get(0).templateId());
+        if (remaining != null) {
+          commands.forEach(c -> remaining.invalidate(c.templateId()));
+        }
+      }
+    }
+  }
+
+  @Override
+  public Optional<String> findTemplateIdByCode(String code) {
+    return delegate.findTemplateIdByCode(code); // a code's template never changes, but a miss can become a hit
+  }
+
+  @Override
+  public long importCodes(String templateId, List<String> codes) {
+    try {
+      return delegate.importCodes(templateId, codes);
+    } finally {
+      invalidateTemplate(templateId);
+    }
+  }
+
+  @Override
+  public void scanPool(String templateId, int batchSize, java.util.function.Consumer<List<String>> sink) {
+    delegate.scanPool(templateId, batchSize, sink);
+  }
+
+  @Override
   public RedemptionResult reserve(ReserveCommand command) {
     try {
       return delegate.reserve(command);

@@ -21,7 +21,15 @@ public enum ClaimOutcome {
   /** The user already holds the per-user limit of this template. */
   LIMIT_REACHED,
   /** Every code of the template has been issued. */
-  SOLD_OUT;
+  SOLD_OUT,
+  /** The template's codes are bound by entering one ({@code engine.claimByCode}), not claimed from the pool. */
+  CODE_REQUIRED,
+  /** The entered code is bound to another user already (counts as a failed entry). */
+  CODE_TAKEN,
+  /** No template issues the entered code (counts as a failed entry). */
+  CODE_NOT_FOUND,
+  /** The user entered too many codes that failed within the engine's code-entry window; try again later. */
+  TOO_MANY_ATTEMPTS;
 
   /**
    * Whether the result carries a coupon.

@@ -172,6 +172,34 @@ public final class CodeFormat {
   }
 
   /**
+   * Whether typed input has the shape of a generated code: once dashes and spaces are dropped, 16 to 19 characters
+   * (a prefix of 1 to 4, the template id, the body and the check character), every one of them in the code alphabet
+   * (either case). Such input is read as a generated code and checked by {@link #canonicalize}; shared and imported
+   * codes must not have this shape.
+   *
+   * @param input the typed code, or null
+   * @return true when it reads as a generated code
+   */
+  public static boolean hasGeneratedShape(String input) {
+    if (input == null || input.length() > 64) {
+      return false;
+    }
+    int n = 0;
+    for (int i = 0; i < input.length(); i++) {
+      char c = Character.toUpperCase(input.charAt(i));
+      if (c == '-' || c == ' ') {
+        continue;
+      }
+      if (c >= 128 || VALUE[c] < 0) {
+        return false;
+      }
+      n++;
+    }
+    int fixed = TEMPLATE_ID_LENGTH + BODY_LENGTH + 1;
+    return n >= fixed + 1 && n <= fixed + MAX_PREFIX;
+  }
+
+  /**
    * Formats the parts of a code and appends its check character.
    *
    * @param prefix the family prefix

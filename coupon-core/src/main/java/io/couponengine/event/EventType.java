@@ -10,6 +10,16 @@ public enum EventType {
   TEMPLATE_READY,
   /** More codes were loaded into an available template ({@code addCodes}); details {@code added} and {@code total}. */
   CODES_ADDED,
+  /**
+   * A batch of external codes was imported ({@code importCodes}); details {@code imported} (in the batch) and
+   * {@code total} (the template's total after it).
+   */
+  CODES_IMPORTED,
+  /**
+   * A batch of an operator grant finished ({@code grant}); details {@code grantId}, {@code processed} (users so far),
+   * {@code granted} (coupons issued so far by this run).
+   */
+  GRANT_PROGRESS,
   /** Generation failed; details {@code reason}. */
   TEMPLATE_FAILED,
   /** The template's use window ended. */

@@ -11,6 +11,7 @@ import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CodeClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
@@ -70,6 +71,10 @@ public final class InMemoryCouponStore implements CouponStore {
    * one id; the first reserve of an id claims it here, for good, even when that reserve was refused.
    */
   private final ConcurrentHashMap<String, String> orderOwners = new ConcurrentHashMap<>();
+  /** Shared and imported code → its template: codes are unique across the store. */
+  private final ConcurrentHashMap<String, String> codeIndex = new ConcurrentHashMap<>();
+  /** user → failed code entries in the current window. */
+  private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
 
   /** How long a claim's idempotency key is remembered by default, as the Redis store does. */
   public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
@@ -110,7 +115,34 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public boolean insertTemplate(Template template) {
     Preconditions.requireArg(template, "template");
-    return templates.putIfAbsent(template.id(), new TemplateState(template)) == null;
+    String shared = template.spec().sharedCode();
+    if (shared == null) {
+      return templates.putIfAbsent(template.id(), new TemplateState(template)) == null;
+    }
+    if (templates.containsKey(template.id())) {
+      return false;
+    }
+    String owner = codeIndex.putIfAbsent(shared, template.id());
+    if (owner != null && !owner.equals(template.id())) {
+      throw sharedCodeTaken(shared);
+    }
+    if (templates.putIfAbsent(template.id(), new TemplateState(template)) != null) {
+      codeIndex.remove(shared, template.id());
+      return false;
+    }
+    return true;
+  }
+
+  /** The refusal of a template whose shared code another template or an import has. */
+  static CouponException sharedCodeTaken(String code) {
+    return CouponException.invalidTemplate(List.of(new io.couponengine.error.Violation("sharedCode",
+        "'" + code + "' is already a code of another template")));
+  }
+
+  @Override
+  public Optional<String> findTemplateIdByCode(String code) {
+    Preconditions.requireId(code, "code");
+    return Optional.ofNullable(codeIndex.get(code));
   }
 
   @Override
@@ -172,12 +204,55 @@ public final class InMemoryCouponStore implements CouponStore {
         throw CouponException.of(ErrorCode.CONFLICT,
             "template '%s' has %d codes loaded; a batch at offset %d does not fit", templateId, loaded, offset);
       }
-      s.ensureCapacity(codes.size());
-      for (String code : codes) {
-        s.pool[s.poolEnd++] = code;
-      }
+      s.add(codes);
       s.loaded += codes.size();
       return s.loaded;
+    }
+  }
+
+  @Override
+  public long importCodes(String templateId, List<String> codes) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireElements(codes, "codes");
+    TemplateState s = requireTemplate(templateId);
+    synchronized (s) {
+      List<String> added = new ArrayList<>(codes.size());
+      for (String code : codes) {
+        if (codeIndex.putIfAbsent(code, templateId) == null) {
+          added.add(code);
+        }
+      }
+      long room = TemplateSpec.MAX_TOTAL_COUNT - s.template.totalCount();
+      if (added.size() > room) {
+        added.forEach(code -> codeIndex.remove(code, templateId));
+        throw CouponException.invalidField("codes", "would take template '%s' past %d codes (total %d)",
+            templateId, TemplateSpec.MAX_TOTAL_COUNT, s.template.totalCount());
+      }
+      s.add(added);
+      s.loaded += added.size();
+      if (!added.isEmpty()) {
+        s.template = s.template.withAdded(added.size());
+      }
+      return added.size();
+    }
+  }
+
+  @Override
+  public void scanPool(String templateId, int batchSize, java.util.function.Consumer<List<String>> sink) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(batchSize, 1, Integer.MAX_VALUE, "batchSize");
+    Preconditions.requireArg(sink, "sink");
+    TemplateState s = templates.get(templateId);
+    if (s == null) {
+      return;
+    }
+    String[] snapshot;
+    synchronized (s) { // references only: the codes themselves are already on this heap
+      snapshot = s.entryPool != null ? s.entryPool.toArray(new String[0])
+          : Arrays.copyOfRange(s.pool, s.poolStart, s.poolEnd);
+    }
+    for (int i = 0; i < snapshot.length; i += batchSize) {
+      sink.accept(Arrays.asList(snapshot).subList(i, Math.min(snapshot.length, i + batchSize)));
     }
   }
 
@@ -220,7 +295,7 @@ public final class InMemoryCouponStore implements CouponStore {
     }
     synchronized (s) {
       return Optional.of(new TemplateStats(templateId, s.issued, s.reserved.get(), s.used.get(), s.expired.get(),
-          s.poolEnd - s.poolStart, s.discountGiven.get()));
+          s.remaining(), s.discountGiven.get()));
     }
   }
 
@@ -256,7 +331,7 @@ public final class InMemoryCouponStore implements CouponStore {
       return 0;
     }
     synchronized (s) {
-      return s.poolEnd - s.poolStart;
+      return s.remaining();
     }
   }
 
@@ -265,6 +340,36 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public ClaimResult claim(ClaimCommand c) {
     Preconditions.requireArg(c, "command");
+    return claim(c, null, false);
+  }
+
+  @Override
+  public ClaimResult claimCode(CodeClaimCommand entry) {
+    Preconditions.requireArg(entry, "command");
+    if (entry.claim() == null) {
+      Attempts a = attempts.computeIfAbsent(entry.userId(), u -> new Attempts());
+      return ClaimResult.refused(a.tryFail(entry) ? ClaimOutcome.CODE_NOT_FOUND : ClaimOutcome.TOO_MANY_ATTEMPTS);
+    }
+    return claim(entry.claim(), entry, false);
+  }
+
+  @Override
+  public List<ClaimResult> grant(List<ClaimCommand> commands) {
+    Preconditions.requireElements(commands, "commands");
+    Preconditions.requireRange(commands.size(), 0, 10_000, "commands.size");
+    List<ClaimResult> out = new ArrayList<>(commands.size());
+    for (ClaimCommand c : commands) {
+      out.add(claim(c, null, true));
+    }
+    return out;
+  }
+
+  /**
+   * One claim: from the pool, or of {@code entry.code()} when an entered code is to be bound. A code entry reserves
+   * a failed attempt first (under the user's attempt monitor) and gives it back unless the outcome is a failure, so
+   * concurrent entries never pass the limit; {@code keepKey} keeps the idempotency key past the TTL (grants).
+   */
+  private ClaimResult claim(ClaimCommand c, CodeClaimCommand entry, boolean keepKey) {
     TemplateState s = templates.get(c.templateId());
     if (s == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
@@ -280,16 +385,44 @@ public final class InMemoryCouponStore implements CouponStore {
     synchronized (s) {
       Holder holder = s.holders.get(c.userId());
       earlier = holder == null ? null : holder.byKey(c.idempotencyKey());
+      if (earlier == null && entry != null) {
+        Attempts a = attempts.computeIfAbsent(c.userId(), u -> new Attempts());
+        if (!a.tryFail(entry)) {
+          return ClaimResult.refused(ClaimOutcome.TOO_MANY_ATTEMPTS);
+        }
+        ClaimOutcome failure = null;
+        try {
+          failure = codeRefusal(s, holder, c, entry.code());
+          if (failure == ClaimOutcome.DUPLICATE) {
+            earlier = s.bound.get(entry.code());
+          } else if (failure != null) {
+            return ClaimResult.refused(failure);
+          }
+        } finally {
+          if (failure != ClaimOutcome.CODE_TAKEN && failure != ClaimOutcome.CODE_NOT_FOUND) {
+            a.refund(entry);
+          }
+        }
+      }
       if (earlier == null) {
-        ClaimOutcome refusal = refusal(s, holder, c);
+        ClaimOutcome refusal = entry == null || entry.code() == null ? refusal(s, holder, c) : null;
         if (refusal != null) {
           return ClaimResult.refused(refusal);
         }
-        String code = s.pool[s.poolStart];
-        s.pool[s.poolStart++] = null;
+        String code;
+        if (entry != null && entry.code() != null) {
+          code = entry.code();
+          s.entryPool.remove(code);
+        } else {
+          code = s.pool[s.poolStart];
+          s.pool[s.poolStart++] = null;
+        }
         coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
             CouponStatus.USABLE, null, c.validFrom());
         cell = new CouponCell(coupon, c.idempotencyKey());
+        if (s.bound != null) {
+          s.bound.put(code, cell);
+        }
         if (holder == null) {
           holder = new Holder();
           s.holders.put(c.userId(), holder);
@@ -313,12 +446,47 @@ public final class InMemoryCouponStore implements CouponStore {
     }
     byCode.put(coupon.code(), cell);
     cell.published = true;
-    keyed.add(cell);
+    if (!keepKey) {
+      keyed.add(cell);
+    }
     return ClaimResult.claimed(coupon);
+  }
+
+  /**
+   * Why binding {@code code} is refused, or null; DUPLICATE when the user holds it already. Called under the
+   * template's monitor, in the order {@link CouponStore#claimCode} gives: status, window, the code, the limit.
+   */
+  private static ClaimOutcome codeRefusal(TemplateState s, Holder holder, ClaimCommand c, String code) {
+    ClaimOutcome status = statusRefusal(s, c);
+    if (status != null || code == null) {
+      return status;
+    }
+    CouponCell bound = s.bound == null ? null : s.bound.get(code);
+    if (bound != null) {
+      return bound.coupon.userId().equals(c.userId()) ? ClaimOutcome.DUPLICATE : ClaimOutcome.CODE_TAKEN;
+    }
+    if (s.entryPool == null || !s.entryPool.contains(code)) {
+      return ClaimOutcome.CODE_NOT_FOUND;
+    }
+    int held = holder == null ? 0 : holder.count;
+    return held >= c.perUserLimit() ? ClaimOutcome.LIMIT_REACHED : null;
   }
 
   /** Why a new claim is refused, or null; called under the template's monitor. */
   private static ClaimOutcome refusal(TemplateState s, Holder holder, ClaimCommand c) {
+    ClaimOutcome status = statusRefusal(s, c);
+    if (status != null) {
+      return status;
+    }
+    int held = holder == null ? 0 : holder.count;
+    if (held >= c.perUserLimit()) {
+      return ClaimOutcome.LIMIT_REACHED;
+    }
+    return s.poolStart == s.poolEnd ? ClaimOutcome.SOLD_OUT : null;
+  }
+
+  /** The status and claim-window refusal, or null. */
+  private static ClaimOutcome statusRefusal(TemplateState s, ClaimCommand c) {
     switch (s.template.status()) {
       case AVAILABLE -> { }
       case EXPIRED -> {
@@ -331,15 +499,7 @@ public final class InMemoryCouponStore implements CouponStore {
         return ClaimOutcome.TEMPLATE_NOT_READY;
       }
     }
-    ClaimOutcome window = c.windowRefusal();
-    if (window != null) {
-      return window;
-    }
-    int held = holder == null ? 0 : holder.count;
-    if (held >= c.perUserLimit()) {
-      return ClaimOutcome.LIMIT_REACHED;
-    }
-    return s.poolStart == s.poolEnd ? ClaimOutcome.SOLD_OUT : null;
+    return c.windowRefusal();
   }
 
   /**
@@ -662,8 +822,32 @@ public final class InMemoryCouponStore implements CouponStore {
     /** user id → what the user holds of this template: one map lookup per claim. */
     final Map<String, Holder> holders = new HashMap<>();
 
+    /** CODE_ENTRY templates only: codes not yet bound, in load order, and bound code → its cell. */
+    final java.util.LinkedHashSet<String> entryPool;
+    final Map<String, CouponCell> bound;
+
     TemplateState(Template template) {
       this.template = template;
+      boolean entry = template.spec().distribution() == io.couponengine.template.Distribution.CODE_ENTRY;
+      this.entryPool = entry ? new java.util.LinkedHashSet<>() : null;
+      this.bound = entry ? new HashMap<>() : null;
+    }
+
+    /** Appends codes to the pool (under this monitor). */
+    void add(List<String> codes) {
+      if (entryPool != null) {
+        entryPool.addAll(codes);
+        return;
+      }
+      ensureCapacity(codes.size());
+      for (String code : codes) {
+        pool[poolEnd++] = code;
+      }
+    }
+
+    /** Codes in the pool (under this monitor). */
+    long remaining() {
+      return entryPool != null ? entryPool.size() : poolEnd - poolStart;
     }
 
     void ensureCapacity(int more) {
@@ -707,6 +891,35 @@ public final class InMemoryCouponStore implements CouponStore {
         cells = Arrays.copyOf(cells, count * 2);
       }
       cells[count++] = cell;
+    }
+  }
+
+  /**
+   * One user's failed code entries in the current fixed window ({@link CodeClaimCommand#windowIndex()}), guarded
+   * by this monitor. An entry takes a failure up front ({@link #tryFail}) and gives it back when it did not fail, so
+   * the count never lets more than the limit through, however many entries run at once.
+   */
+  private static final class Attempts {
+    long window = Long.MIN_VALUE;
+    int failures;
+
+    synchronized boolean tryFail(CodeClaimCommand e) {
+      long w = e.windowIndex();
+      if (w != window) {
+        window = w;
+        failures = 0;
+      }
+      if (failures >= e.maxFailures()) {
+        return false;
+      }
+      failures++;
+      return true;
+    }
+
+    synchronized void refund(CodeClaimCommand e) {
+      if (e.windowIndex() == window && failures > 0) {
+        failures--;
+      }
     }
   }
 

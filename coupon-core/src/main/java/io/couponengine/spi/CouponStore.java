@@ -25,6 +25,10 @@ import java.util.Optional;
  *   <li>What a method acknowledged is not lost within the durability the adapter documents.</li>
  * </ol>
  *
+ * <p>The engine never sends {@link #claim} or {@link #grant} for a
+ * {@link io.couponengine.template.Distribution#CODE_ENTRY} template (it answers CODE_REQUIRED itself, the
+ * distribution being part of the immutable spec): such a template's pool is taken from only by {@link #claimCode}.
+ *
  * <p>Implementations must be thread-safe and safe to share between several engine instances (and processes, for
  * networked stores). Every method may throw {@link io.couponengine.error.CouponException} with
  * {@code STORE_UNAVAILABLE}; adapters translate their backend's errors in one place. The engine never performs a
@@ -35,12 +39,25 @@ public interface CouponStore extends AutoCloseable {
   // ---- templates ---------------------------------------------------------------------------------------------
 
   /**
-   * Stores a new template (status CREATING) unless one with its id exists.
+   * Stores a new template (status CREATING) unless one with its id exists. A template with a
+   * {@linkplain io.couponengine.template.TemplateSpec#sharedCode() shared code} also takes that code in the store's
+   * code index ({@link #findTemplateIdByCode}), atomically with the insert: codes are unique across the store.
    *
    * @param template the template
    * @return true when stored; false when the id is taken (the engine then picks another id)
+   * @throws io.couponengine.error.CouponException INVALID_TEMPLATE (violation {@code sharedCode}) when another
+   *     template or an imported code has the shared code; nothing is stored then
    */
   boolean insertTemplate(Template template);
+
+  /**
+   * The template a shared code or an imported code belongs to, from the store's code index. Generated codes are not
+   * in it: they carry their template id ({@link io.couponengine.code.CodeFormat#templateIdOf}).
+   *
+   * @param code the code in its stored form (shared codes and case-folded imports upper-cased)
+   * @return the template id, or empty
+   */
+  Optional<String> findTemplateIdByCode(String code);
 
   /**
    * Finds a template by id.
@@ -129,6 +146,34 @@ public interface CouponStore extends AutoCloseable {
    */
   long remainingCodes(String templateId);
 
+  /**
+   * Imports external codes into a template's pool (a template whose spec has
+   * {@link io.couponengine.template.TemplateSpec#externalCodes()}): each code not yet in the store's code index is
+   * indexed to the template and added to its pool, and the template's total ({@link Template#addedCount()}) and
+   * loaded count grow by the number added. Once the call returns, each code is either indexed and pooled or
+   * neither; a code already indexed, to this template or another, is skipped, so a re-run import adds nothing
+   * twice. Codes are trusted to be canonical, valid and distinct within the batch.
+   *
+   * @param templateId the template
+   * @param codes canonical codes, distinct, at most 100,000
+   * @return how many of the codes were added
+   * @throws io.couponengine.error.CouponException TEMPLATE_NOT_FOUND for an unknown template, INVALID_ARGUMENT
+   *     when the total would pass {@value io.couponengine.template.TemplateSpec#MAX_TOTAL_COUNT}
+   */
+  long importCodes(String templateId, List<String> codes);
+
+  /**
+   * Streams the template's pool (codes loaded and not yet issued) to {@code sink}, in batches of at most
+   * {@code batchSize}, never holding more than a few batches in memory. Every code that stays in the pool for the
+   * whole call, while no codes are added, is passed exactly once; a code claimed meanwhile may or may not be.
+   * Unknown templates pass nothing.
+   *
+   * @param templateId the template
+   * @param batchSize codes per batch, at least 1
+   * @param sink receives each batch (the list may be reused after the call returns)
+   */
+  void scanPool(String templateId, int batchSize, java.util.function.Consumer<List<String>> sink);
+
   // ---- claims ------------------------------------------------------------------------------------------------
 
   /**
@@ -145,6 +190,32 @@ public interface CouponStore extends AutoCloseable {
    * @return the outcome, with the coupon for CLAIMED and DUPLICATE
    */
   ClaimResult claim(ClaimCommand command);
+
+  /**
+   * Claims by an entered code, atomically, in this order: a known idempotency key answers DUPLICATE with the earlier
+   * coupon; a user with {@link CodeClaimCommand#maxFailures()} failed entries in the current window answers
+   * TOO_MANY_ATTEMPTS; no claim (the code names no template) answers CODE_NOT_FOUND; then the template's status and
+   * claim window as in {@link #claim}. For a code to bind: the user already holding it answers DUPLICATE with that
+   * coupon; another holder answers CODE_TAKEN; a code not in the template's pool answers CODE_NOT_FOUND; then
+   * LIMIT_REACHED; otherwise the coupon is recorded with that very code. Without a code: exactly {@link #claim}.
+   * CODE_NOT_FOUND and CODE_TAKEN count one failed entry for the user (the count is exact under concurrency: a
+   * user never gets more than {@code maxFailures} failures answered in one window).
+   *
+   * @param command the entry
+   * @return the outcome
+   */
+  ClaimResult claimCode(CodeClaimCommand command);
+
+  /**
+   * Claims for many users at once, as an operator's grant: each command exactly as {@link #claim}, except that its
+   * idempotency key is kept for good (not only for the store's idempotency TTL), so a grant re-run any time later
+   * answers DUPLICATE for every user it already served. Each command is atomic on its own, not the batch.
+   * Networked stores use their bulk path (pipelined scripts, batched statements).
+   *
+   * @param commands the claims, at most 10,000
+   * @return one result per command, in order
+   */
+  List<ClaimResult> grant(List<ClaimCommand> commands);
 
   // ---- coupons -----------------------------------------------------------------------------------------------
 

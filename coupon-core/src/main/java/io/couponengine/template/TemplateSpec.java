@@ -42,7 +42,7 @@ import java.util.Set;
  * @param description optional text, at most 1000 characters
  * @param category THRESHOLD, DISCOUNT or DIRECT
  * @param productLine the business line the template belongs to, 1 to 64 characters
- * @param totalCount how many coupons exist, 1 to {@value #MAX_TOTAL_COUNT}
+ * @param totalCount how many coupons exist, 1 to {@value #MAX_TOTAL_COUNT}; 0 with {@code externalCodes}
  * @param perUserLimit how many coupons of this template one user may claim, 1 to {@value #MAX_PER_USER_LIMIT}
  * @param validity when claimed coupons can be used
  * @param discount what a coupon takes off; its kind must match the category
@@ -56,6 +56,14 @@ import java.util.Set;
  *     otherwise 1 to {@value #MAX_MINIMUM_QUANTITY}
  * @param claimWindow optional: when the template can be claimed; null for "from creation until the pool is empty
  *     or a fixed use window ends"
+ * @param sharedCode optional: one public code many users claim with ({@code engine.claimByCode}), each getting a
+ *     coupon of their own; 3 to 32 letters, digits, {@code -} or {@code _}, case-insensitive (stored upper-cased),
+ *     unique across the store's templates, not the shape of a generated code; {@code totalCount} is then the number
+ *     of uses
+ * @param distribution how codes leave the pool (default {@link Distribution#CLAIM}); {@link Distribution#CODE_ENTRY}
+ *     binds a code to whoever enters it first and takes no shared code
+ * @param externalCodes optional: the template's codes are imported ({@code engine.importCodes}) under these rules
+ *     instead of generated; {@code totalCount} must then be 0 (the total is what was imported)
  */
 public record TemplateSpec(
     String name,
@@ -72,10 +80,17 @@ public record TemplateSpec(
     String codePrefix,
     BigDecimal minimumSubtotal,
     int minimumQuantity,
-    ClaimWindow claimWindow) {
+    ClaimWindow claimWindow,
+    String sharedCode,
+    Distribution distribution,
+    CodeRules externalCodes) {
 
   /** The largest number of coupons one template may have. */
   public static final long MAX_TOTAL_COUNT = 100_000_000L;
+  /** The shortest shared code. */
+  public static final int MIN_SHARED_CODE = 3;
+  /** The longest shared code. */
+  public static final int MAX_SHARED_CODE = 32;
   /** The largest per-user limit. */
   public static final int MAX_PER_USER_LIMIT = 1_000;
   /** The largest minimum quantity. */
@@ -91,9 +106,50 @@ public record TemplateSpec(
   public TemplateSpec {
     scope = scope == null ? Scope.all() : scope;
     stacking = stacking == null ? Stacking.none() : stacking;
+    distribution = distribution == null ? Distribution.CLAIM : distribution;
+    sharedCode = sharedCode == null ? null : sharedCode.strip().toUpperCase(java.util.Locale.ROOT);
     Discount.bounded(minimumSubtotal, "minimumSubtotal");
     TemplateSpecValidator.requireValid(name, description, category, productLine, totalCount, perUserLimit,
-        validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow);
+        validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow,
+        sharedCode, distribution, externalCodes);
+  }
+
+  /**
+   * A spec whose codes are generated and claimed from the pool: no shared code, {@link Distribution#CLAIM}, no
+   * external codes (the form before distribution existed).
+   *
+   * @param name display name
+   * @param description optional text
+   * @param category the category
+   * @param productLine the business line
+   * @param totalCount how many coupons exist
+   * @param perUserLimit how many one user may claim
+   * @param validity when claimed coupons can be used
+   * @param discount what a coupon takes off
+   * @param scope which goods it applies to
+   * @param stacking which other coupons it combines with
+   * @param operatorId optional operator id
+   * @param codePrefix optional code prefix
+   * @param minimumSubtotal optional in-scope subtotal
+   * @param minimumQuantity in-scope items, 0 for none
+   * @param claimWindow optional claim window
+   * @throws CouponException INVALID_TEMPLATE listing every broken field rule, as the canonical constructor
+   */
+  public TemplateSpec(String name, String description, CouponCategory category, String productLine,
+      long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
+      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity,
+      ClaimWindow claimWindow) {
+    this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
+        operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow, null, null, null);
+  }
+
+  /**
+   * Whether the codes are imported rather than generated.
+   *
+   * @return true with {@link #externalCodes()}
+   */
+  public boolean importsCodes() {
+    return externalCodes != null;
   }
 
   /**
@@ -165,10 +221,13 @@ public record TemplateSpec(
       @JsonProperty("codePrefix") String codePrefix,
       @JsonProperty("minimumSubtotal") BigDecimal minimumSubtotal,
       @JsonProperty("minimumQuantity") Integer minimumQuantity,
-      @JsonProperty("claimWindow") ClaimWindow claimWindow) {
+      @JsonProperty("claimWindow") ClaimWindow claimWindow,
+      @JsonProperty("sharedCode") String sharedCode,
+      @JsonProperty("distribution") Distribution distribution,
+      @JsonProperty("externalCodes") CodeRules externalCodes) {
     return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity, discount,
         scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity,
-        claimWindow);
+        claimWindow, sharedCode, distribution, externalCodes);
   }
 
   /**
@@ -234,6 +293,9 @@ public record TemplateSpec(
     private BigDecimal minimumSubtotal;
     private int minimumQuantity;
     private ClaimWindow claimWindow;
+    private String sharedCode;
+    private Distribution distribution;
+    private CodeRules externalCodes;
 
     /** The setters already called. */
     private final Set<String> assigned = new HashSet<>();
@@ -446,6 +508,47 @@ public record TemplateSpec(
     }
 
     /**
+     * Makes the template claimable with one public code: {@code engine.claimByCode(user, "SUMMER20", key)} gives the
+     * user a coupon of their own; {@code totalCount} is the number of uses and the per-user limit holds.
+     *
+     * @param sharedCode 3 to 32 letters, digits, {@code -} or {@code _}; case-insensitive; unique in the store
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder sharedCode(String sharedCode) {
+      once("sharedCode", this.sharedCode);
+      this.sharedCode = sharedCode;
+      return this;
+    }
+
+    /**
+     * Sets how codes leave the pool (default {@link Distribution#CLAIM}).
+     *
+     * @param distribution CLAIM or CODE_ENTRY
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder distribution(Distribution distribution) {
+      once("distribution", this.distribution);
+      this.distribution = distribution;
+      return this;
+    }
+
+    /**
+     * Makes the template take imported codes ({@code engine.importCodes}) instead of generated ones; leave
+     * {@code totalCount} unset (0): the total is what is imported.
+     *
+     * @param rules what an imported code may look like
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder externalCodes(CodeRules rules) {
+      once("externalCodes", this.externalCodes);
+      this.externalCodes = rules;
+      return this;
+    }
+
+    /**
      * Validates and builds the spec.
      *
      * @return the immutable spec
@@ -453,7 +556,8 @@ public record TemplateSpec(
      */
     public TemplateSpec build() {
       return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity,
-          discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow);
+          discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow,
+          sharedCode, distribution, externalCodes);
     }
   }
 }

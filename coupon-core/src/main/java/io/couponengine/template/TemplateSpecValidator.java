@@ -25,7 +25,7 @@ final class TemplateSpecValidator {
   static void requireValid(String name, String description, CouponCategory category, String productLine,
       long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
       String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity,
-      ClaimWindow claimWindow) {
+      ClaimWindow claimWindow, String sharedCode, Distribution distribution, CodeRules externalCodes) {
     List<Violation> v = new ArrayList<>();
     text(v, "name", name, MAX_NAME, true);
     text(v, "description", description, MAX_DESCRIPTION, false);
@@ -34,9 +34,7 @@ final class TemplateSpecValidator {
     if (category == null) {
       v.add(new Violation("category", "must not be null"));
     }
-    if (totalCount < 1 || totalCount > TemplateSpec.MAX_TOTAL_COUNT) {
-      v.add(new Violation("totalCount", "must be between 1 and " + TemplateSpec.MAX_TOTAL_COUNT));
-    }
+    distribution(v, totalCount, sharedCode, distribution, externalCodes);
     if (perUserLimit < 1 || perUserLimit > TemplateSpec.MAX_PER_USER_LIMIT) {
       v.add(new Violation("perUserLimit", "must be between 1 and " + TemplateSpec.MAX_PER_USER_LIMIT));
     }
@@ -74,6 +72,32 @@ final class TemplateSpecValidator {
     }
     if (!v.isEmpty()) {
       throw CouponException.invalidTemplate(v);
+    }
+  }
+
+  /**
+   * The distribution rules: the shared code's shape, CODE_ENTRY without a shared code, and a total of 0 exactly
+   * when the codes are imported.
+   */
+  private static void distribution(List<Violation> v, long totalCount, String sharedCode, Distribution distribution,
+      CodeRules externalCodes) {
+    if (externalCodes != null && totalCount != 0) {
+      v.add(new Violation("totalCount", "must be 0 (unset) for external codes: the total is what is imported"));
+    } else if (externalCodes == null && (totalCount < 1 || totalCount > TemplateSpec.MAX_TOTAL_COUNT)) {
+      v.add(new Violation("totalCount", "must be between 1 and " + TemplateSpec.MAX_TOTAL_COUNT));
+    }
+    if (sharedCode != null) {
+      if (sharedCode.length() < TemplateSpec.MIN_SHARED_CODE || sharedCode.length() > TemplateSpec.MAX_SHARED_CODE
+          || !sharedCode.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+          || c == '_')) {
+        v.add(new Violation("sharedCode", "must be " + TemplateSpec.MIN_SHARED_CODE + " to "
+            + TemplateSpec.MAX_SHARED_CODE + " letters, digits, '-' or '_'"));
+      } else if (CodeFormat.hasGeneratedShape(sharedCode)) {
+        v.add(new Violation("sharedCode", "must not have the shape of a generated code"));
+      }
+      if (distribution == Distribution.CODE_ENTRY) {
+        v.add(new Violation("distribution", "must be CLAIM with a shared code"));
+      }
     }
   }
 

@@ -88,6 +88,23 @@ public class ForwardingStore implements CouponStore {
   }
   @Override public long remainingCodes(String id) { enter("remainingCodes"); return delegate.remainingCodes(id); }
   @Override public ClaimResult claim(ClaimCommand c) { enter("claim"); return delegate.claim(c); }
+  @Override public ClaimResult claimCode(io.couponengine.spi.CodeClaimCommand c) {
+    enter("claimCode");
+    return delegate.claimCode(c);
+  }
+  @Override public List<ClaimResult> grant(List<ClaimCommand> c) { enter("grant"); return delegate.grant(c); }
+  @Override public Optional<String> findTemplateIdByCode(String c) {
+    enter("findTemplateIdByCode");
+    return delegate.findTemplateIdByCode(c);
+  }
+  @Override public long importCodes(String id, List<String> codes) {
+    enter("importCodes");
+    return delegate.importCodes(id, codes);
+  }
+  @Override public void scanPool(String id, int n, java.util.function.Consumer<List<String>> sink) {
+    enter("scanPool");
+    delegate.scanPool(id, n, sink);
+  }
   @Override public List<Coupon> findCouponsByUser(String u) { enter("findCouponsByUser"); return delegate.findCouponsByUser(u); }
   @Override public Optional<Coupon> findCouponByCode(String c) { enter("findCouponByCode"); return delegate.findCouponByCode(c); }
   @Override public Optional<Coupon> expireCoupon(Coupon c, Instant now) { enter("expireCoupon"); return delegate.expireCoupon(c, now); }
