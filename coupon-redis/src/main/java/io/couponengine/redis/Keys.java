@@ -11,10 +11,13 @@ import java.util.zip.CRC32;
  * The key layout. Every key of one template carries the hash tag {@code {t:<templateId>}}; every key of one user
  * carries {@code {u:<bucket>}} where the bucket is {@code crc32(userId) mod USER_BUCKETS}, so a user's coupon states,
  * orders and the bucket's event stream share one slot and each script touches exactly one slot (Redis Cluster).
+ * The store-wide code index (shared and imported codes) is sharded the same way by the code, {@code {c:<bucket>}}.
  */
 final class Keys {
   /** Fixed: changing it moves every user to another slot (a data migration). */
   static final int USER_BUCKETS = 64;
+  /** Fixed: changing it moves every indexed code to another bucket (a data migration). */
+  static final int CODE_BUCKETS = 64;
 
   private final String prefix;
 
@@ -51,27 +54,47 @@ final class Keys {
   }
 
   /**
-   * The claim script's fixed keys of a template, built once per template: meta, pool, uc, cp, ids, due, events.
+   * The claim scripts' fixed keys of a template, built once per template: meta, pool, uc, cp, ids, due, events,
+   * epool.
    *
    * @param templateId the template
-   * @return seven keys, in that order (do not modify)
+   * @return eight keys, in that order (do not modify)
    */
   String[] templateKeys(String templateId) {
     return templateKeys.computeIfAbsent(templateId, id -> new String[] {
-        meta(id), pool(id), userClaims(id), claims(id), ids(id), due(id), templateEvents(id)});
+        meta(id), pool(id), userClaims(id), claims(id), ids(id), due(id), templateEvents(id), entryPool(id)});
   }
 
   /** Template ids reach here only after the engine found the template, so this stays as small as the catalogue. */
   private final ConcurrentHashMap<String, String[]> templateKeys = new ConcurrentHashMap<>();
 
-  /** Hash: json, status, loaded, added (codes added after creation), key (the code-permutation key, set once). */
+  /**
+   * Hash: json, status, loaded, added (codes added after creation), key (the code-permutation key, set once), dist
+   * ({@code CODE_ENTRY} for a template whose codes are bound by entry; absent otherwise).
+   */
   String meta(String templateId) {
     return t(templateId, "meta");
   }
 
-  /** List of codes not yet issued. */
+  /** List of codes not yet issued (a CLAIM template: LPOP at the head by claims, RPUSH at the tail by loads). */
   String pool(String templateId) {
     return t(templateId, "pool");
+  }
+
+  /**
+   * Sorted set of the codes not yet bound of a CODE_ENTRY template, scored by load serial (1 for the first code
+   * loaded): removal by code in O(log n) when one is entered, and paging by score for {@code scanPool}.
+   */
+  String entryPool(String templateId) {
+    return t(templateId, "epool");
+  }
+
+  /**
+   * Set of every code ever imported into the template (never shrinks): an import pools only codes not in it, so a
+   * re-run never pools again a code that was issued meanwhile.
+   */
+  String imported(String templateId) {
+    return t(templateId, "imp");
   }
 
   /** Hash: {@code n:<user>} claims held, {@code c:<user>} the user's codes in claim order (space separated). */
@@ -119,6 +142,29 @@ final class Keys {
     }
   }
 
+  // ---- code slot ------------------------------------------------------------------------------------------------
+
+  static int codeBucket(String code) {
+    CRC32 crc = new CRC32();
+    crc.update(code.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % CODE_BUCKETS);
+  }
+
+  /**
+   * Hash of one code bucket of the store-wide code index: code → {@code i|<templateId>} (an imported code),
+   * {@code s|<templateId>} (a template's shared code) or {@code p|<templateId>} (a shared code taken by an insert
+   * that has not confirmed it yet). Sharded by the code's CRC32 into {@value #CODE_BUCKETS} buckets with their own
+   * hash tag {@code {c:<bucket>}}, so the index never shares a slot with a template and spreads over a cluster.
+   */
+  String codeIndex(int bucket) {
+    return prefix + ":{c:" + bucket + "}:codes";
+  }
+
+  /** The index hash holding {@code code}. */
+  String codeIndex(String code) {
+    return codeIndex(codeBucket(code));
+  }
+
   /** Set of every template id (its own slot). */
   String registry() {
     return prefix + ":templates";
@@ -149,6 +195,15 @@ final class Keys {
   /** String with TTL: {@code <generation>|<JSON array of claim records>}, the user's coupon list cache. */
   String list(String userId) {
     return b(bucket(userId), "list:" + userId);
+  }
+
+  /**
+   * String with PEXPIREAT at the window's end: the user's failed code entries in one fixed window of
+   * {@code windowMillis} ({@code CodeClaimCommand.windowIndex()}); the key names the window, so a new window starts
+   * at 0 without a reset.
+   */
+  String failures(String userId, long windowMillis, long windowIndex) {
+    return b(bucket(userId), "fail:" + windowMillis + ":" + windowIndex + ":" + userId);
   }
 
   /** Hash: order id → order (user, status, codes). */

@@ -6,12 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * One Lua script, run by EVALSHA and loaded again transparently when the server answers NOSCRIPT (after a restart,
@@ -86,6 +91,53 @@ final class LuaScript {
    */
   Response<Object> queue(AbstractPipeline pipeline, List<String> keys, List<String> args) {
     return pipeline.evalsha(sha, keys, args);
+  }
+
+  /**
+   * Runs the script once per (keys, args) pair in one pipeline ({@code jedis.pipelined()}: a cluster client sends
+   * each call to its slot's node) and answers the replies in order. A call answered NOSCRIPT never ran, so the
+   * script is loaded on each slot that answered it and exactly those calls are sent again, once.
+   *
+   * @param jedis the client
+   * @param keys each call's keys (each call's keys in one slot)
+   * @param args each call's arguments
+   * @return the replies, in the calls' order
+   * @throws redis.clients.jedis.exceptions.JedisDataException the first error reply (a script's {@code CE_} error)
+   */
+  List<Object> runAll(UnifiedJedis jedis, List<List<String>> keys, List<List<String>> args) {
+    Object[] out = new Object[keys.size()];
+    List<Integer> todo = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      todo.add(i);
+    }
+    for (int attempt = 0; !todo.isEmpty(); attempt++) {
+      List<Response<Object>> replies = new ArrayList<>(todo.size());
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (int i : todo) {
+          replies.add(queue(p, keys.get(i), args.get(i)));
+        }
+        p.sync();
+      }
+      List<Integer> again = new ArrayList<>();
+      Set<Integer> reloaded = new HashSet<>();
+      for (int n = 0; n < todo.size(); n++) {
+        int i = todo.get(n);
+        try {
+          out[i] = replies.get(n).get();
+        } catch (JedisNoScriptException e) {
+          if (attempt > 0) {
+            throw e;
+          }
+          String key = keys.get(i).get(0);
+          if (reloaded.add(JedisClusterCRC16.getSlot(key))) {
+            reload(jedis, key);
+          }
+          again.add(i);
+        }
+      }
+      todo = again;
+    }
+    return Arrays.asList(out);
   }
 
   /**

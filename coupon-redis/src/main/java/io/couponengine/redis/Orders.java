@@ -38,11 +38,13 @@ final class Orders {
   private final UnifiedJedis jedis;
   private final Keys keys;
   private final long streamMaxLen;
+  private final CodeIndex codeIndex;
 
-  Orders(UnifiedJedis jedis, Keys keys, long streamMaxLen) {
+  Orders(UnifiedJedis jedis, Keys keys, long streamMaxLen, CodeIndex codeIndex) {
     this.jedis = jedis;
     this.keys = keys;
     this.streamMaxLen = streamMaxLen;
+    this.codeIndex = codeIndex;
   }
 
   RedemptionResult reserve(ReserveCommand cmd) {
@@ -61,11 +63,14 @@ final class Orders {
         return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, status, null);
       }
     }
-    // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots
+    // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots (one more,
+    // to the code index, only for imported codes: their template is not in the code)
+    List<String> templates = codeIndex.templatesOf(cmd.codes());
     List<Response<String>> recs = new ArrayList<>(cmd.codes().size());
     try (AbstractPipeline p = jedis.pipelined()) {
-      for (String code : cmd.codes()) {
-        String t = Keys.templateOf(code);
+      for (int i = 0; i < cmd.codes().size(); i++) {
+        String code = cmd.codes().get(i);
+        String t = templates.get(i);
         recs.add(t == null ? null : p.hget(keys.claims(t), code));
       }
       p.sync();

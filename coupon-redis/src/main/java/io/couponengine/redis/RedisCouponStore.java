@@ -9,8 +9,10 @@ import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CodeClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.Distribution;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStats;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisCluster;
@@ -79,7 +82,6 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * STORE_UNAVAILABLE (translated in one place).
  */
 public final class RedisCouponStore implements CouponStore {
-  private static final LuaScript CLAIM = LuaScript.load("claim");
   private static final LuaScript APPEND = LuaScript.load("append");
   private static final LuaScript INSERT = LuaScript.load("insert");
   private static final LuaScript STATUS = LuaScript.load("status");
@@ -97,6 +99,10 @@ public final class RedisCouponStore implements CouponStore {
   private final long streamMaxLen;
   private final UserListCache lists;
   private final Orders orders;
+  private final Claims claims;
+  private final CodeIndex codeIndex;
+  private final CodePool pools;
+  private final FailedEntries failures;
 
   private RedisCouponStore(Builder b) {
     this.jedis = b.jedis;
@@ -108,7 +114,12 @@ public final class RedisCouponStore implements CouponStore {
     this.idempotencyTtlSeconds = b.idempotencyTtl.toSeconds();
     this.streamMaxLen = b.streamMaxLen;
     this.lists = new UserListCache(jedis, keys, b.listTtl);
-    this.orders = new Orders(jedis, keys, streamMaxLen);
+    this.codeIndex = new CodeIndex(jedis, keys);
+    this.orders = new Orders(jedis, keys, streamMaxLen, codeIndex);
+    this.claims = new Claims(jedis, keys, cluster, lists, waitReplicas, waitTimeout, idempotencyTtlSeconds,
+        streamMaxLen);
+    this.pools = new CodePool(jedis, keys);
+    this.failures = new FailedEntries(jedis, keys);
   }
 
   /**
@@ -147,15 +158,51 @@ public final class RedisCouponStore implements CouponStore {
 
   // ---- templates ---------------------------------------------------------------------------------------------
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The id goes to the registry first (a crash before the template leaves an id without meta, which readers
+   * skip), then one script writes the meta hash unless it exists. A shared code is taken in the code index
+   * ({@code {c:<bucket>}}, another slot) before the template is written and confirmed after: see
+   * {@code CodeIndex.insert} for why a crash between the steps never blocks the code for good.
+   */
   @Override
   public boolean insertTemplate(Template template) {
+    Preconditions.requireArg(template, "template");
     return call("insert template", () -> {
-      // registry first: a crash between the two leaves an id without meta, which readers skip
       jedis.sadd(keys.registry(), template.id());
-      Object r = INSERT.run(jedis, List.of(keys.meta(template.id())),
-          List.of(template.toJson(), template.status().name(), Long.toString(template.addedCount())));
-      return ((Long) r) == 1L;
+      String shared = template.spec().sharedCode();
+      if (shared == null) {
+        return insertMeta(template);
+      }
+      return codeIndex.insert(template.id(), shared, () -> insertMeta(template), () -> {
+        jedis.del(keys.meta(template.id()));
+        jedis.srem(keys.registry(), template.id());
+      }, () -> {
+        String json = jedis.hget(keys.meta(template.id()), "json");
+        return json == null ? null : Template.fromJson(json).spec().sharedCode();
+      });
     });
+  }
+
+  private boolean insertMeta(Template template) {
+    List<String> a = template.spec().distribution() == Distribution.CODE_ENTRY
+        ? List.of(template.toJson(), template.status().name(), Long.toString(template.addedCount()),
+            Distribution.CODE_ENTRY.name())
+        : List.of(template.toJson(), template.status().name(), Long.toString(template.addedCount()));
+    return ((Long) INSERT.run(jedis, List.of(keys.meta(template.id())), a)) == 1L;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One HGET in the code's bucket of the index; a shared code whose insert has not confirmed it yet counts only
+   * when its template exists (one EXISTS more).
+   */
+  @Override
+  public Optional<String> findTemplateIdByCode(String code) {
+    Preconditions.requireId(code, "code");
+    return call("find template by code", () -> Optional.ofNullable(codeIndex.find(code)));
   }
 
   /**
@@ -237,7 +284,7 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public long appendCodes(String templateId, long offset, List<String> codes) {
     return call("append codes", () -> {
-      List<String> k = List.of(keys.meta(templateId), keys.pool(templateId));
+      List<String> k = List.of(keys.meta(templateId), keys.pool(templateId), keys.entryPool(templateId));
       if (codes.isEmpty()) {
         return (Long) APPEND.run(jedis, k, List.of(Long.toString(offset)));
       }
@@ -321,7 +368,8 @@ public final class RedisCouponStore implements CouponStore {
    * {@inheritDoc}
    *
    * <p>One pipelined round trip: in the template's slot, {@code issued} is the number of claim records
-   * ({@code HLEN cp}; a claim writes one, nothing removes one) and {@code remaining} the pool's length; the other
+   * ({@code HLEN cp}; a claim writes one, nothing removes one) and {@code remaining} the pool's length (the list,
+   * plus the sorted set of a CODE_ENTRY template); the other
    * figures are the sums of the 64 user buckets' {@code stats} hashes ({@code HMGET} of the template's fields),
    * which the reserve, finish and expire scripts move atomically with the coupons' statuses in the users' slots.
    * Coupons that changed before these counters existed are not in them (a count that would go below zero reads 0).
@@ -335,11 +383,13 @@ public final class RedisCouponStore implements CouponStore {
       Response<Boolean> exists;
       Response<Long> issued;
       Response<Long> remaining;
+      Response<Long> entryRemaining;
       List<Response<List<String>>> buckets = new ArrayList<>(Keys.USER_BUCKETS);
       try (AbstractPipeline p = jedis.pipelined()) {
         exists = p.exists(keys.meta(templateId));
         issued = p.hlen(keys.claims(templateId));
         remaining = p.llen(keys.pool(templateId));
+        entryRemaining = p.zcard(keys.entryPool(templateId)); // a CODE_ENTRY template's pool (the other is empty)
         for (int b = 0; b < Keys.USER_BUCKETS; b++) {
           buckets.add(p.hmget(keys.stats(b), fields));
         }
@@ -363,87 +413,128 @@ public final class RedisCouponStore implements CouponStore {
         discount = discount.setScale(Math.max(2, discount.scale()));
       }
       return Optional.of(new TemplateStats(templateId, issued.get(), Math.max(0, sum[0]), Math.max(0, sum[1]),
-          Math.max(0, sum[2]), remaining.get(), discount.signum() < 0 ? BigDecimal.ZERO.setScale(2) : discount));
+          Math.max(0, sum[2]), remaining.get() + entryRemaining.get(), discount.signum() < 0 ? BigDecimal.ZERO.setScale(2) : discount));
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The list's length plus the sorted set's (a CODE_ENTRY template's pool), one pipelined round trip.
+   */
   @Override
   public long remainingCodes(String templateId) {
-    return call("remaining codes", () -> jedis.llen(keys.pool(templateId)));
+    return call("remaining codes", () -> pools.remaining(templateId));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Two steps, each idempotent and one pipeline: the codes are indexed in their buckets of the code index
+   * ({@code {c:<bucket>}}, one script per bucket: a code another template has is dropped, one already indexed to
+   * this template stays), then pooled in the template's slot by a script that skips every code already in the
+   * template's set of imported codes ({@code imp}) and adds the others to the pool, {@code loaded} and
+   * {@code added}. A crash between the steps leaves codes indexed to the template and not pooled: a re-run pools
+   * them; a code pooled once is never pooled again, even after it was issued. An import that would pass the
+   * maximum total takes back the index entries it made for codes it did not pool.
+   */
+  @Override
+  public long importCodes(String templateId, List<String> codes) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireElements(codes, "codes");
+    return call("import codes", () -> pools.importCodes(templateId, codes));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A CLAIM template's list is read from the tail by negative index (claims pop the head, so what is left to
+   * read never shifts); a CODE_ENTRY template's sorted set is paged by load serial. One round trip per batch.
+   */
+  @Override
+  public void scanPool(String templateId, int batchSize, Consumer<List<String>> sink) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(batchSize, 1, Integer.MAX_VALUE, "batchSize");
+    Preconditions.requireArg(sink, "sink");
+    call("scan pool", () -> {
+      pools.scan(templateId, batchSize, sink);
+      return null;
+    });
   }
 
   // ---- claims ------------------------------------------------------------------------------------------------
 
   @Override
   public ClaimResult claim(ClaimCommand c) {
-    return call("claim", () -> {
-      String t = c.templateId();
-      String[] headTail = CouponRecord.headAndTail(c);
-      String head = headTail[0];
-      String tail = headTail[1];
-      String[] tk = keys.templateKeys(t);
-      String idem = keys.idempotency(t, c.userId(), c.idempotencyKey());
-      // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
-      List<String> k = cluster ? List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6])
-          : List.of(tk[0], tk[1], tk[2], tk[3], tk[4], tk[5], idem, tk[6], lists.generationKey(c.userId()));
-      // the claim window is a pure function of the command: decided here (exact to the nanosecond), applied by
-      // the script after the idempotency key and the status (a retried key answers DUPLICATE whatever the time)
-      ClaimOutcome window = c.windowRefusal();
-      String expires = Long.toString(c.expiresAt().toEpochMilli());
-      List<String> a = window == null
-          ? List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail, expires,
-              Long.toString(idempotencyTtlSeconds), Long.toString(streamMaxLen), c.claimedAt().toString(), t)
-          : List.of(c.userId(), c.couponId(), Integer.toString(c.perUserLimit()), head, tail, expires,
-              Long.toString(idempotencyTtlSeconds), Long.toString(streamMaxLen), c.claimedAt().toString(), t,
-              window.name());
-      List<?> reply = runClaim(k, a, c.userId());
-      ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
-      if (!outcome.hasCoupon()) {
-        return ClaimResult.refused(outcome);
-      }
-      String record = (String) reply.get(1);
-      if (record.isEmpty()) {
-        throw CouponException.of(ErrorCode.STORE_UNAVAILABLE,
-            "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), t);
-      }
-      if (outcome == ClaimOutcome.CLAIMED && record.startsWith(head) && record.endsWith(tail)) {
-        // our own record came back: no need to parse the JSON we just wrote
-        String code = record.substring(head.length(), record.length() - tail.length());
-        Coupon coupon = new Coupon(c.couponId(), code, t, c.userId(), c.claimedAt(), c.expiresAt(),
-            CouponStatus.USABLE, null, c.validFrom());
-        return claimed(coupon, k.get(0));
-      }
-      Coupon coupon = Coupon.fromJson(record);
-      if (outcome == ClaimOutcome.DUPLICATE) {
-        String current = jedis.hget(keys.states(c.userId()), coupon.code());
-        return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
-      }
-      return claimed(coupon, k.get(0));
-    });
-  }
-
-  private ClaimResult claimed(Coupon coupon, String slotKey) {
-    if (waitReplicas > 0) {
-      long acked = jedis.waitReplicas(slotKey, waitReplicas, waitTimeout.toMillis());
-      if (acked < waitReplicas) {
-        throw CouponException.of(ErrorCode.STORE_UNAVAILABLE, "claim of coupon '%s' was applied on the master "
-            + "but acknowledged by %d of %d replicas; retry with the same idempotency key", coupon.id(), acked,
-            waitReplicas);
-      }
-    }
-    return ClaimResult.claimed(coupon);
+    return call("claim", () -> claims.claim(c));
   }
 
   /**
-   * Runs the claim script. Standalone, the script bumps the user's list-cache generation itself (one round trip,
-   * atomic with the claim); on a cluster that key lives in another slot, so it is bumped after the script answered.
+   * {@inheritDoc}
+   *
+   * <p>The failed-entry count is a counter per user and window in the user's slot, the claim a script in the
+   * template's slot (another slot on a cluster), so an entry with a code is three steps: reserve a failure (refused
+   * at the limit: then only a known idempotency key answers, DUPLICATE), run {@code bind.lua}, give the failure back
+   * unless the outcome was CODE_NOT_FOUND or CODE_TAKEN. A shared code (no code to bind) cannot fail: it only
+   * checks the count, then claims exactly as {@link #claim}. A client that dies between the reserve and the give
+   * back leaves one failure counted that was not answered (on the safe side of the limit) until the window ends.
    */
-  private List<?> runClaim(List<String> k, List<String> a, String userId) {
-    List<?> reply = (List<?>) CLAIM.run(jedis, k, a);
-    if (cluster && ClaimOutcome.valueOf((String) reply.get(0)).hasCoupon()) {
-      lists.invalidate(userId);
+  @Override
+  public ClaimResult claimCode(CodeClaimCommand entry) {
+    Preconditions.requireArg(entry, "command");
+    return call("claim code", () -> {
+      ClaimCommand c = entry.claim();
+      if (c == null) {
+        return ClaimResult.refused(failures.take(entry) ? ClaimOutcome.CODE_NOT_FOUND
+            : ClaimOutcome.TOO_MANY_ATTEMPTS);
+      }
+      boolean allowed = entry.code() == null ? failures.allowed(entry) : failures.take(entry);
+      if (!allowed) {
+        ClaimResult earlier = claims.earlier(c);
+        return earlier != null ? earlier : ClaimResult.refused(ClaimOutcome.TOO_MANY_ATTEMPTS);
+      }
+      if (entry.code() == null) {
+        return claims.claim(c);
+      }
+      ClaimResult r = null;
+      try {
+        r = claims.bind(c, entry.code());
+        return r;
+      } finally {
+        if (r == null || (r.outcome() != ClaimOutcome.CODE_NOT_FOUND && r.outcome() != ClaimOutcome.CODE_TAKEN)) {
+          giveBack(entry, r == null);
+        }
+      }
+    });
+  }
+
+  /** Gives a reserved failure back; after a failed bind, best effort (the bind's own error is what the caller sees). */
+  private void giveBack(CodeClaimCommand entry, boolean afterError) {
+    try {
+      failures.giveBack(entry);
+    } catch (RuntimeException e) {
+      if (!afterError) {
+        throw e;
+      }
     }
-    return reply;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Consecutive commands of one template are decided by {@code grant.lua} in the template's slot, 500 per script
+   * (each exactly as {@code claim.lua}, in order, the idempotency key SET without expiry), all scripts of the call
+   * in one pipeline. On a standalone server the script bumps each served user's list-cache generation; on a
+   * cluster the bumps follow in one pipeline (the users' slots), as after a claim.
+   */
+  @Override
+  public List<ClaimResult> grant(List<ClaimCommand> commands) {
+    Preconditions.requireElements(commands, "commands");
+    Preconditions.requireRange(commands.size(), 0, 10_000, "commands.size");
+    if (commands.isEmpty()) {
+      return List.of();
+    }
+    return call("grant", () -> claims.grant(commands));
   }
 
   // ---- coupons -----------------------------------------------------------------------------------------------
@@ -464,7 +555,7 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public Optional<Coupon> findCouponByCode(String code) {
     return call("find coupon", () -> {
-      String t = Keys.templateOf(code);
+      String t = codeIndex.templatesOf(List.of(code)).get(0); // an imported code's template is in the index
       if (t == null) {
         return Optional.empty();
       }
@@ -713,8 +804,9 @@ public final class RedisCouponStore implements CouponStore {
   }
 
   static List<LuaScript> scripts() {
-    return Collections.unmodifiableList(List.of(CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
-        EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL));
+    return Collections.unmodifiableList(List.of(Claims.CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
+        EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL, Claims.BIND, Claims.GRANT, CodeIndex.CAS, CodePool.INDEX,
+        CodePool.IMPORT, FailedEntries.ATTEMPT));
   }
 
   static Map<String, String> describe() {

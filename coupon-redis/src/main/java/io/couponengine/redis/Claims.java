@@ -1,0 +1,298 @@
+package io.couponengine.redis;
+
+import io.couponengine.claim.ClaimOutcome;
+import io.couponengine.claim.ClaimResult;
+import io.couponengine.coupon.Coupon;
+import io.couponengine.coupon.CouponStatus;
+import io.couponengine.error.CouponException;
+import io.couponengine.error.ErrorCode;
+import io.couponengine.spi.ClaimCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The claim paths of {@link RedisCouponStore}, each decided by one script in the template's slot: a claim from the
+ * pool ({@code claim.lua}), the binding of an entered code of a CODE_ENTRY template ({@code bind.lua}) and an
+ * operator's grant, many claims per script ({@code grant.lua}). Each writes the same things: the claim record, coupon
+ * id → code, the user's count and codes, the expiry candidate, the idempotency key, the CLAIMED event and, on a
+ * standalone server, the user's list-cache generation (on a cluster that key is in another slot, so it is bumped
+ * after the script). Raw Jedis exceptions pass through; the store translates them.
+ */
+final class Claims {
+  static final LuaScript CLAIM = LuaScript.load("claim");
+  static final LuaScript BIND = LuaScript.load("bind");
+  static final LuaScript GRANT = LuaScript.load("grant");
+  /**
+   * Commands per grant script: a script blocks the server while it runs, so a 10,000-user grant is 20 scripts of
+   * about 10 ms each, sent in one pipeline, rather than one of 200 ms.
+   */
+  static final int GRANT_CHUNK = 500;
+
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final boolean cluster;
+  private final UserListCache lists;
+  private final int waitReplicas;
+  private final Duration waitTimeout;
+  private final String idempotencyTtlSeconds;
+  private final String streamMaxLen;
+
+  Claims(UnifiedJedis jedis, Keys keys, boolean cluster, UserListCache lists, int waitReplicas,
+      Duration waitTimeout, long idempotencyTtlSeconds, long streamMaxLen) {
+    this.jedis = jedis;
+    this.keys = keys;
+    this.cluster = cluster;
+    this.lists = lists;
+    this.waitReplicas = waitReplicas;
+    this.waitTimeout = waitTimeout;
+    this.idempotencyTtlSeconds = Long.toString(idempotencyTtlSeconds);
+    this.streamMaxLen = Long.toString(streamMaxLen);
+  }
+
+  /**
+   * One claim from the pool (see {@link RedisCouponStore#claim}).
+   *
+   * @param c the claim
+   * @return the outcome
+   */
+  ClaimResult claim(ClaimCommand c) {
+    return single(CLAIM, c, null);
+  }
+
+  /**
+   * Binds {@code code} of a CODE_ENTRY template to the command's user, in the order of
+   * {@link io.couponengine.spi.CouponStore#claimCode} (the failed-entry count is the caller's).
+   *
+   * @param c the claim
+   * @param code the entered code, canonical
+   * @return the outcome: CODE_TAKEN and CODE_NOT_FOUND are failed entries
+   */
+  ClaimResult bind(ClaimCommand c, String code) {
+    return single(BIND, c, code);
+  }
+
+  private ClaimResult single(LuaScript script, ClaimCommand c, String code) {
+    String t = c.templateId();
+    String[] headTail = CouponRecord.headAndTail(c);
+    String[] tk = keys.templateKeys(t);
+    String idem = keys.idempotency(t, c.userId(), c.idempotencyKey());
+    // the claim pops the list 'pool', a bind removes its code from the sorted set 'epool'
+    String pool = code == null ? tk[1] : tk[7];
+    // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
+    List<String> k = cluster ? List.of(tk[0], pool, tk[2], tk[3], tk[4], tk[5], idem, tk[6])
+        : List.of(tk[0], pool, tk[2], tk[3], tk[4], tk[5], idem, tk[6], lists.generationKey(c.userId()));
+    // the claim window is a pure function of the command: decided here (exact to the nanosecond), applied by
+    // the script after the idempotency key and the status (a retried key answers DUPLICATE whatever the time)
+    ClaimOutcome window = c.windowRefusal();
+    List<String> a = new ArrayList<>(12);
+    a.add(c.userId());
+    a.add(c.couponId());
+    a.add(Integer.toString(c.perUserLimit()));
+    a.add(headTail[0]);
+    a.add(headTail[1]);
+    a.add(Long.toString(c.expiresAt().toEpochMilli()));
+    a.add(idempotencyTtlSeconds);
+    a.add(streamMaxLen);
+    a.add(c.claimedAt().toString());
+    a.add(t);
+    if (code != null) {
+      a.add(code);
+    }
+    if (window != null) {
+      a.add(window.name());
+    }
+    List<?> reply = (List<?>) script.run(jedis, k, a);
+    ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
+    if (cluster && outcome.hasCoupon()) {
+      // a DUPLICATE bumps too: a retry then repairs a cache left stale by a client that died before its bump
+      lists.invalidate(c.userId());
+    }
+    if (!outcome.hasCoupon()) {
+      return ClaimResult.refused(outcome);
+    }
+    String record = (String) reply.get(1);
+    Coupon coupon = ownRecord(c, headTail, record);
+    if (outcome == ClaimOutcome.CLAIMED) {
+      awaitReplicas(k.get(0), "coupon '" + coupon.id() + "'");
+      return ClaimResult.claimed(coupon);
+    }
+    String current = jedis.hget(keys.states(c.userId()), coupon.code());
+    return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
+  }
+
+  /**
+   * The coupon of a claim record a script answered: built from the command when it is the record this command
+   * wrote (no need to parse the JSON just written), else parsed.
+   */
+  private static Coupon ownRecord(ClaimCommand c, String[] headTail, String record) {
+    if (record.isEmpty()) {
+      throw CouponException.of(ErrorCode.STORE_UNAVAILABLE,
+          "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), c.templateId());
+    }
+    String head = headTail[0];
+    String tail = headTail[1];
+    if (record.startsWith(head) && record.endsWith(tail)) {
+      return coupon(c, record.substring(head.length(), record.length() - tail.length()));
+    }
+    return Coupon.fromJson(record);
+  }
+
+  private static Coupon coupon(ClaimCommand c, String code) {
+    return new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
+        CouponStatus.USABLE, null, c.validFrom());
+  }
+
+  /**
+   * What a retried idempotency key answers without running a claim: DUPLICATE with the coupon it names (current
+   * status), or null when the key is unknown. Used when the failed-entry limit would refuse an entry: a retry of
+   * an entry that succeeded still answers DUPLICATE.
+   *
+   * @param c the claim
+   * @return the duplicate, or null
+   */
+  ClaimResult earlier(ClaimCommand c) {
+    String code = jedis.get(keys.idempotency(c.templateId(), c.userId(), c.idempotencyKey()));
+    if (code == null) {
+      return null;
+    }
+    String record = jedis.hget(keys.claims(c.templateId()), code);
+    if (record == null) {
+      return null;
+    }
+    String current = jedis.hget(keys.states(c.userId()), code);
+    return ClaimResult.duplicate(Coupon.fromJson(current == null ? record : current));
+  }
+
+  /**
+   * Claims for many users (see {@link RedisCouponStore#grant}): consecutive commands of one template go to one
+   * script in chunks of {@value #GRANT_CHUNK}, every chunk of the call in one pipeline; then, on a cluster, one
+   * pipeline of the list-cache generation bumps of the users who got a coupon, and one pipeline reading the current
+   * status of every DUPLICATE's coupon.
+   *
+   * @param commands the claims
+   * @return one result per command, in order
+   */
+  List<ClaimResult> grant(List<ClaimCommand> commands) {
+    int n = commands.size();
+    List<List<String>> callKeys = new ArrayList<>();
+    List<List<String>> callArgs = new ArrayList<>();
+    List<int[]> ranges = new ArrayList<>();
+    String[][] headTails = new String[n][];
+    for (int from = 0; from < n; ) {
+      String t = commands.get(from).templateId();
+      int to = from + 1;
+      while (to < n && to - from < GRANT_CHUNK && commands.get(to).templateId().equals(t)) {
+        to++;
+      }
+      String[] tk = keys.templateKeys(t);
+      int size = to - from;
+      List<String> k = new ArrayList<>(7 + size * (cluster ? 1 : 2));
+      k.add(tk[0]);
+      k.add(tk[1]);
+      k.add(tk[2]);
+      k.add(tk[3]);
+      k.add(tk[4]);
+      k.add(tk[5]);
+      k.add(tk[6]);
+      List<String> a = new ArrayList<>(3 + size * 8);
+      a.add(Integer.toString(size));
+      a.add(streamMaxLen);
+      a.add(t);
+      for (int i = from; i < to; i++) {
+        ClaimCommand c = commands.get(i);
+        k.add(keys.idempotency(t, c.userId(), c.idempotencyKey()));
+        headTails[i] = CouponRecord.headAndTail(c);
+        ClaimOutcome window = c.windowRefusal();
+        a.add(c.userId());
+        a.add(c.couponId());
+        a.add(Integer.toString(c.perUserLimit()));
+        a.add(headTails[i][0]);
+        a.add(headTails[i][1]);
+        a.add(Long.toString(c.expiresAt().toEpochMilli()));
+        a.add(c.claimedAt().toString());
+        a.add(window == null ? "" : window.name());
+      }
+      if (!cluster) {
+        for (int i = from; i < to; i++) {
+          k.add(lists.generationKey(commands.get(i).userId())); // standalone: bumped by the script itself
+        }
+      }
+      callKeys.add(k);
+      callArgs.add(a);
+      ranges.add(new int[] {from, to});
+      from = to;
+    }
+    List<Object> replies = GRANT.runAll(jedis, callKeys, callArgs);
+
+    ClaimOutcome[] outcomes = new ClaimOutcome[n];
+    String[] values = new String[n];
+    for (int r = 0; r < ranges.size(); r++) {
+      List<?> reply = (List<?>) replies.get(r);
+      int from = ranges.get(r)[0];
+      for (int i = from; i < ranges.get(r)[1]; i++) {
+        outcomes[i] = ClaimOutcome.valueOf((String) reply.get(2 * (i - from)));
+        values[i] = (String) reply.get(2 * (i - from) + 1);
+      }
+    }
+    List<ClaimResult> out = new ArrayList<>(n);
+    List<Response<String>> states = new ArrayList<>(n);
+    String lastSlotKey = null;
+    int claimed = 0;
+    try (AbstractPipeline p = jedis.pipelined()) {
+      for (int i = 0; i < n; i++) {
+        ClaimCommand c = commands.get(i);
+        switch (outcomes[i]) {
+          case CLAIMED -> {
+            if (cluster) {
+              p.incr(keys.generation(c.userId())); // in the user's slot: after the script, as after a claim
+            }
+            lastSlotKey = keys.meta(c.templateId());
+            claimed++;
+            out.add(ClaimResult.claimed(coupon(c, values[i])));
+            states.add(null);
+          }
+          case DUPLICATE -> {
+            if (cluster) {
+              p.incr(keys.generation(c.userId())); // as a claim's DUPLICATE: a re-run repairs a missed bump
+            }
+            Coupon earlier = ownRecord(c, headTails[i], values[i]);
+            out.add(ClaimResult.duplicate(earlier));
+            states.add(p.hget(keys.states(c.userId()), earlier.code()));
+          }
+          default -> {
+            out.add(ClaimResult.refused(outcomes[i]));
+            states.add(null);
+          }
+        }
+      }
+      p.sync();
+    }
+    for (int i = 0; i < n; i++) {
+      Response<String> current = states.get(i);
+      if (current != null && current.get() != null) {
+        out.set(i, ClaimResult.duplicate(Coupon.fromJson(current.get())));
+      }
+    }
+    if (lastSlotKey != null) {
+      // one WAIT for the whole grant (the replication stream is ordered, so it covers every template's scripts
+      // on that master); on a cluster each master would need its own WAIT: see docs/redis.md
+      awaitReplicas(lastSlotKey, claimed + " coupons of a grant");
+    }
+    return out;
+  }
+
+  private void awaitReplicas(String slotKey, String what) {
+    if (waitReplicas > 0) {
+      long acked = jedis.waitReplicas(slotKey, waitReplicas, waitTimeout.toMillis());
+      if (acked < waitReplicas) {
+        throw CouponException.of(ErrorCode.STORE_UNAVAILABLE, "claim of %s was applied on the master "
+            + "but acknowledged by %d of %d replicas; retry with the same idempotency key", what, acked,
+            waitReplicas);
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+-- Step 1 of an import, in one code bucket's slot {c:<bucket>}: indexes codes to a template.
+-- KEYS: 1 the bucket's index hash. ARGV: 1 op ('+' index, '-' take back), 2 value ('i|<templateId>'), 3.. codes
+-- '+': each absent code gets the value (HMGET then HSET in one script: HSETNX for a chunk at a time). Returns one
+--      character per code: '2' indexed by this call, '1' already indexed to this template as an import (an earlier
+--      run, perhaps one that died before step 2), '0' another template's or a shared code (skipped).
+-- '-': deletes the codes whose value is still ARGV[2] (an import refused by the total takes back what it indexed).
+local op, mine, out = ARGV[1], ARGV[2], {}
+local i = 3
+while i <= #ARGV do
+  local j = math.min(i + 1999, #ARGV) -- HSET gets two values per code: stay under Lua's unpack limit (8,000)
+  local cur = redis.call('HMGET', KEYS[1], unpack(ARGV, i, j))
+  local set = {}
+  for k = 1, j - i + 1 do
+    local v = cur[k]
+    if op == '-' then
+      if v == mine then set[#set + 1] = ARGV[i + k - 1] end
+    elseif not v then
+      set[#set + 1] = ARGV[i + k - 1]
+      set[#set + 1] = mine
+      out[#out + 1] = '2'
+    elseif v == mine then
+      out[#out + 1] = '1'
+    else
+      out[#out + 1] = '0'
+    end
+  end
+  if #set > 0 then
+    if op == '-' then redis.call('HDEL', KEYS[1], unpack(set)) else redis.call('HSET', KEYS[1], unpack(set)) end
+  end
+  i = j + 1
+end
+return table.concat(out)
