@@ -57,7 +57,7 @@ final class FailedEntries {
   private boolean run(String op, CodeClaimCommand e) {
     String key = keys.failures(e.userId(), e.failureWindow().toMillis(), e.windowIndex());
     Object r = ATTEMPT.run(jedis, List.of(key), List.of(op, Integer.toString(e.maxFailures()),
-        Long.toString(e.windowEnd().toEpochMilli())));
+        Long.toString(e.failureWindow().toMillis())));
     return (Long) r == 1L;
   }
 }

@@ -198,7 +198,7 @@ final class Keys {
   }
 
   /**
-   * String with PEXPIREAT at the window's end: the user's failed code entries in one fixed window of
+   * String, expiring one window length after it was created: the user's failed code entries in one fixed window of
    * {@code windowMillis} ({@code CodeClaimCommand.windowIndex()}); the key names the window, so a new window starts
    * at 0 without a reset.
    */

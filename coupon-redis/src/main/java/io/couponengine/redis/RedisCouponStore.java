@@ -803,6 +803,10 @@ public final class RedisCouponStore implements CouponStore {
     return keys;
   }
 
+  CodePool pools() {
+    return pools;
+  }
+
   static List<LuaScript> scripts() {
     return Collections.unmodifiableList(List.of(Claims.CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
         EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL, Claims.BIND, Claims.GRANT, CodeIndex.CAS, CodePool.INDEX,
