@@ -173,7 +173,7 @@ final class Distributions {
           + "with externalCodes(...) imports codes", t.id());
     }
     Fingerprints seen = new Fingerprints();
-    Set<String> fresh = new HashSet<>();
+    Set<String> fresh = new java.util.LinkedHashSet<>(); // input order: exports list codes as they came
     List<String> again = new ArrayList<>();
     long[] n = new long[5]; // read, imported, duplicates, present, invalid
     List<String> reasons = new ArrayList<>();
@@ -247,6 +247,7 @@ final class Distributions {
 
   long exportCodes(String templateId, Writer out) throws IOException {
     long[] written = new long[1];
+    IOException[] failed = new IOException[1];
     StringBuilder sb = new StringBuilder(64 * 1024);
     try {
       StoreCalls.call("scan pool", () -> {
@@ -258,14 +259,18 @@ final class Distributions {
           try {
             out.write(sb.toString());
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failed[0] = e;
+            throw new UncheckedIOException(e); // stops the store's scan
           }
           written[0] += batch.size();
         });
         return null;
       });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+    } catch (RuntimeException e) {
+      if (failed[0] != null) {
+        throw failed[0]; // the caller's writer failed, not the store
+      }
+      throw e;
     }
     out.flush();
     return written[0];

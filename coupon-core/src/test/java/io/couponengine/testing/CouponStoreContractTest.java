@@ -1659,7 +1659,6 @@ public abstract class CouponStoreContractTest {
     }
     users.add("g-3"); // listed twice
     users.add(" ");   // not an id
-    List<io.couponengine.event.CouponEvent> progress = new ArrayList<>();
     io.couponengine.claim.GrantReport r = engine.grant(t.id(), "vip", users).join();
     assertThat(r.processed()).isEqualTo(152);
     assertThat(r.invalidUsers()).isEqualTo(1);
@@ -1676,7 +1675,6 @@ public abstract class CouponStoreContractTest {
     for (int i = 0; i < 150; i++) {
       assertThat(store.findCouponsByUser("g-" + i).size()).as("g-%d", i).isLessThanOrEqualTo(1);
     }
-    assertThat(progress).isEmpty();
   }
 
   @Test
