@@ -178,16 +178,22 @@ final class Claims {
    */
   List<ClaimResult> grant(List<ClaimCommand> commands) {
     int n = commands.size();
-    List<List<String>> callKeys = new ArrayList<>();
-    List<List<String>> callArgs = new ArrayList<>();
     List<int[]> ranges = new ArrayList<>();
-    String[][] headTails = new String[n][];
     for (int from = 0; from < n; ) {
       String t = commands.get(from).templateId();
       int to = from + 1;
       while (to < n && to - from < GRANT_CHUNK && commands.get(to).templateId().equals(t)) {
         to++;
       }
+      ranges.add(new int[] {from, to});
+      from = to;
+    }
+    String[][] headTails = new String[n][];
+    // each chunk's arguments are built as the pipeline takes it: the server runs the first chunks meanwhile
+    List<Object> replies = GRANT.runAll(jedis, ranges.size(), r -> {
+      int from = ranges.get(r)[0];
+      int to = ranges.get(r)[1];
+      String t = commands.get(from).templateId();
       String[] tk = keys.templateKeys(t);
       int size = to - from;
       List<String> k = new ArrayList<>(7 + size * (cluster ? 1 : 2));
@@ -221,12 +227,8 @@ final class Claims {
           k.add(lists.generationKey(commands.get(i).userId())); // standalone: bumped by the script itself
         }
       }
-      callKeys.add(k);
-      callArgs.add(a);
-      ranges.add(new int[] {from, to});
-      from = to;
-    }
-    List<Object> replies = GRANT.runAll(jedis, callKeys, callArgs);
+      return new LuaScript.Call(k, a);
+    });
 
     ClaimOutcome[] outcomes = new ClaimOutcome[n];
     String[] values = new String[n];

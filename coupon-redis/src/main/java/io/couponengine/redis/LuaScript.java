@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -93,10 +94,13 @@ final class LuaScript {
     return pipeline.evalsha(sha, keys, args);
   }
 
+  /** One call of a script in a batch: its keys (one slot) and arguments. */
+  record Call(List<String> keys, List<String> args) {}
+
   /**
    * Runs the script once per (keys, args) pair in one pipeline ({@code jedis.pipelined()}: a cluster client sends
-   * each call to its slot's node) and answers the replies in order. A call answered NOSCRIPT never ran, so the
-   * script is loaded on each slot that answered it and exactly those calls are sent again, once.
+   * each call to its slot's node) and answers the replies in order. See {@link #runAll(UnifiedJedis, int,
+   * IntFunction)}.
    *
    * @param jedis the client
    * @param keys each call's keys (each call's keys in one slot)
@@ -105,16 +109,36 @@ final class LuaScript {
    * @throws redis.clients.jedis.exceptions.JedisDataException the first error reply (a script's {@code CE_} error)
    */
   List<Object> runAll(UnifiedJedis jedis, List<List<String>> keys, List<List<String>> args) {
-    Object[] out = new Object[keys.size()];
-    List<Integer> todo = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
+    return runAll(jedis, keys.size(), i -> new Call(keys.get(i), args.get(i)));
+  }
+
+  /**
+   * Runs {@code calls} calls of the script in one pipeline, each built by {@code call} just before it is queued:
+   * the pipeline sends what it has queued as its buffer fills, so the server runs the first calls while the later
+   * ones are still being built. A call answered NOSCRIPT never ran, so the script is loaded on each slot that
+   * answered it and exactly those calls are sent again, once.
+   *
+   * @param jedis the client
+   * @param calls how many calls
+   * @param call builds call {@code i} (once)
+   * @return the replies, in the calls' order
+   * @throws redis.clients.jedis.exceptions.JedisDataException the first error reply (a script's {@code CE_} error)
+   */
+  List<Object> runAll(UnifiedJedis jedis, int calls, IntFunction<Call> call) {
+    Object[] out = new Object[calls];
+    Call[] built = new Call[calls];
+    List<Integer> todo = new ArrayList<>(calls);
+    for (int i = 0; i < calls; i++) {
       todo.add(i);
     }
     for (int attempt = 0; !todo.isEmpty(); attempt++) {
       List<Response<Object>> replies = new ArrayList<>(todo.size());
       try (AbstractPipeline p = jedis.pipelined()) {
         for (int i : todo) {
-          replies.add(queue(p, keys.get(i), args.get(i)));
+          if (built[i] == null) {
+            built[i] = call.apply(i);
+          }
+          replies.add(queue(p, built[i].keys(), built[i].args()));
         }
         p.sync();
       }
@@ -128,7 +152,7 @@ final class LuaScript {
           if (attempt > 0) {
             throw e;
           }
-          String key = keys.get(i).get(0);
+          String key = built[i].keys().get(0);
           if (reloaded.add(JedisClusterCRC16.getSlot(key))) {
             reload(jedis, key);
           }
