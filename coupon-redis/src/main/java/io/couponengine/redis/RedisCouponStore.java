@@ -52,11 +52,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <h2>Layout</h2>
  * Keys of a template share the hash tag {@code {t:<templateId>}}: meta (JSON, status, loaded and added counts,
- * code key), the code pool (a list), per-user claim counts and codes, claim records by code, coupon id → code, the
- * expiry candidates, the idempotency keys and the template's event stream. The claim script touches only these, so it runs unchanged on
- * Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64 buckets by CRC32 of the user id): the user's changed
- * coupon states, the bucket's orders, reservations, event stream and per-template figures ({@link #stats}), and the
- * user's list cache. An order's coupons
+ * code key, distribution), the code pool (a list; a sorted set by load serial for a CODE_ENTRY template, so an
+ * entered code is removed in O(log n)), the codes ever imported, per-user claim counts and codes, claim records by
+ * code, coupon id → code, the expiry candidates, the idempotency keys and the template's event stream. The claim
+ * scripts touch only these, so they run unchanged on Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64
+ * buckets by CRC32 of the user id): the user's changed coupon states, the bucket's orders, reservations, event stream
+ * and per-template figures ({@link #stats}), the user's list cache and failed code entries per window. Shared and
+ * imported codes are indexed store-wide in 64 buckets {@code {c:<bucket>}} by CRC32 of the code. An order's coupons
  * all belong to its user, so reserve, commit, release and revert are each decided by one script in one slot, all or
  * none, even when the order names coupons of several templates: the claim records they check are immutable, read
  * first from the template slots and passed in. See {@code docs/redis.md}.
