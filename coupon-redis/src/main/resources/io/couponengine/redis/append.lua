@@ -14,9 +14,10 @@ if off ~= loaded then
     .. ' does not fit')
 end
 local entry = redis.call('HGET', KEYS[1], 'dist') == 'CODE_ENTRY'
+local step = entry and 2499 or 4999 -- ZADD takes two values per code: stay under Lua's unpack limit (8,000)
 local i = 2
 while i <= #ARGV do
-  local j = math.min(i + 3999, #ARGV)
+  local j = math.min(i + step, #ARGV)
   if entry then
     local zs = {}
     for k = i, j do

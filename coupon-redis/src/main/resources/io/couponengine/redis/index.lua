@@ -4,28 +4,33 @@
 --      character per code: '2' indexed by this call, '1' already indexed to this template as an import (an earlier
 --      run, perhaps one that died before step 2), '0' another template's or a shared code (skipped).
 -- '-': deletes the codes whose value is still ARGV[2] (an import refused by the total takes back what it indexed).
-local op, mine, out = ARGV[1], ARGV[2], {}
+-- (Counters rather than #t: the length operator is a search in Lua 5.1.)
+local op, mine, out, o = ARGV[1], ARGV[2], {}, 0
 local i = 3
 while i <= #ARGV do
   local j = math.min(i + 1999, #ARGV) -- HSET gets two values per code: stay under Lua's unpack limit (8,000)
   local cur = redis.call('HMGET', KEYS[1], unpack(ARGV, i, j))
-  local set = {}
+  local set, s = {}, 0
   for k = 1, j - i + 1 do
     local v = cur[k]
     if op == '-' then
-      if v == mine then set[#set + 1] = ARGV[i + k - 1] end
+      if v == mine then
+        s = s + 1
+        set[s] = ARGV[i + k - 1]
+      end
     elseif not v then
-      set[#set + 1] = ARGV[i + k - 1]
-      set[#set + 1] = mine
-      out[#out + 1] = '2'
-    elseif v == mine then
-      out[#out + 1] = '1'
+      set[s + 1] = ARGV[i + k - 1]
+      set[s + 2] = mine
+      s = s + 2
+      o = o + 1
+      out[o] = '2'
     else
-      out[#out + 1] = '0'
+      o = o + 1
+      out[o] = v == mine and '1' or '0'
     end
   end
-  if #set > 0 then
-    if op == '-' then redis.call('HDEL', KEYS[1], unpack(set)) else redis.call('HSET', KEYS[1], unpack(set)) end
+  if s > 0 then
+    if op == '-' then redis.call('HDEL', KEYS[1], unpack(set, 1, s)) else redis.call('HSET', KEYS[1], unpack(set, 1, s)) end
   end
   i = j + 1
 end

@@ -343,6 +343,15 @@ class RedisDistributionTest {
     List<String> left = new ArrayList<>();
     store.scanPool(t.id(), 2, left::addAll);
     assertThat(left).containsExactly("GENC0000000", "GENC0000001", "GENC0000002", "GENC0000003");
+    // generation batches are 10,000 codes: more than one ZADD can take
+    Template big = stored("BIGENT", spec(20_000, 1).distribution(Distribution.CODE_ENTRY).build());
+    assertThat(store.appendCodes(big.id(), 0, codes("BIGA", 10_000))).isEqualTo(10_000);
+    assertThat(store.appendCodes(big.id(), 10_000, codes("BIGB", 10_000))).isEqualTo(20_000);
+    assertThat(store.claimCode(entry(big, "u1", "k", "BIGB0009999")).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    List<String> bigLeft = new ArrayList<>();
+    store.scanPool(big.id(), 4_096, bigLeft::addAll);
+    assertThat(bigLeft).hasSize(19_999).doesNotHaveDuplicates().doesNotContain("BIGB0009999");
+    assertThat(bigLeft.get(0)).isEqualTo("BIGA0000000");
     // a code of a CLAIM template is never bound by entry
     Template plain = stored("PLAINT", spec(5, 1).build());
     store.appendCodes(plain.id(), 0, codes("PLNC", 5));
