@@ -15,9 +15,10 @@ import redis.clients.jedis.UnifiedJedis;
  * The store-wide code index of {@link RedisCouponStore}: shared codes and imported codes → their template, sharded
  * by the code into {@value Keys#CODE_BUCKETS} hashes {@code {c:<bucket>}} (never the template's slot, so taking a
  * code and storing a template are two steps on a cluster). Generated codes are not indexed: they carry their
- * template id. An entry's value is its kind and template: {@code i|T} imported, {@code s|T} a shared code,
- * {@code p|T} a shared code taken by an insert of T that has not confirmed it yet (see {@link #insert}). Raw Jedis
- * exceptions pass through; the store translates them.
+ * template id. An entry's value is its kind and template: {@code i|T} imported and pooled (a one-script import on a
+ * standalone server), {@code n|T} imported in two steps (pooled once the template's {@code imp} set has it),
+ * {@code s|T} a shared code, {@code p|T} a shared code taken by an insert of T that has not confirmed it yet (see
+ * {@link #insert}). Raw Jedis exceptions pass through; the store translates them.
  */
 final class CodeIndex {
   static final LuaScript CAS = LuaScript.load("codecas");
@@ -32,8 +33,14 @@ final class CodeIndex {
     this.keys = keys;
   }
 
-  static String importedBy(String templateId) {
-    return "i|" + templateId;
+  /** The value step 1 of a two-step import writes (see {@code index.lua}). */
+  static String indexedBy(String templateId) {
+    return "n|" + templateId;
+  }
+
+  /** Whether an entry is an imported code's. */
+  static boolean imported(String value) {
+    return value.startsWith("i|") || value.startsWith("n|");
   }
 
   /**
@@ -142,7 +149,7 @@ final class CodeIndex {
     }
     for (int i = 0; i < codes.size(); i++) {
       String v = replies.get(i) == null ? null : replies.get(i).get();
-      if (v != null && v.startsWith("i|")) {
+      if (v != null && imported(v)) {
         out.set(i, v.substring(2)); // shared codes are no coupon's code
       }
     }

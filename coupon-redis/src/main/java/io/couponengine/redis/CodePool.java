@@ -21,17 +21,22 @@ import redis.clients.jedis.resps.Tuple;
 final class CodePool {
   static final LuaScript INDEX = LuaScript.load("index");
   static final LuaScript IMPORT = LuaScript.load("import");
+  static final LuaScript IMPORT_ONE = LuaScript.load("importone");
 
   private final UnifiedJedis jedis;
   private final Keys keys;
+  private final boolean cluster;
 
-  CodePool(UnifiedJedis jedis, Keys keys) {
+  CodePool(UnifiedJedis jedis, Keys keys, boolean cluster) {
     this.jedis = jedis;
     this.keys = keys;
+    this.cluster = cluster;
   }
 
   /**
-   * Imports codes (see {@link RedisCouponStore#importCodes}) in two idempotent steps, each one pipeline.
+   * Imports codes (see {@link RedisCouponStore#importCodes}): on a standalone server one script per sub-batch of
+   * {@value RedisCouponStore#APPEND_BATCH} indexes and pools atomically ({@code importone.lua}); on a cluster the
+   * index and the template are in different slots, so two idempotent steps, each one pipeline.
    *
    * @param templateId the template
    * @param codes canonical, distinct codes
@@ -42,13 +47,67 @@ final class CodePool {
     if (codes.isEmpty()) {
       return 0;
     }
+    return cluster ? importInTwoSteps(templateId, most, codes) : importInOne(templateId, most, codes);
+  }
+
+  private long importInOne(String templateId, long most, List<String> codes) {
+    int calls = (codes.size() + RedisCouponStore.APPEND_BATCH - 1) / RedisCouponStore.APPEND_BATCH;
+    List<Object> replies = IMPORT_ONE.runAll(jedis, calls, c -> {
+      List<String> batch = codes.subList(c * RedisCouponStore.APPEND_BATCH,
+          Math.min(codes.size(), (c + 1) * RedisCouponStore.APPEND_BATCH));
+      List<List<String>> byBucket = byBucket(batch);
+      List<String> k = new ArrayList<>(4 + Keys.CODE_BUCKETS);
+      k.add(keys.meta(templateId));
+      k.add(keys.pool(templateId));
+      k.add(keys.entryPool(templateId));
+      k.add(keys.imported(templateId));
+      List<String> a = new ArrayList<>(2 + Keys.CODE_BUCKETS + batch.size());
+      a.add(Long.toString(most));
+      a.add(templateId);
+      for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
+        List<String> bucket = byBucket.get(b);
+        if (!bucket.isEmpty()) {
+          k.add(keys.codeIndex(b));
+          a.add(Integer.toString(bucket.size()));
+          a.addAll(bucket);
+        }
+      }
+      return new LuaScript.Call(k, a);
+    });
+    long added = 0;
+    for (Object reply : replies) {
+      List<?> r = (List<?>) reply;
+      if ((Long) r.get(0) == 0L) {
+        // each sub-batch is all or none: the ones before this one are in, this one and the rest changed nothing
+        throw pastTheMaximum(templateId, most, (Long) r.get(1));
+      }
+      added += (Long) r.get(1);
+    }
+    return added;
+  }
+
+  private static CouponException pastTheMaximum(String templateId, long most, long addedCount) {
+    return CouponException.invalidField("codes", "would take template '%s' past %d codes (total %d)",
+        templateId, TemplateSpec.MAX_TOTAL_COUNT, TemplateSpec.MAX_TOTAL_COUNT - most + addedCount);
+  }
+
+  private static List<List<String>> byBucket(List<String> codes) {
+    List<List<String>> byBucket = new ArrayList<>(Keys.CODE_BUCKETS);
+    for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
+      byBucket.add(new ArrayList<>());
+    }
+    for (String code : codes) {
+      byBucket.get(Keys.codeBucket(code)).add(code);
+    }
+    return byBucket;
+  }
+
+  private long importInTwoSteps(String templateId, long most, List<String> codes) {
     Indexed step1 = index(templateId, codes);
     long[] r = pool(templateId, most, step1.candidates);
     if (r[0] == 0L) {
       unindex(templateId, step1.fresh);
-      long total = TemplateSpec.MAX_TOTAL_COUNT - most + r[1];
-      throw CouponException.invalidField("codes", "would take template '%s' past %d codes (total %d)",
-          templateId, TemplateSpec.MAX_TOTAL_COUNT, total);
+      throw pastTheMaximum(templateId, most, r[1]);
     }
     return r[1];
   }
@@ -69,7 +128,8 @@ final class CodePool {
   record Indexed(List<String> candidates, List<String> fresh) {}
 
   /**
-   * Step 1: indexes the codes to the template, one script per code bucket, all in one pipeline. A code another
+   * Step 1 of a two-step import (a cluster; tests on a standalone server too): indexes the codes to the template as
+   * {@code n|T}, one script per code bucket, all in one pipeline. A code another
    * template (or a shared code) has is dropped; one already indexed to this template stays a candidate, so a
    * re-run after a crash between the steps pools it.
    *
@@ -78,14 +138,8 @@ final class CodePool {
    * @return the candidates and the codes this call indexed
    */
   Indexed index(String templateId, List<String> codes) {
-    List<List<String>> byBucket = new ArrayList<>(Keys.CODE_BUCKETS);
-    for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
-      byBucket.add(new ArrayList<>());
-    }
-    for (String code : codes) {
-      byBucket.get(Keys.codeBucket(code)).add(code);
-    }
-    String value = CodeIndex.importedBy(templateId);
+    List<List<String>> byBucket = byBucket(codes);
+    String value = CodeIndex.indexedBy(templateId);
     List<List<String>> callKeys = new ArrayList<>();
     List<List<String>> callArgs = new ArrayList<>();
     List<List<String>> sent = new ArrayList<>();
@@ -183,7 +237,7 @@ final class CodePool {
       if (!byBucket.get(b).isEmpty()) {
         List<String> a = new ArrayList<>(byBucket.get(b).size() + 2);
         a.add("-");
-        a.add(CodeIndex.importedBy(templateId));
+        a.add(CodeIndex.indexedBy(templateId));
         a.addAll(byBucket.get(b));
         callKeys.add(List.of(keys.codeIndex(b)));
         callArgs.add(a);

@@ -120,7 +120,7 @@ public final class RedisCouponStore implements CouponStore {
     this.orders = new Orders(jedis, keys, streamMaxLen, codeIndex);
     this.claims = new Claims(jedis, keys, cluster, lists, waitReplicas, waitTimeout, idempotencyTtlSeconds,
         streamMaxLen);
-    this.pools = new CodePool(jedis, keys);
+    this.pools = new CodePool(jedis, keys, cluster);
     this.failures = new FailedEntries(jedis, keys);
   }
 
@@ -812,7 +812,7 @@ public final class RedisCouponStore implements CouponStore {
   static List<LuaScript> scripts() {
     return Collections.unmodifiableList(List.of(Claims.CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
         EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL, Claims.BIND, Claims.GRANT, CodeIndex.CAS, CodePool.INDEX,
-        CodePool.IMPORT, FailedEntries.ATTEMPT));
+        CodePool.IMPORT, CodePool.IMPORT_ONE, FailedEntries.ATTEMPT));
   }
 
   static Map<String, String> describe() {

@@ -1,8 +1,10 @@
 -- Step 1 of an import, in one code bucket's slot {c:<bucket>}: indexes codes to a template.
--- KEYS: 1 the bucket's index hash. ARGV: 1 op ('+' index, '-' take back), 2 value ('i|<templateId>'), 3.. codes
+-- KEYS: 1 the bucket's index hash. ARGV: 1 op ('+' index, '-' take back), 2 value ('n|<templateId>': indexed,
+--       pooled only if in the template's imp), 3.. codes
 -- '+': each absent code gets the value (HMGET then HSET in one script: HSETNX for a chunk at a time). Returns one
---      character per code: '2' indexed by this call, '1' already indexed to this template as an import (an earlier
---      run, perhaps one that died before step 2), '0' another template's or a shared code (skipped).
+--      character per code: '2' indexed by this call, '1' already indexed so to this template (an earlier run,
+--      perhaps one that died before step 2), '0' another template's, a shared code, or one importone.lua indexed
+--      and pooled ('i|<templateId>') (skipped).
 -- '-': deletes the codes whose value is still ARGV[2] (an import refused by the total takes back what it indexed).
 -- (Counters rather than #t: the length operator is a search in Lua 5.1.)
 local op, mine, out, o = ARGV[1], ARGV[2], {}, 0
