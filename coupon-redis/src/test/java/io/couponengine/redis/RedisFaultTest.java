@@ -150,6 +150,28 @@ class RedisFaultTest {
     jedis.scriptFlush();
     Coupon c = engine.coupons("u", io.couponengine.coupon.CouponStatus.USABLE).get(0);
     assertThat(engine.reserve("u", "o1", List.of(c.code())).outcome().isSuccess()).isTrue();
+
+    // the pipelined paths (grant, import) send again exactly the calls answered NOSCRIPT
+    jedis.scriptFlush();
+    Instant now = Instant.now();
+    List<ClaimCommand> grant = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      grant.add(new ClaimCommand(t.id(), "g" + i, "grant", "cg-" + i, 5, now, now.plusSeconds(3600)));
+    }
+    assertThat(store.grant(grant)).extracting(ClaimResult::outcome).containsOnly(ClaimOutcome.CLAIMED,
+        ClaimOutcome.SOLD_OUT);
+    assertThat(store.remainingCodes(t.id())).isZero();
+    jedis.scriptFlush();
+    Template ext = new Template("FLUSHX", RedisDistributionTest.spec(0, 1)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY)
+        .externalCodes(io.couponengine.template.CodeRules.ALPHANUMERIC).build(),
+        io.couponengine.template.TemplateStatus.AVAILABLE, now, null);
+    assertThat(store.insertTemplate(ext)).isTrue();
+    assertThat(store.importCodes(ext.id(), RedisDistributionTest.codes("FLX", 25_000))).isEqualTo(25_000);
+    jedis.scriptFlush();
+    ClaimCommand bind = new ClaimCommand(ext.id(), "b", "k", "cb-1", 1, now, now.plusSeconds(3600));
+    assertThat(store.claimCode(new io.couponengine.spi.CodeClaimCommand("b", bind, "FLX0000007", 3,
+        java.time.Duration.ofMinutes(1), now)).outcome()).isEqualTo(ClaimOutcome.CLAIMED);
   }
 
   @Test
