@@ -172,11 +172,11 @@ public final class RedisCouponStore implements CouponStore {
   public boolean insertTemplate(Template template) {
     Preconditions.requireArg(template, "template");
     return call("insert template", () -> {
-      jedis.sadd(keys.registry(), template.id());
       String shared = template.spec().sharedCode();
       if (shared == null) {
         return insertMeta(template);
       }
+      // the registry entry comes after the code is taken: a template refused for its code leaves nothing behind
       return codeIndex.insert(template.id(), shared, () -> insertMeta(template), () -> {
         jedis.del(keys.meta(template.id()));
         jedis.srem(keys.registry(), template.id());
@@ -187,7 +187,9 @@ public final class RedisCouponStore implements CouponStore {
     });
   }
 
+  /** Registry first (a crash before the template leaves an id without meta, which readers skip), then the meta. */
   private boolean insertMeta(Template template) {
+    jedis.sadd(keys.registry(), template.id());
     List<String> a = template.spec().distribution() == Distribution.CODE_ENTRY
         ? List.of(template.toJson(), template.status().name(), Long.toString(template.addedCount()),
             Distribution.CODE_ENTRY.name())
