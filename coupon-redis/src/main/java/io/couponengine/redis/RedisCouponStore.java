@@ -3,7 +3,6 @@ package io.couponengine.redis;
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
-import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
