@@ -22,8 +22,12 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class CodeIndex {
   static final LuaScript CAS = LuaScript.load("codecas");
-  /** Rounds of taking over dangling entries before giving up: each round is lost only to another insert's step. */
-  private static final int MAX_ROUNDS = 8;
+  /**
+   * Rounds of taking over dangling entries before giving up. A round is lost only when another insert changed the
+   * entry meanwhile, and each takeover ends the insert it took over, so the rounds one insert needs are bounded by
+   * the inserts racing for the same code.
+   */
+  private static final int MAX_ROUNDS = 100;
 
   private final UnifiedJedis jedis;
   private final Keys keys;
@@ -54,7 +58,9 @@ final class CodeIndex {
    * value: the slow insert then finds the entry taken over, deletes the template it just stored (its insert has
    * not returned, so nobody uses it yet) and is refused, and exactly one of the two keeps the code. A template
    * that was stored but never confirmed (its insert died after the meta) holds the code as well: its pending entry
-   * is never taken over, since its meta exists.
+   * is never taken over, since its meta exists. One leftover remains possible: an insert taken over while slow that
+   * then dies between storing its template and failing to confirm leaves that template stored (CREATING, never
+   * generated: its insert never returned) while the code is the other template's.
    *
    * @param templateId the template
    * @param code the shared code (canonical)
