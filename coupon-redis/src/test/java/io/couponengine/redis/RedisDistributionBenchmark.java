@@ -22,7 +22,9 @@ import redis.clients.jedis.JedisPooled;
  * COUPON_REDIS_URL=redis://127.0.0.1:6379 mvn -B -o -q -pl coupon-redis -am test \
  *     -Dtest=RedisDistributionBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * }</pre>
- * Prints one line per measure; keys are deleted afterwards.
+ * Smaller runs: {@code -DargLine="-Dbench.codes=100000 -Dbench.users=300000"} (multiples of 100,000 and of
+ * {@code bench.grantBatch}, default 10,000). Prints one JSON line: wall-clock rates, and rates per second of the
+ * server's main-thread CPU (steadier on a shared machine); keys are deleted afterwards.
  */
 class RedisDistributionBenchmark {
   static final int CODES = Integer.getInteger("bench.codes", 1_000_000);
