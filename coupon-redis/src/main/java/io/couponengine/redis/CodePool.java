@@ -55,23 +55,25 @@ final class CodePool {
     List<Object> replies = IMPORT_ONE.runAll(jedis, calls, c -> {
       List<String> batch = codes.subList(c * RedisCouponStore.APPEND_BATCH,
           Math.min(codes.size(), (c + 1) * RedisCouponStore.APPEND_BATCH));
-      List<List<String>> byBucket = byBucket(batch);
       List<String> k = new ArrayList<>(4 + Keys.CODE_BUCKETS);
       k.add(keys.meta(templateId));
       k.add(keys.pool(templateId));
       k.add(keys.entryPool(templateId));
       k.add(keys.imported(templateId));
-      List<String> a = new ArrayList<>(2 + Keys.CODE_BUCKETS + batch.size());
+      for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
+        k.add(keys.codeIndex(b));
+      }
+      // the codes in the order given, with one character per code naming its bucket: the script groups them
+      // itself and appends the new ones in this order, as the in-memory store does
+      char[] where = new char[batch.size()];
+      for (int i = 0; i < where.length; i++) {
+        where[i] = (char) ('0' + Keys.codeBucket(batch.get(i)));
+      }
+      List<String> a = new ArrayList<>(3 + batch.size());
       a.add(Long.toString(most));
       a.add(templateId);
-      for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
-        List<String> bucket = byBucket.get(b);
-        if (!bucket.isEmpty()) {
-          k.add(keys.codeIndex(b));
-          a.add(Integer.toString(bucket.size()));
-          a.addAll(bucket);
-        }
-      }
+      a.add(new String(where));
+      a.addAll(batch);
       return new LuaScript.Call(k, a);
     });
     long added = 0;
@@ -157,19 +159,24 @@ final class CodePool {
       sent.add(bucket);
     }
     List<Object> replies = INDEX.runAll(jedis, callKeys, callArgs);
-    List<String> candidates = new ArrayList<>(codes.size());
-    List<String> fresh = new ArrayList<>(codes.size());
+    // each code's flag, back in the order given, so the pool keeps it
+    java.util.Map<String, Character> flags = new java.util.HashMap<>(codes.size() * 2);
     for (int c = 0; c < sent.size(); c++) {
-      String flags = (String) replies.get(c);
+      String f = (String) replies.get(c);
       List<String> bucket = sent.get(c);
       for (int i = 0; i < bucket.size(); i++) {
-        char f = flags.charAt(i);
-        if (f != '0') {
-          candidates.add(bucket.get(i));
-        }
-        if (f == '2') {
-          fresh.add(bucket.get(i));
-        }
+        flags.put(bucket.get(i), f.charAt(i));
+      }
+    }
+    List<String> candidates = new ArrayList<>(codes.size());
+    List<String> fresh = new ArrayList<>(codes.size());
+    for (String code : codes) {
+      char f = flags.get(code);
+      if (f != '0') {
+        candidates.add(code);
+      }
+      if (f == '2') {
+        fresh.add(code);
       }
     }
     return new Indexed(candidates, fresh);

@@ -276,6 +276,27 @@ class RedisDistributionTest {
   }
 
   @Test
+  void importCodes_poolTheCodesInTheOrderGiven() {
+    List<String> shuffled = codes("ORD", 3_000);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(11));
+    Template t = stored("ORDCLM", spec(0, 100).externalCodes(CodeRules.ALPHANUMERIC).build());
+    assertThat(store.importCodes(t.id(), shuffled.subList(0, 2_000))).isEqualTo(2_000);
+    store.pools().index(t.id(), shuffled.subList(2_000, 3_000)); // a run that died after step 1
+    assertThat(store.importCodes(t.id(), shuffled)).isEqualTo(1_000);
+    List<String> issued = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      issued.add(store.claim(claim(t, "ord-" + (i % 3), "k" + i)).coupon().orElseThrow().code());
+    }
+    assertThat(issued).isEqualTo(shuffled.subList(0, 60));
+    List<String> entryCodes = codes("ORE", 3_000);
+    java.util.Collections.shuffle(entryCodes, new java.util.Random(12));
+    Template e = entryTemplate("ORDENT", 1, entryCodes);
+    List<String> scanned = new ArrayList<>();
+    store.scanPool(e.id(), 700, scanned::addAll);
+    assertThat(scanned).isEqualTo(entryCodes);
+  }
+
+  @Test
   void importCodes_pastTheMaximumTotal_isRefused_andTakesBackItsIndexEntries() {
     Template t = stored("MAXAAA", spec(0, 1).externalCodes(CodeRules.ALPHANUMERIC).build());
     store.addToTotal(t.id(), TemplateSpec.MAX_TOTAL_COUNT - 1);
