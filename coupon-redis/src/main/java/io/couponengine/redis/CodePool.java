@@ -60,20 +60,35 @@ final class CodePool {
       k.add(keys.pool(templateId));
       k.add(keys.entryPool(templateId));
       k.add(keys.imported(templateId));
+      // grouped by bucket (each bucket's codes one HMGET straight from the arguments), with each code's position
+      // in the order given, two bytes per code (ASCII, so one byte each on the wire): the script appends the new
+      // codes in the order given, as the in-memory store does (positions below 128 * 128: a sub-batch is 10,000)
+      List<List<Integer>> positions = new ArrayList<>(Keys.CODE_BUCKETS);
       for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
+        positions.add(new ArrayList<>());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        positions.get(Keys.codeBucket(batch.get(i))).add(i);
+      }
+      StringBuilder order = new StringBuilder(batch.size() * 2);
+      List<String> grouped = new ArrayList<>(batch.size() + Keys.CODE_BUCKETS);
+      for (int b = 0; b < Keys.CODE_BUCKETS; b++) {
+        List<Integer> in = positions.get(b);
+        if (in.isEmpty()) {
+          continue;
+        }
         k.add(keys.codeIndex(b));
+        grouped.add(Integer.toString(in.size()));
+        for (int i : in) {
+          order.append((char) (i >> 7)).append((char) (i & 127));
+          grouped.add(batch.get(i));
+        }
       }
-      // the codes in the order given, with one character per code naming its bucket: the script groups them
-      // itself and appends the new ones in this order, as the in-memory store does
-      char[] where = new char[batch.size()];
-      for (int i = 0; i < where.length; i++) {
-        where[i] = (char) ('0' + Keys.codeBucket(batch.get(i)));
-      }
-      List<String> a = new ArrayList<>(3 + batch.size());
+      List<String> a = new ArrayList<>(3 + grouped.size());
       a.add(Long.toString(most));
       a.add(templateId);
-      a.add(new String(where));
-      a.addAll(batch);
+      a.add(order.toString());
+      a.addAll(grouped);
       return new LuaScript.Call(k, a);
     });
     long added = 0;

@@ -1,9 +1,11 @@
 -- An import in one script, on a standalone server only (the code index's buckets and the template are in different
 -- slots, which only a standalone server lets one script touch): indexes and pools a batch atomically, all or none,
 -- the new codes appended in the order given.
--- KEYS: 1 meta, 2 pool (list, CLAIM), 3 epool (sorted set by load serial, CODE_ENTRY), 4 imp, then the 64 code index
---       buckets in order (KEYS[5 + b] is bucket b)
--- ARGV: 1 the most 'added' may reach, 2 templateId, 3 each code's bucket, one character per code (48 + b), 4.. codes
+-- KEYS: 1 meta, 2 pool (list, CLAIM), 3 epool (sorted set by load serial, CODE_ENTRY), 4 imp, 5.. the code index
+--       buckets of the batch
+-- ARGV: 1 the most 'added' may reach, 2 templateId, 3 each code's position in the order given (0-based), two bytes
+--       per code (high * 128 + low), in the order the codes follow, then per bucket key (KEYS[5..] in order): the
+--       number of its codes, then the codes
 -- An index entry 'i|T' is written here together with the pooling, so it means pooled: skipped without looking
 -- further. 'n|T' (step 1 of a two-step import, see index.lua) means pooled only if in imp, as import.lua decides.
 -- Absent: indexed and pooled now. Anything else: another template's or a shared code, skipped.
@@ -11,85 +13,74 @@
 if not redis.call('HGET', KEYS[1], 'status') then
   return redis.error_reply('CE_TEMPLATE_NOT_FOUND template does not exist')
 end
-local done, half, where = 'i|' .. ARGV[2], 'n|' .. ARGV[2], ARGV[3]
-local n = #ARGV - 3
--- group the codes' positions by bucket
-local groups, sizes = {}, {}
-for p = 1, n do
-  local b = string.byte(where, p) - 47
-  local g = groups[b]
-  if not g then
-    g = {}
-    groups[b] = g
-    sizes[b] = 0
-  end
-  sizes[b] = sizes[b] + 1
-  g[sizes[b]] = p
-end
--- each code's state: true (new: pool it), 'n' (a two-step import's entry: check imp), nil (skip)
-local state = {}
-local maybe, m = {}, 0
-for b, g in pairs(groups) do
-  local s = 1
-  while s <= sizes[b] do
-    local e = math.min(s + 3999, sizes[b])
-    local codes = {}
-    for k = s, e do codes[k - s + 1] = ARGV[3 + g[k]] end
-    local cur = redis.call('HMGET', KEYS[4 + b], unpack(codes))
-    for k = s, e do
-      local v = cur[k - s + 1]
+local done, half, order = 'i|' .. ARGV[2], 'n|' .. ARGV[2], ARGV[3]
+local n = #order / 2
+local new = {}
+for p = 1, n do new[p] = false end -- the array part, filled in place below
+local sets, ss = {}, {}           -- per bucket the index writes
+local maybe, mq, mb, m = {}, {}, {}, 0
+local a, q = 4, 0
+for b = 5, #KEYS do
+  local cnt = tonumber(ARGV[a])
+  local set, s = {}, 0
+  local i = a + 1
+  while i <= a + cnt do
+    local j = math.min(i + 3999, a + cnt)
+    local cur = redis.call('HMGET', KEYS[b], unpack(ARGV, i, j))
+    for k = 1, j - i + 1 do
+      q = q + 1
+      local v = cur[k]
       if not v then
-        state[g[k]] = true
+        local hi, lo = string.byte(order, 2 * q - 1, 2 * q)
+        new[hi * 128 + lo + 1] = ARGV[i + k - 1]
+        set[s + 1] = ARGV[i + k - 1]
+        set[s + 2] = done
+        s = s + 2
       elseif v == half then
         m = m + 1
-        maybe[m] = g[k]
+        maybe[m] = ARGV[i + k - 1]
+        mq[m] = q
+        mb[m] = b
       end
     end
-    s = e + 1
+    i = j + 1
   end
+  sets[b] = set
+  ss[b] = s
+  a = a + cnt + 1
 end
 local c = 1
 while c <= m do
   local d = math.min(c + 3999, m)
-  local codes = {}
-  for k = c, d do codes[k - c + 1] = ARGV[3 + maybe[k]] end
-  local seen = redis.call('SMISMEMBER', KEYS[4], unpack(codes))
+  local seen = redis.call('SMISMEMBER', KEYS[4], unpack(maybe, c, d))
   for k = c, d do
-    if seen[k - c + 1] == 0 then state[maybe[k]] = true end
+    if seen[k - c + 1] == 0 then
+      -- pooled here: its entry becomes 'i|T' with the others
+      local hi, lo = string.byte(order, 2 * mq[k] - 1, 2 * mq[k])
+      new[hi * 128 + lo + 1] = maybe[k]
+      local b = mb[k]
+      sets[b][ss[b] + 1] = maybe[k]
+      sets[b][ss[b] + 2] = done
+      ss[b] = ss[b] + 2
+    end
   end
   c = d + 1
 end
 local fresh, f = {}, 0
 for p = 1, n do
-  if state[p] then
+  if new[p] then
     f = f + 1
-    fresh[f] = ARGV[3 + p]
+    fresh[f] = new[p]
   end
 end
 local added = tonumber(redis.call('HGET', KEYS[1], 'added') or '0')
 if added + f > tonumber(ARGV[1]) then return {0, added} end
 if f == 0 then return {1, 0} end
--- index writes per bucket (HSET also turns an 'n|T' entry pooled here into 'i|T')
-local writes, ws = {}, {}
-for p = 1, n do
-  if state[p] then
-    local b = string.byte(where, p) - 47
-    local w = writes[b]
-    if not w then
-      w = {}
-      writes[b] = w
-      ws[b] = 0
-    end
-    w[ws[b] + 1] = ARGV[3 + p]
-    w[ws[b] + 2] = done
-    ws[b] = ws[b] + 2
-  end
-end
-for b, w in pairs(writes) do
+for b = 5, #KEYS do
   local i = 1
-  while i <= ws[b] do
-    local j = math.min(i + 3999, ws[b])
-    redis.call('HSET', KEYS[4 + b], unpack(w, i, j))
+  while i <= ss[b] do
+    local j = math.min(i + 3999, ss[b])
+    redis.call('HSET', KEYS[b], unpack(sets[b], i, j))
     i = j + 1
   end
 end
