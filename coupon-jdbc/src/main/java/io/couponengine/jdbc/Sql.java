@@ -54,8 +54,32 @@ final class Sql {
   final String upsertStats;
   final String sumStats;
   final String statsTemplateRemaining;
+  final String insertCodeIndex;
+  final String findTemplateIdByCode;
+  final String importCodesPg;
+  final String insertCodeIndexIfAbsent;
+  final String addImported;
+  final String scanPool;
+  final String lockPoolCode;
+  final String readFailures;
+  final String insertFailures;
+  final String lockFailures;
+  final String setFailures;
+  final String ensureUserCount;
+  final String ensureUserCountsPg;
+  final String takeCodesPg;
+  final String takeCodes;
+  final String insertCouponsPg;
+  final String addUserCounts;
+  final String addUserCountsPg;
+  final String lockUserCountsPg;
+  final String couponsOfUsersPg;
+  private final String prefix;
+  private final Dialect dialect;
 
   Sql(String p, Dialect dialect) {
+    this.prefix = p;
+    this.dialect = dialect;
     String templates = p + "templates";
     String codes = p + "codes";
     String userClaims = p + "user_claims";
@@ -178,6 +202,110 @@ final class Sql {
         + " WHERE template_id = ?";
     statsTemplateRemaining = "SELECT (SELECT COUNT(*) FROM " + codes + " c WHERE c.template_id = t.id) FROM "
         + templates + " t WHERE t.id = ?";
+    // ---- codes and distribution (schema 0.2) ----
+    String codeIndex = p + "code_index";
+    String failures = p + "code_failures";
+    insertCodeIndex = "INSERT INTO " + codeIndex + " (code, template_id) VALUES (?, ?)";
+    findTemplateIdByCode = "SELECT template_id FROM " + codeIndex + " WHERE code = ?";
+    // PostgreSQL import, one statement: index the codes nobody has (ON CONFLICT waits for a concurrent insert of the
+    // same code and skips it once that commits), pool exactly those, answer how many; seq continues from loaded
+    importCodesPg = "WITH added AS (INSERT INTO " + codeIndex + " (code, template_id) SELECT u.code, ?"
+        + " FROM unnest(?::varchar[]) AS u(code) ON CONFLICT DO NOTHING RETURNING code)"
+        + ", pooled AS (INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + row_number() OVER () - 1, code"
+        + " FROM added RETURNING 1) SELECT COUNT(*) FROM pooled";
+    insertCodeIndexIfAbsent = switch (dialect) {
+      case POSTGRESQL -> insertCodeIndex + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + codeIndex + " (code, template_id) VALUES (?, ?)";
+      // H2: a concurrent insert of the same code makes this fail with a unique violation, which the caller skips
+      case H2 -> "INSERT INTO " + codeIndex + " (code, template_id) SELECT ?, ? FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + codeIndex + " WHERE code = ?)";
+    };
+    addImported = "UPDATE " + templates + " SET loaded = loaded + ?, added_count = added_count + ? WHERE id = ?";
+    scanPool = "SELECT seq, code FROM " + codes + " WHERE template_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+    // the entered code's pool row, locked: of two entries of one code the second waits and then finds no row
+    lockPoolCode = "SELECT seq FROM " + codes + " WHERE template_id = ? AND code = ? FOR UPDATE";
+    readFailures = "SELECT window_index, failures FROM " + failures + " WHERE user_id = ?";
+    insertFailures = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + failures + " (user_id, window_index, failures) VALUES (?, ?, 0)"
+          + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + failures + " (user_id, window_index, failures) VALUES (?, ?, 0)";
+      case H2 -> "INSERT INTO " + failures + " (user_id, window_index, failures) SELECT ?, ?, 0 FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + failures + " WHERE user_id = ?)";
+    };
+    lockFailures = readFailures + " FOR UPDATE";
+    setFailures = "UPDATE " + failures + " SET window_index = ?, failures = ? WHERE user_id = ?";
+    // grants: the counter rows of a batch exist (claimed 0 for a new user) before they are locked in user order
+    ensureUserCount = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 0)"
+          + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 0)";
+      // H2 grants hold the template row FOR UPDATE, as H2 claims do: nobody inserts these rows meanwhile
+      case H2 -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, ?, 0 FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + userClaims + " WHERE template_id = ? AND user_id = ?)";
+    };
+    ensureUserCountsPg = "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, u.user_id, 0"
+        + " FROM unnest(?::varchar[]) AS u(user_id) ORDER BY u.user_id ON CONFLICT DO NOTHING";
+    // a locking CTE runs once; codes come back in seq order, the order the commands get them
+    takeCodesPg = "WITH pick AS (SELECT seq FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT ?"
+        + " FOR UPDATE SKIP LOCKED), taken AS (DELETE FROM " + codes + " c USING pick WHERE c.template_id = ?"
+        + " AND c.seq = pick.seq RETURNING c.seq, c.code) SELECT seq, code FROM taken ORDER BY seq";
+    takeCodes = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT ?"
+        + (dialect == Dialect.H2 ? "" : " FOR UPDATE SKIP LOCKED");
+    insertCouponsPg = "INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
+        + " expires_at_us, status, order_id, valid_from_us) SELECT v.id, v.code, ?, v.user_id, v.idem_key, v.claimed,"
+        + " v.expires, 'USABLE', NULL, v.valid_from FROM unnest(?::varchar[], ?::varchar[], ?::varchar[],"
+        + " ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[])"
+        + " AS v(id, code, user_id, idem_key, claimed, expires, valid_from)";
+    addUserCounts = "UPDATE " + userClaims + " SET claimed = claimed + ? WHERE template_id = ? AND user_id = ?";
+    addUserCountsPg = "UPDATE " + userClaims + " uc SET claimed = uc.claimed + v.n FROM unnest(?::varchar[],"
+        + " ?::int[]) AS v(user_id, n) WHERE uc.template_id = ? AND uc.user_id = v.user_id";
+    lockUserCountsPg = "SELECT user_id, claimed FROM " + userClaims + " WHERE template_id = ?"
+        + " AND user_id = ANY(?::varchar[]) ORDER BY user_id FOR UPDATE";
+    couponsOfUsersPg = "SELECT idem_key, " + COUPON_COLUMNS + " FROM " + coupons + " WHERE template_id = ?"
+        + " AND user_id = ANY(?::varchar[]) AND idem_key IS NOT NULL";
     insertAppliedEvent = "INSERT INTO " + p + "applied_events (event_id, type, applied_at_us) VALUES (?, ?, ?)";
+  }
+
+  /**
+   * Locks the template rows of a grant batch in id order, as a claim locks its one row (share-locked; H2
+   * {@code FOR UPDATE}, which serializes the template's claims there), and reads their status.
+   */
+  String lockTemplates(int n) {
+    return "SELECT id, status FROM " + prefix + "templates WHERE id IN (" + marks(n) + ") ORDER BY id"
+        + switch (dialect) {
+          case POSTGRESQL -> " FOR SHARE";
+          case MYSQL -> " LOCK IN SHARE MODE";
+          case H2 -> " FOR UPDATE";
+        };
+  }
+
+  /** H2 and MySQL: locks the per-user counter rows of {@code n} users of one template, in user order. */
+  String lockUserCounts(int n) {
+    return "SELECT user_id, claimed FROM " + prefix + "user_claims WHERE template_id = ? AND user_id IN (" + marks(n)
+        + ") ORDER BY user_id FOR UPDATE";
+  }
+
+  /** H2 and MySQL: the keyed coupons of {@code n} users of one template, with their keys first. */
+  String couponsOfUsers(int n) {
+    return "SELECT idem_key, " + COUPON_COLUMNS + " FROM " + prefix + "coupons WHERE template_id = ? AND user_id IN ("
+        + marks(n) + ") AND idem_key IS NOT NULL";
+  }
+
+  /** H2 and MySQL: which of {@code n} codes are in the code index already (to any template). */
+  String indexedCodes(int n) {
+    return "SELECT code FROM " + prefix + "code_index WHERE code IN (" + marks(n) + ")";
+  }
+
+  /** H2 and MySQL: which of {@code n} codes the code index names the given template for. */
+  String indexedCodesOf(int n) {
+    return "SELECT code FROM " + prefix + "code_index WHERE template_id = ? AND code IN (" + marks(n) + ")";
+  }
+
+  private static String marks(int n) {
+    StringBuilder b = new StringBuilder(n * 2);
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ",?");
+    }
+    return b.toString();
   }
 }

@@ -7,6 +7,7 @@ import static io.couponengine.jdbc.Jdbc.update;
 
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.error.Violation;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
@@ -28,12 +29,17 @@ final class Templates {
     this.dialect = tables.dialect();
   }
 
+  /**
+   * Inserts the template row and, for a template with a shared code, that code's row in the code index, in one
+   * transaction: a taken id answers false (nothing stored), a taken code throws (the template row is rolled back
+   * with it), so a shared code belongs to exactly one template whichever of two inserts commits first.
+   */
   boolean insert(Template t) {
+    String shared = t.spec().sharedCode();
     return tx.run("insert template", c -> {
       try {
         update(c, sql.insertTemplate, t.id(), t.status().name(), t.failureReason(), t.addedCount(),
             Micros.of(t.createdAt()), t.toJson());
-        return true;
       } catch (SQLException e) {
         if (SqlErrors.isUniqueViolation(e)) {
           c.rollback();
@@ -41,7 +47,24 @@ final class Templates {
         }
         throw e;
       }
+      if (shared != null) {
+        try {
+          update(c, sql.insertCodeIndex, shared, t.id());
+        } catch (SQLException e) {
+          if (SqlErrors.isUniqueViolation(e)) {
+            throw sharedCodeTaken(shared); // Tx rolls the template row back
+          }
+          throw e;
+        }
+      }
+      return true;
     });
+  }
+
+  /** The refusal of a template whose shared code another template or an import has (as the in-memory store). */
+  static CouponException sharedCodeTaken(String code) {
+    return CouponException.invalidTemplate(
+        List.of(new Violation("sharedCode", "'" + code + "' is already a code of another template")));
   }
 
   Optional<Template> find(String templateId) {
