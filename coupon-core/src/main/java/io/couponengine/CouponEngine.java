@@ -8,7 +8,9 @@ import static io.couponengine.internal.Preconditions.requireUnset;
 import io.couponengine.claim.ClaimOutcome;
 import io.couponengine.claim.ClaimRequest;
 import io.couponengine.claim.ClaimResult;
+import io.couponengine.claim.GrantReport;
 import io.couponengine.code.CodeFormat;
+import io.couponengine.code.ImportReport;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.coupon.RedemptionResult;
@@ -37,6 +39,7 @@ import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStats;
 import io.couponengine.template.TemplateStatus;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,6 +100,7 @@ public final class CouponEngine implements AutoCloseable {
   private final Generations generations;
   private final Expiry expiry;
   private final Checkout checkout;
+  private final Distributions distributions;
   /** Template specs never change, so claims may reuse a template read once (its status is checked by the store). */
   private final Map<String, Template> claimTemplates = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -120,6 +124,12 @@ public final class CouponEngine implements AutoCloseable {
     this.checkout = new Checkout(store, clock, events, config.reservationTimeout(),
         new SettlementCalculator(config.settlementPolicy(),
             ExecutorRegistry.builder().registerAll(config.settlementExecutors()).build()));
+    this.distributions = new Distributions(store, clock, events, executor, config.codeEntryMaxFailures(),
+        config.codeEntryWindow(), this::claimTemplate, (t, now) -> {
+          if (t.isPastClaimWindow(now)) {
+            expiry.passiveExpire(t, now);
+          }
+        }, closed::get);
     if (config.expirySweepInterval() != null) {
       long ms = config.expirySweepInterval().toMillis();
       scheduler.scheduleWithFixedDelay(expiry::sweep, ms, ms, TimeUnit.MILLISECONDS);
@@ -229,6 +239,7 @@ public final class CouponEngine implements AutoCloseable {
       Template seen = expiry.passiveExpire(t, now);
       ClaimWindow window = t.spec().claimWindow();
       if (seen.status() == TemplateStatus.AVAILABLE
+          && Distributions.claimable(t)
           && (window == null || window.isOpenAt(now))
           && held.getOrDefault(t.id(), 0) < t.spec().perUserLimit()
           && StoreCalls.call("remaining codes", () -> store.remainingCodes(t.id())) > 0) {
@@ -259,6 +270,10 @@ public final class CouponEngine implements AutoCloseable {
     requireId(templateId, "templateId");
     requireRange(count, 1, TemplateSpec.MAX_TOTAL_COUNT, "count");
     Template t = existing(templateId);
+    if (t.spec().importsCodes()) {
+      throw CouponException.invalidField("templateId", "template '%s' takes imported codes (importCodes), not "
+          + "generated ones", templateId);
+    }
     if (t.status() != TemplateStatus.AVAILABLE && t.status() != TemplateStatus.PAUSED) {
       throw CouponException.of(ErrorCode.CONFLICT, "template '%s' is %s; codes can be added to an AVAILABLE or "
           + "PAUSED template", templateId, t.status());
@@ -349,17 +364,16 @@ public final class CouponEngine implements AutoCloseable {
     if (template == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
     }
+    if (!Distributions.claimable(template)) {
+      return ClaimResult.refused(ClaimOutcome.CODE_REQUIRED); // a spec never changes: no store call needed
+    }
     Instant now = clock.instant();
     if (template.isPastClaimWindow(now)) {
       // persist EXPIRED first, then still ask the store: it answers a retried key with DUPLICATE and the first
       // coupon, and refuses a new one because the template is EXPIRED, in its one atomic step
       expiry.passiveExpire(template, now);
     }
-    ClaimWindow window = template.spec().claimWindow();
-    ClaimCommand command = new ClaimCommand(template.id(), request.userId(), request.idempotencyKey(),
-        Ids.couponId(now.toEpochMilli()), template.spec().perUserLimit(), now,
-        template.spec().validity().expiresAt(now), template.spec().validity().from(),
-        window == null ? null : window.from(), window == null ? null : window.until());
+    ClaimCommand command = Distributions.command(template, request.userId(), request.idempotencyKey(), now);
     ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
     if (result.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
       events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));
@@ -367,6 +381,112 @@ public final class CouponEngine implements AutoCloseable {
       claimTemplates.remove(template.id());
     }
     return result;
+  }
+
+  /**
+   * Claims by a code the user typed: a template's shared code (the user gets a coupon of their own, refused as
+   * {@link #claim} refuses), or a code of a {@link io.couponengine.template.Distribution#CODE_ENTRY} template (bound
+   * to the first user who enters it: CLAIMED with that very code; CODE_TAKEN for anyone else; DUPLICATE for the
+   * holder). Input is case-insensitive for generated and shared codes; surrounding whitespace is ignored.
+   *
+   * <p>A typed code with the shape of a generated code ({@link CodeFormat#hasGeneratedShape}) is checked first:
+   * a malformed one or a wrong check character is {@code INVALID_CODE} before any store call. A code no template
+   * issues answers CODE_NOT_FOUND. CODE_NOT_FOUND and CODE_TAKEN count as failed entries; past the engine's
+   * {@link Builder#codeEntryLimit} every entry answers TOO_MANY_ATTEMPTS until the window ends (a retried
+   * idempotency key still answers DUPLICATE).
+   *
+   * <pre>{@code
+   * ClaimResult r = engine.claimByCode("user-1", "summer20", "request-7");
+   * }</pre>
+   *
+   * @param userId the user
+   * @param code the typed code
+   * @param idempotencyKey the caller's key, scoped to (template, user) as for {@link #claim}
+   * @return CLAIMED, DUPLICATE or a refusal
+   * @throws CouponException INVALID_CODE for a code that cannot be one, INVALID_ARGUMENT naming {@code userId} or
+   *     {@code idempotencyKey}, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public ClaimResult claimByCode(String userId, String code, String idempotencyKey) {
+    ensureOpen();
+    requireId(userId, "userId");
+    requireId(idempotencyKey, "idempotencyKey");
+    return distributions.claimByCode(userId, code, idempotencyKey);
+  }
+
+  /**
+   * Imports external codes into a template built with
+   * {@link io.couponengine.template.TemplateSpec.Builder#externalCodes}: each code is checked against its
+   * {@link io.couponengine.template.CodeRules}, folded as they say, and added to the pool unless the store holds it
+   * already (codes are unique across the store). Streams: the input is read once, in batches of 10,000, and only
+   * 8-byte fingerprints of what was read are kept (to tell repeats within the input from codes present before), so
+   * millions of codes need no more than tens of megabytes. Idempotent: a re-run imports nothing twice and reports
+   * those codes as already present. {@code CODES_IMPORTED} events after each batch. Runs on the calling thread.
+   *
+   * @param templateId the template
+   * @param codes the codes, for example the lines of a file ({@code Files.lines(path)::iterator})
+   * @return counts: imported, duplicates within the input, already present, invalid with the first reasons
+   * @throws CouponException INVALID_ARGUMENT (templateId malformed or not a template with external codes, codes
+   *     null), TEMPLATE_NOT_FOUND, STORE_UNAVAILABLE (codes of earlier batches stay imported: run it again),
+   *     ENGINE_CLOSED
+   */
+  public ImportReport importCodes(String templateId, Iterable<String> codes) {
+    ensureOpen();
+    requireId(templateId, "templateId");
+    if (codes == null) {
+      throw CouponException.invalidField("codes", "must not be null");
+    }
+    ImportReport report = distributions.importCodes(existing(templateId), codes);
+    claimTemplates.remove(templateId);
+    return report;
+  }
+
+  /**
+   * Writes the template's codes not yet claimed as CSV, one code per line (quoted only when a code holds a comma or
+   * a quote), for printing cards; streamed from the store in batches. Codes claimed while the export runs may or
+   * may not be listed.
+   *
+   * @param templateId the template
+   * @param out where the lines go; flushed, not closed
+   * @return the number of codes written
+   * @throws IOException when {@code out} fails
+   * @throws CouponException INVALID_ARGUMENT, TEMPLATE_NOT_FOUND, STORE_UNAVAILABLE
+   */
+  public long exportCodes(String templateId, java.io.Writer out) throws IOException {
+    requireId(templateId, "templateId");
+    if (out == null) {
+      throw CouponException.invalidField("out", "must not be null");
+    }
+    existing(templateId);
+    return distributions.exportCodes(templateId, out);
+  }
+
+  /**
+   * Grants a coupon of a template to each listed user, as an operator: in batches of 1,000 through the store's bulk
+   * path, on the engine's executor, with a {@code GRANT_PROGRESS} event after each batch. Each user's grant is a
+   * claim with the idempotency key {@code grant:<grantId>}, kept by the store for good: re-running the same grant
+   * (after a crash, or twice by mistake) grants nobody twice and finishes the rest. The per-user limit and the pool
+   * hold as for claims; the template's claim window and pause apply too. Works for shared-code templates (the
+   * operator needs no code); not for CODE_ENTRY templates.
+   *
+   * <pre>{@code
+   * GrantReport r = engine.grant(templateId, "vip-2026-11", Files.lines(usersCsv)::iterator).join();
+   * }</pre>
+   *
+   * @param templateId the template
+   * @param grantId the grant's id, at most 100 characters: its idempotency scope
+   * @param userIds the users, read once on the executor (an invalid id is skipped and counted)
+   * @return completed with the counts, or exceptionally (STORE_UNAVAILABLE, ENGINE_CLOSED: run the grant again)
+   * @throws CouponException INVALID_ARGUMENT (ids malformed, userIds null, a CODE_ENTRY template),
+   *     TEMPLATE_NOT_FOUND, STORE_UNAVAILABLE, ENGINE_CLOSED
+   */
+  public CompletableFuture<GrantReport> grant(String templateId, String grantId, Iterable<String> userIds) {
+    ensureOpen();
+    requireId(templateId, "templateId");
+    io.couponengine.internal.Preconditions.requireText(grantId, "grantId", Distributions.MAX_GRANT_ID);
+    if (userIds == null) {
+      throw CouponException.invalidField("userIds", "must not be null");
+    }
+    return distributions.grant(existing(templateId), grantId, userIds);
   }
 
   private Template claimTemplate(String templateId) {
@@ -650,8 +770,30 @@ public final class CouponEngine implements AutoCloseable {
     private int sweepBatchSize;
     private SettlementPolicy settlementPolicy;
     private final List<SettlementExecutor> settlementExecutors = new ArrayList<>();
+    private int codeEntryMaxFailures;
+    private Duration codeEntryWindow;
 
     private Builder() {}
+
+    /**
+     * Sets how many failed code entries ({@link CouponEngine#claimByCode}: CODE_NOT_FOUND, CODE_TAKEN) a user may
+     * make per window before every entry answers {@link ClaimOutcome#TOO_MANY_ATTEMPTS} until the window ends
+     * (default 10 per 15 minutes). Windows are fixed and aligned to the epoch; the count is kept by the store, so
+     * every engine sharing it enforces the same limit.
+     *
+     * @param failures 1 to {@value EngineConfig#MAX_CODE_ENTRY_FAILURES}
+     * @param per the window, 1 second to 366 days
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT naming {@code codeEntryLimit} when already set, {@code failures} or
+     *     {@code per} when out of range
+     */
+    public Builder codeEntryLimit(int failures, Duration per) {
+      requireUnset(this.codeEntryWindow == null, "codeEntryLimit", this.codeEntryWindow);
+      requireRange(failures, 1, EngineConfig.MAX_CODE_ENTRY_FAILURES, "failures");
+      this.codeEntryWindow = requireRange(per, EngineConfig.MIN_INTERVAL, EngineConfig.MAX_INTERVAL, "per");
+      this.codeEntryMaxFailures = failures;
+      return this;
+    }
 
     /**
      * Sets the store (default: a new {@link InMemoryCouponStore}).
@@ -811,7 +953,9 @@ public final class CouponEngine implements AutoCloseable {
           generationBatchSize != 0 ? generationBatchSize : 10_000,
           sweepBatchSize != 0 ? sweepBatchSize : 1_000,
           settlementPolicy != null ? settlementPolicy : SettlementPolicy.defaults(),
-          settlementExecutors));
+          settlementExecutors,
+          codeEntryWindow != null ? codeEntryMaxFailures : 10,
+          codeEntryWindow != null ? codeEntryWindow : Duration.ofMinutes(15)));
     }
   }
 }

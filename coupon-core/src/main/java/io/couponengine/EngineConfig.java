@@ -29,15 +29,21 @@ import java.util.concurrent.Executor;
  * @param sweepBatchSize coupons expired (or reservations released) per store call during a sweep
  * @param settlementPolicy price floor, scale and rounding of settlements
  * @param settlementExecutors executors registered explicitly, on top of the built-ins (they may replace one)
+ * @param codeEntryMaxFailures failed code entries a user may make per {@code codeEntryWindow} before entries
+ *     answer TOO_MANY_ATTEMPTS
+ * @param codeEntryWindow the fixed window failed entries are counted in
  */
 public record EngineConfig(CouponStore store, Clock clock, Executor executor, List<CouponEventListener> listeners,
                            Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
                            int sweepBatchSize, SettlementPolicy settlementPolicy,
-                           List<SettlementExecutor> settlementExecutors) {
+                           List<SettlementExecutor> settlementExecutors, int codeEntryMaxFailures,
+                           Duration codeEntryWindow) {
   /** Shortest sweep interval and reservation timeout. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
   /** Longest sweep interval and reservation timeout; the bound keeps instant arithmetic from overflowing. */
   public static final Duration MAX_INTERVAL = Duration.ofDays(366);
+  /** Most failed code entries a window may allow. */
+  public static final int MAX_CODE_ENTRY_FAILURES = 1_000_000;
   /** Largest generation and sweep batch. */
   public static final int MAX_BATCH_SIZE = 100_000;
 
@@ -58,5 +64,7 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
     requireRange(sweepBatchSize, 1, MAX_BATCH_SIZE, "sweepBatchSize");
     requireArg(settlementPolicy, "settlementPolicy");
     settlementExecutors = requireElements(settlementExecutors, "settlementExecutors");
+    requireRange(codeEntryMaxFailures, 1, MAX_CODE_ENTRY_FAILURES, "codeEntryMaxFailures");
+    requireRange(codeEntryWindow, MIN_INTERVAL, MAX_INTERVAL, "codeEntryWindow");
   }
 }

@@ -107,6 +107,22 @@ public final class Preconditions {
   }
 
   /**
+   * Whether {@link #requireId} accepts {@code value} (for inputs read in bulk, where a bad one is skipped and counted
+   * rather than thrown).
+   *
+   * @param value the candidate
+   * @return true when it is an id
+   */
+  public static boolean isId(String value) {
+    try {
+      requireId(value, "id");
+      return true;
+    } catch (CouponException e) {
+      return false;
+    }
+  }
+
+  /**
    * Fails unless {@code value} is text: not null, at most {@code maxLength} characters, at least one visible
    * character and no control characters.
    *

@@ -20,7 +20,8 @@ import java.util.Locale;
  * ({@link CodeFormat#hasGeneratedShape}): a typed code of that shape is checked as a generated code (check
  * character and all) before any store is asked, so it could never be entered.
  *
- * @param allowedCharacters the characters a code may use (with {@code foldCase}, compared after upper-casing)
+ * @param allowedCharacters the characters a code may use (with {@code foldCase}, a letter allowed in either case
+ *     is allowed in both)
  * @param minLength the shortest code, at least 1
  * @param maxLength the longest code, at most {@value #MAX_LENGTH}
  * @param foldCase whether codes are case-insensitive: stored and matched upper-cased (Locale.ROOT)
@@ -52,9 +53,6 @@ public record CodeRules(String allowedCharacters, int minLength, int maxLength, 
     }
     Preconditions.requireRange(maxLength, 1, MAX_LENGTH, "maxLength");
     Preconditions.requireRange(minLength, 1, maxLength, "minLength");
-    if (foldCase) {
-      allowedCharacters = allowedCharacters.toUpperCase(Locale.ROOT);
-    }
   }
 
   /**
@@ -106,7 +104,9 @@ public record CodeRules(String allowedCharacters, int minLength, int maxLength, 
       return "length " + s.length() + " is not " + minLength + " to " + maxLength;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (allowedCharacters.indexOf(s.charAt(i)) < 0) {
+      char c = s.charAt(i);
+      if (allowedCharacters.indexOf(c) < 0
+          && !(foldCase && allowedCharacters.indexOf(Character.toLowerCase(c)) >= 0)) {
         return "character '" + s.charAt(i) + "' at " + i + " is not allowed";
       }
     }

@@ -1297,4 +1297,421 @@ public abstract class CouponStoreContractTest {
       throw new AssertionError(e);
     }
   }
+
+  // ---- distribution: shared codes, code entry, import and export, grants (issue 11) --------------------------------
+
+  private static final String ENTRY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+  /** An engine with its own code-entry limit, over {@code s}. */
+  protected CouponEngine engineWithEntryLimit(CouponStore s, int failures, Duration per) {
+    CouponEngine e = CouponEngine.builder().store(s).clock(clock).executor(Runnable::run)
+        .generationBatchSize(1_000).sweepBatchSize(100).codeEntryLimit(failures, per).build();
+    engines.add(e);
+    return e;
+  }
+
+  private Template readySpec(CouponEngine engine, TemplateSpec spec) {
+    return engine.generation(engine.createTemplate(spec).id()).join();
+  }
+
+  private static List<String> exported(CouponEngine engine, String templateId) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try {
+      long n = engine.exportCodes(templateId, out);
+      List<String> lines = out.toString().isEmpty() ? List.of() : List.of(out.toString().split("\n"));
+      assertThat(lines).hasSize((int) n);
+      return lines;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void sharedCode_eachUserGetsACouponOfTheirOwn_limitsAndPoolHold() {
+    CouponEngine engine = engine();
+    Template t = readySpec(engine, Specs.thresholdBuilder(1).totalCount(3).sharedCode("Summer20").build());
+    assertThat(t.spec().sharedCode()).isEqualTo("SUMMER20");
+    assertThat(store.findTemplateIdByCode("SUMMER20")).contains(t.id());
+
+    Set<String> codes = new HashSet<>();
+    for (String user : List.of("u1", "u2", "u3")) {
+      ClaimResult r = engine.claimByCode(user, " summer20 ", "k-" + user);
+      assertThat(r.outcome()).as(user).isEqualTo(ClaimOutcome.CLAIMED);
+      assertThat(r.couponOrNull().templateId()).isEqualTo(t.id());
+      assertThat(r.couponOrNull().code()).isNotEqualTo("SUMMER20");
+      codes.add(r.couponOrNull().code());
+    }
+    assertThat(codes).hasSize(3);
+    Coupon first = store.findCouponsByUser("u1").get(0);
+    assertThat(engine.claimByCode("u1", "SUMMER20", "k-u1").couponOrNull()).isEqualTo(first);
+    assertThat(engine.claimByCode("u1", "SUMMER20", "k-u1").outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(engine.claimByCode("u1", "SUMMER20", "again").outcome()).isEqualTo(ClaimOutcome.LIMIT_REACHED);
+    assertThat(engine.claimByCode("u4", "SUMMER20", "k-u4").outcome()).isEqualTo(ClaimOutcome.SOLD_OUT);
+    assertThat(engine.claim(new ClaimRequest("u5", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.CODE_REQUIRED);
+    assertThat(engine.stats(t.id()).issued()).isEqualTo(3);
+  }
+
+  @Test
+  void sharedCode_isUniqueAcrossTemplates_caseInsensitively() {
+    CouponEngine engine = engine();
+    Template t = readySpec(engine, Specs.thresholdBuilder(1).totalCount(3).sharedCode("WINTER-26").build());
+    assertThatThrownBy(() -> engine.createTemplate(
+        Specs.thresholdBuilder(1).totalCount(3).sharedCode("winter-26").build()))
+        .isInstanceOfSatisfying(CouponException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TEMPLATE);
+          assertThat(e.violations()).anySatisfy(v -> assertThat(v.field()).isEqualTo("sharedCode"));
+        });
+    assertThat(store.findTemplateIdByCode("WINTER-26")).contains(t.id());
+    assertThat(store.findTemplates(TemplateStatus.AVAILABLE)).extracting(Template::id).containsExactly(t.id());
+  }
+
+  @Test
+  void sharedCode_pauseAndClaimWindowRefuseAsClaimDoes() {
+    CouponEngine engine = engine();
+    Template t = readySpec(engine, Specs.thresholdBuilder(1).totalCount(5).sharedCode("PAUSE-ME")
+        .claimWindow(T0.minusSeconds(60), T0.plus(Duration.ofHours(1))).build());
+    engine.pause(t.id());
+    assertThat(engine.claimByCode("u1", "pause-me", "k").outcome()).isEqualTo(ClaimOutcome.TEMPLATE_PAUSED);
+    engine.resume(t.id());
+    assertThat(engine.claimByCode("u1", "pause-me", "k").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    clock.advance(Duration.ofHours(2));
+    assertThat(engine.claimByCode("u2", "pause-me", "k").outcome()).isIn(ClaimOutcome.CLAIM_CLOSED,
+        ClaimOutcome.TEMPLATE_EXPIRED);
+  }
+
+  @Test
+  void sharedCode_hammeredPastItsUsesFromSeveralEngines_neverOver() throws Exception {
+    List<CouponEngine> es = engines(3);
+    int uses = 60;
+    Template t = readySpec(es.get(0), Specs.thresholdBuilder(2).totalCount(uses).sharedCode("HAMMER").build());
+    int threads = 24;
+    int perThread = 10;
+    List<java.util.concurrent.Callable<List<ClaimResult>>> tasks = new ArrayList<>();
+    for (int th = 0; th < threads; th++) {
+      int id = th;
+      tasks.add(() -> {
+        List<ClaimResult> out = new ArrayList<>();
+        for (int i = 0; i < perThread; i++) {
+          String user = "h" + ((id * perThread + i) % 40); // 40 users, each tried 6 times: the limit 2 binds
+          out.add(es.get(id % es.size()).claimByCode(user, "hammer", "k" + id + "-" + i));
+        }
+        return out;
+      });
+    }
+    long claimed = together(tasks).stream().flatMap(List::stream)
+        .filter(r -> r.outcome() == ClaimOutcome.CLAIMED).count();
+    assertThat(claimed).isEqualTo(uses);
+    Set<String> codes = new HashSet<>();
+    for (int u = 0; u < 40; u++) {
+      List<Coupon> held = store.findCouponsByUser("h" + u);
+      assertThat(held.size()).as("user h%d", u).isLessThanOrEqualTo(2);
+      held.forEach(c -> assertThat(codes.add(c.code())).as("code %s twice", c.code()).isTrue());
+    }
+    assertThat(codes).hasSize(uses);
+    assertThat(store.remainingCodes(t.id())).isZero();
+    assertThat(store.stats(t.id()).orElseThrow().issued()).isEqualTo(uses);
+  }
+
+  @Test
+  void codeEntry_bindsTheEnteredCode_takenForOthers_duplicateForTheHolder() {
+    CouponEngine engine = engine();
+    Template t = readySpec(engine, Specs.thresholdBuilder(2).totalCount(3)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY).build());
+    List<String> cards = exported(engine, t.id());
+    assertThat(cards).hasSize(3).doesNotHaveDuplicates();
+    String card = cards.get(1);
+
+    assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k")).outcome()).isEqualTo(ClaimOutcome.CODE_REQUIRED);
+    ClaimResult r = engine.claimByCode("u1", card.toLowerCase(java.util.Locale.ROOT).replace("-", ""), "k1");
+    assertThat(r.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(r.couponOrNull().code()).isEqualTo(card);
+    assertThat(r.couponOrNull().userId()).isEqualTo("u1");
+    assertThat(store.findCouponByCode(card)).contains(r.couponOrNull());
+
+    assertThat(engine.claimByCode("u2", card, "k2").outcome()).isEqualTo(ClaimOutcome.CODE_TAKEN);
+    ClaimResult again = engine.claimByCode("u1", card, "another-key");
+    assertThat(again.outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(again.couponOrNull()).isEqualTo(r.couponOrNull());
+    assertThat(store.findCouponsByUser("u1")).containsExactly(r.couponOrNull());
+    assertThat(store.findCouponsByUser("u2")).isEmpty();
+    assertThat(store.remainingCodes(t.id())).isEqualTo(2);
+    assertThat(exported(engine, t.id())).containsExactlyInAnyOrder(cards.get(0), cards.get(2));
+
+    // the holder's second card within the limit
+    assertThat(engine.claimByCode("u1", cards.get(0), "k3").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(engine.claimByCode("u1", cards.get(2), "k4").outcome()).isEqualTo(ClaimOutcome.LIMIT_REACHED);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(1);
+    assertThat(engine.stats(t.id()).issued()).isEqualTo(2);
+  }
+
+  @Test
+  void codeEntry_neverIssuedOrMalformedCodes() {
+    ForwardingStore counting = new ForwardingStore(store);
+    CouponEngine engine = engine(counting);
+    Template t = readySpec(engine, Specs.thresholdBuilder(1).totalCount(2)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY).build());
+    String card = exported(engine, t.id()).get(0);
+    // a wrong check character (the last one changed): refused before any store call
+    char last = card.charAt(card.length() - 1);
+    String typo = card.substring(0, card.length() - 1) + (last == 'A' ? 'B' : 'A');
+    int calls = counting.totalCalls();
+    assertThatThrownBy(() -> engine.claimByCode("u1", typo, "k"))
+        .isInstanceOfSatisfying(CouponException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CODE));
+    for (String bad : new String[] {null, "", "   ", "has space", "é-code", "x".repeat(65)}) {
+      assertThatThrownBy(() -> engine.claimByCode("u1", bad, "k")).as("%s", bad)
+          .isInstanceOfSatisfying(CouponException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CODE));
+    }
+    assertThat(counting.totalCalls()).isEqualTo(calls);
+
+    // well formed, never issued: of this template, of a template that does not exist, a plain unknown code
+    String body = card.substring(card.length() - 10).replace("-", "").substring(0, 8);
+    String other = io.couponengine.code.CodeFormat.format(t.spec().effectiveCodePrefix(), t.id(),
+        new StringBuilder(body).reverse());
+    assertThat(engine.claimByCode("u1", other, "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    String ghost = io.couponengine.code.CodeFormat.format("TH", "ZZZZZZ", body);
+    assertThat(engine.claimByCode("u1", ghost, "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    assertThat(engine.claimByCode("u1", "NO-SUCH-CODE", "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    assertThat(store.findCouponsByUser("u1")).isEmpty();
+    assertThat(store.remainingCodes(t.id())).isEqualTo(2);
+  }
+
+  @Test
+  void codeEntry_32ThreadsEnterOneCode_oneClaimed_restTaken() throws Exception {
+    List<CouponEngine> es = engines(2);
+    Template t = readySpec(es.get(0), Specs.thresholdBuilder(1).totalCount(5)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY).build());
+    String card = exported(es.get(0), t.id()).get(3);
+    List<java.util.concurrent.Callable<ClaimResult>> tasks = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      int id = i;
+      tasks.add(() -> es.get(id % 2).claimByCode("racer-" + id, card, "k"));
+    }
+    List<ClaimResult> results = together(tasks);
+    assertThat(results).filteredOn(r -> r.outcome() == ClaimOutcome.CLAIMED).hasSize(1);
+    assertThat(results).filteredOn(r -> r.outcome() == ClaimOutcome.CODE_TAKEN).hasSize(31);
+    Coupon winner = results.stream().filter(r -> r.outcome() == ClaimOutcome.CLAIMED).findFirst().orElseThrow()
+        .couponOrNull();
+    assertThat(store.findCouponByCode(card)).contains(winner);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(4);
+  }
+
+  @Test
+  void codeEntry_failedEntriesAreThrottled_perWindow_sharedByEngines() {
+    CouponStore second = newStoreSharingWith(store);
+    if (second != store) {
+      extraStores.add(second);
+    }
+    CouponEngine a = engineWithEntryLimit(store, 3, Duration.ofMinutes(10));
+    CouponEngine b = engineWithEntryLimit(second, 3, Duration.ofMinutes(10));
+    Template t = readySpec(a, Specs.thresholdBuilder(5).totalCount(10).sharedCode("OPEN-SESAME").build());
+    clock.advance(Duration.between(clock.instant(),
+        Instant.ofEpochMilli((T0.toEpochMilli() / 600_000 + 1) * 600_000))); // the start of a window
+    // successes do not count
+    assertThat(a.claimByCode("guesser", "open-sesame", "s1").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(a.claimByCode("guesser", "WRONG-1", "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    assertThat(b.claimByCode("guesser", "WRONG-2", "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    assertThat(a.claimByCode("guesser", "open-sesame", "s2").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(b.claimByCode("guesser", "WRONG-3", "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    // the limit is reached: every entry is refused, even a good one; a retried key still answers DUPLICATE
+    assertThat(a.claimByCode("guesser", "WRONG-4", "k").outcome()).isEqualTo(ClaimOutcome.TOO_MANY_ATTEMPTS);
+    assertThat(b.claimByCode("guesser", "open-sesame", "s3").outcome())
+        .isEqualTo(ClaimOutcome.TOO_MANY_ATTEMPTS);
+    assertThat(b.claimByCode("guesser", "open-sesame", "s1").outcome()).isEqualTo(ClaimOutcome.DUPLICATE);
+    assertThat(a.claimByCode("someone-else", "open-sesame", "s1").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(store.findCouponsByUser("guesser")).hasSize(2);
+    // the next window starts afresh
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(a.claimByCode("guesser", "open-sesame", "s4").outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(t.id()).isNotNull();
+  }
+
+  @Test
+  void codeEntry_concurrentFailedEntries_neverPassTheLimit() throws Exception {
+    CouponStore second = newStoreSharingWith(store);
+    if (second != store) {
+      extraStores.add(second);
+    }
+    List<CouponEngine> es = List.of(engineWithEntryLimit(store, 5, Duration.ofHours(1)),
+        engineWithEntryLimit(second, 5, Duration.ofHours(1)));
+    clock.advance(Duration.between(clock.instant(),
+        Instant.ofEpochMilli((T0.toEpochMilli() / 3_600_000 + 1) * 3_600_000)));
+    List<java.util.concurrent.Callable<ClaimOutcome>> tasks = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      int id = i;
+      tasks.add(() -> es.get(id % 2).claimByCode("burst", "GUESS-" + id, "k").outcome());
+    }
+    List<ClaimOutcome> outcomes = together(tasks);
+    assertThat(outcomes).filteredOn(o -> o == ClaimOutcome.CODE_NOT_FOUND).hasSize(5);
+    assertThat(outcomes).filteredOn(o -> o == ClaimOutcome.TOO_MANY_ATTEMPTS).hasSize(19);
+  }
+
+  @Test
+  void import_reportsEachCode_isIdempotent_andCodesAreUniqueAcrossTemplates() {
+    CouponEngine engine = engine();
+    io.couponengine.template.CodeRules rules = io.couponengine.template.CodeRules.of(ENTRY_ALPHABET, 6, 12);
+    Template t = readySpec(engine, Specs.thresholdBuilder(1).externalCodes(rules).build());
+    assertThat(t.status()).isEqualTo(TemplateStatus.AVAILABLE);
+    assertThat(t.totalCount()).isZero();
+
+    List<String> input = List.of("card-a7", "CARDB2", "cardb2", "cardc3", "bad 7", "OOPS0", "CARDD4", "CARDA7");
+    io.couponengine.code.ImportReport r = engine.importCodes(t.id(), input);
+    // "card-a7": '-' not allowed; "bad 7": space; "OOPS0": '0' not allowed; "CARDA7" is fine (no dash)
+    assertThat(r.read()).isEqualTo(8);
+    assertThat(r.invalid()).isEqualTo(3);
+    assertThat(r.invalidReasons()).hasSize(3).first().asString().startsWith("#1: ");
+    assertThat(r.duplicates()).isEqualTo(1);
+    assertThat(r.imported()).isEqualTo(4);
+    assertThat(r.alreadyPresent()).isZero();
+    assertThat(engine.template(t.id()).orElseThrow().totalCount()).isEqualTo(4);
+    assertThat(store.remainingCodes(t.id())).isEqualTo(4);
+    assertThat(store.findTemplateIdByCode("CARDB2")).contains(t.id());
+
+    io.couponengine.code.ImportReport again = engine.importCodes(t.id(), input);
+    assertThat(again.imported()).isZero();
+    assertThat(again.alreadyPresent()).isEqualTo(4);
+    assertThat(engine.template(t.id()).orElseThrow().totalCount()).isEqualTo(4);
+
+    Template other = readySpec(engine, Specs.thresholdBuilder(1).externalCodes(rules).build());
+    io.couponengine.code.ImportReport overlap = engine.importCodes(other.id(), List.of("CARDB2", "CARDE5"));
+    assertThat(overlap.imported()).isEqualTo(1);
+    assertThat(overlap.alreadyPresent()).isEqualTo(1);
+    assertThat(store.findTemplateIdByCode("CARDB2")).contains(t.id());
+    assertThat(exported(engine, other.id())).containsExactly("CARDE5");
+
+    // claims hand out the imported codes, each once
+    Set<String> claimed = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      engine.claim(new ClaimRequest("buyer" + i, t.id(), "k")).coupon().ifPresent(c -> claimed.add(c.code()));
+    }
+    assertThat(claimed).containsExactlyInAnyOrder("CARDA7", "CARDB2", "CARDC3", "CARDD4");
+    assertThat(engine.importCodes(t.id(), List.of("CARDA7")).alreadyPresent()).isEqualTo(1);
+    assertThat(store.remainingCodes(t.id())).isZero();
+  }
+
+  @Test
+  void import_refusesTemplatesThatGenerate_andSharedCodesCollideWithImports() {
+    CouponEngine engine = engine();
+    Template generated = ready(engine, 3, 1);
+    assertThatThrownBy(() -> engine.importCodes(generated.id(), List.of("ABCDEF")))
+        .isInstanceOfSatisfying(CouponException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    Template ext = readySpec(engine, Specs.thresholdBuilder(1).externalCodes(
+        io.couponengine.template.CodeRules.ALPHANUMERIC).build());
+    engine.importCodes(ext.id(), List.of("SPRING24"));
+    assertThatThrownBy(() -> engine.createTemplate(Specs.thresholdBuilder(1).totalCount(1).sharedCode("spring24")
+        .build())).isInstanceOfSatisfying(CouponException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TEMPLATE));
+    assertThatThrownBy(() -> engine.addCodes(ext.id(), 5))
+        .isInstanceOfSatisfying(CouponException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void import_streamsManyBatches_andCodeEntryFoldsOrKeepsCase() {
+    CouponEngine engine = engine();
+    Template folded = readySpec(engine, Specs.thresholdBuilder(1)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY)
+        .externalCodes(io.couponengine.template.CodeRules.of(ENTRY_ALPHABET, 8, 8)).build());
+    int n = 25_000;
+    Iterable<String> lazy = () -> java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> "q" + String.format("%7s", Integer.toString(i, 8)).replace(' ', 'X')
+            .replace('0', 'Z').replace('1', 'Y')).iterator();
+    io.couponengine.code.ImportReport r = engine.importCodes(folded.id(), lazy);
+    assertThat(r.imported()).isEqualTo(n);
+    assertThat(store.remainingCodes(folded.id())).isEqualTo(n);
+    List<String> all = exported(engine, folded.id());
+    assertThat(all).hasSize(n).doesNotHaveDuplicates().allSatisfy(c -> assertThat(c).startsWith("Q"));
+    ClaimResult entered = engine.claimByCode("u1", all.get(7).toLowerCase(java.util.Locale.ROOT), "k");
+    assertThat(entered.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(entered.couponOrNull().code()).isEqualTo(all.get(7));
+
+    Template exact = readySpec(engine, Specs.thresholdBuilder(1)
+        .distribution(io.couponengine.template.Distribution.CODE_ENTRY)
+        .externalCodes(io.couponengine.template.CodeRules.of("abcdefABCDEF", 4, 8).caseSensitive()).build());
+    assertThat(engine.importCodes(exact.id(), List.of("abCDef", "ABCDEF")).imported()).isEqualTo(2);
+    assertThat(engine.claimByCode("u2", "abcdef", "k").outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+    ClaimResult sensitive = engine.claimByCode("u2", "abCDef", "k2");
+    assertThat(sensitive.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
+    assertThat(sensitive.couponOrNull().code()).isEqualTo("abCDef");
+    assertThat(engine.claimByCode("u3", "ABCDEF", "k").couponOrNull().code()).isEqualTo("ABCDEF");
+  }
+
+  @Test
+  void export_listsEveryUnclaimedCodeOnce() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 2_500, 1);
+    Set<String> claimed = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      claimed.add(engine.claim(new ClaimRequest("e" + i, t.id(), "k")).couponOrNull().code());
+    }
+    List<String> codes = exported(engine, t.id());
+    assertThat(codes).hasSize(2_490).doesNotHaveDuplicates().doesNotContainAnyElementsOf(claimed);
+    assertThat(codes).allSatisfy(c -> assertThat(io.couponengine.code.CodeFormat.canonicalize(c)).isEqualTo(c));
+  }
+
+  @Test
+  void grant_grantsEachUserOnce_limitsAndPoolHold_reRunGrantsNobodyTwice() {
+    CouponEngine engine = engine();
+    Template t = ready(engine, 100, 1);
+    engine.claim(new ClaimRequest("g-7", t.id(), "own")); // already at the limit
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      users.add("g-" + i);
+    }
+    users.add("g-3"); // listed twice
+    users.add(" ");   // not an id
+    io.couponengine.claim.GrantReport r = engine.grant(t.id(), "vip", users).join();
+    assertThat(r.processed()).isEqualTo(152);
+    assertThat(r.invalidUsers()).isEqualTo(1);
+    assertThat(r.limitReached()).isEqualTo(1);
+    assertThat(r.granted()).isEqualTo(99);
+    assertThat(r.alreadyGranted()).isEqualTo(1);
+    assertThat(r.soldOut()).isEqualTo(50);
+    assertThat(store.remainingCodes(t.id())).isZero();
+
+    clock.advance(Duration.ofHours(25)); // past any idempotency TTL: grant keys are kept for good
+    io.couponengine.claim.GrantReport again = engine.grant(t.id(), "vip", users).join();
+    assertThat(again.granted()).isZero();
+    assertThat(again.alreadyGranted()).isEqualTo(100);
+    for (int i = 0; i < 150; i++) {
+      assertThat(store.findCouponsByUser("g-" + i).size()).as("g-%d", i).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void grant_killedHalfWay_reRunOnAnotherEngineFinishesTheRest_nobodyTwice() {
+    List<CouponEngine> es = engines(2);
+    Template t = ready(es.get(0), 3_000, 1);
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      users.add("k-" + i);
+    }
+    Iterable<String> dying = () -> new java.util.Iterator<>() {
+      int i;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public String next() {
+        if (i == 1_700) {
+          throw new IllegalStateException("the operator's process died here");
+        }
+        return users.get(i++);
+      }
+    };
+    assertThatThrownBy(() -> es.get(0).grant(t.id(), "black-friday", dying).join())
+        .hasCauseInstanceOf(CouponException.class);
+    long before = store.stats(t.id()).orElseThrow().issued();
+    assertThat(before).isBetween(1L, 1_700L);
+
+    io.couponengine.claim.GrantReport r = es.get(1).grant(t.id(), "black-friday", users).join();
+    assertThat(r.granted() + r.alreadyGranted()).isEqualTo(2_500);
+    assertThat(r.alreadyGranted()).isEqualTo(before);
+    for (String u : users) {
+      assertThat(store.findCouponsByUser(u)).as(u).hasSize(1);
+    }
+    assertThat(store.remainingCodes(t.id())).isEqualTo(500);
+  }
 }

@@ -34,6 +34,24 @@ public final class Specs {
   }
 
   /**
+   * The threshold template of {@link #threshold} as a builder without a total, for specs that add distribution
+   * settings (shared code, CODE_ENTRY, external codes).
+   *
+   * @param perUser per-user limit
+   * @return the builder
+   */
+  public static TemplateSpec.Builder thresholdBuilder(int perUser) {
+    return TemplateSpec.builder()
+        .name("20 off 100")
+        .category(CouponCategory.THRESHOLD)
+        .productLine("mall")
+        .perUserLimit(perUser)
+        .validity(Validity.rolling(Duration.ofDays(7)))
+        .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
+        .scope(Scope.goodsTypes("digital", "books"));
+  }
+
+  /**
    * A fixed-window direct template.
    *
    * @param total codes
