@@ -111,7 +111,14 @@ final class Grants {
     }
     List<String> sortedUsers = new ArrayList<>(users);
     Map<String, Integer> claimed = lockCounts(c, templateId, sortedUsers);
-    Map<String, Coupon> earlier = keyedCoupons(c, templateId, sortedUsers);
+    // only a user who claimed before can hold a key (a counter at 0 or new: nothing to look up, the usual case)
+    List<String> claimedBefore = new ArrayList<>();
+    for (String u : sortedUsers) {
+      if (claimed.getOrDefault(u, 0) > 0) {
+        claimedBefore.add(u);
+      }
+    }
+    Map<String, Coupon> earlier = claimedBefore.isEmpty() ? Map.of() : keyedCoupons(c, templateId, claimedBefore);
     ClaimOutcome statusRefusal = switch (status) {
       case AVAILABLE -> null;
       case EXPIRED -> ClaimOutcome.TEMPLATE_EXPIRED;
@@ -188,25 +195,23 @@ final class Grants {
   /** Creates the missing counter rows of the users (at 0), locks all of them in user order, reads their counts. */
   private Map<String, Integer> lockCounts(Connection c, String templateId, List<String> users) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
+    Jdbc.Row<Object[]> row = rs -> new Object[] {rs.getString(1), rs.getInt(2)};
+    List<Object[]> rows = new ArrayList<>();
     if (dialect == Dialect.POSTGRESQL) {
       Array array = c.createArrayOf("varchar", users.toArray());
-      update(c, sql.ensureUserCountsPg, templateId, array);
-      for (Object[] row : query(c, sql.lockUserCountsPg, rs -> new Object[] {rs.getString(1), rs.getInt(2)},
-          templateId, array)) {
-        out.put((String) row[0], (Integer) row[1]);
-      }
+      rows.addAll(query(c, sql.lockUserCountsPg, row, templateId, array));
       array.free();
-      return out;
-    }
-    batch(c, sql.ensureUserCount, users.size(), i -> dialect == Dialect.H2
-        ? new Object[] {templateId, users.get(i), templateId, users.get(i)}
-        : new Object[] {templateId, users.get(i)});
-    for (int from = 0; from < users.size(); from += SLICE) {
-      List<String> slice = users.subList(from, Math.min(users.size(), from + SLICE));
-      for (Object[] row : query(c, sql.lockUserCounts(slice.size()),
-          rs -> new Object[] {rs.getString(1), rs.getInt(2)}, withFirst(templateId, slice))) {
-        out.put((String) row[0], (Integer) row[1]);
+    } else {
+      batch(c, sql.ensureUserCount, users.size(), i -> dialect == Dialect.H2
+          ? new Object[] {templateId, users.get(i), templateId, users.get(i)}
+          : new Object[] {templateId, users.get(i)});
+      for (int from = 0; from < users.size(); from += SLICE) {
+        List<String> slice = users.subList(from, Math.min(users.size(), from + SLICE));
+        rows.addAll(query(c, sql.lockUserCounts(slice.size()), row, withFirst(templateId, slice)));
       }
+    }
+    for (Object[] r : rows) {
+      out.put((String) r[0], (Integer) r[1]);
     }
     return out;
   }
@@ -218,7 +223,7 @@ final class Grants {
     List<Object[]> rows = new ArrayList<>();
     if (dialect == Dialect.POSTGRESQL) {
       Array array = c.createArrayOf("varchar", users.toArray());
-      rows.addAll(query(c, sql.couponsOfUsersPg, row, templateId, array));
+      rows.addAll(query(c, sql.couponsOfUsersPg, row, array, templateId));
       array.free();
     } else {
       for (int from = 0; from < users.size(); from += SLICE) {
@@ -236,7 +241,7 @@ final class Grants {
   /** Takes up to {@code n} free codes, lowest {@code seq} first (SKIP LOCKED: codes a claim holds are passed over). */
   private List<String> takeCodes(Connection c, String templateId, int n) throws SQLException {
     if (dialect == Dialect.POSTGRESQL) {
-      return query(c, sql.takeCodesPg, rs -> rs.getString(2), templateId, n, templateId);
+      return query(c, sql.takeCodesPg, rs -> rs.getString(2), templateId, n);
     }
     List<Object[]> free = query(c, sql.takeCodes, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, templateId, n);
     batch(c, sql.deleteCode, free.size(), i -> new Object[] {templateId, free.get(i)[0]});
@@ -294,7 +299,7 @@ final class Grants {
     if (dialect == Dialect.POSTGRESQL) {
       Array u = c.createArrayOf("varchar", users.toArray());
       Array n = c.createArrayOf("int", added.values().toArray());
-      update(c, sql.addUserCountsPg, u, n, templateId);
+      update(c, sql.addUserCountsPg, templateId, u, n);
       u.free();
       n.free();
       return;

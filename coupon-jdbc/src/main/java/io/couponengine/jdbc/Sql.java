@@ -66,7 +66,6 @@ final class Sql {
   final String lockFailures;
   final String setFailures;
   final String ensureUserCount;
-  final String ensureUserCountsPg;
   final String takeCodesPg;
   final String takeCodes;
   final String insertCouponsPg;
@@ -243,12 +242,17 @@ final class Sql {
       case H2 -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, ?, 0 FROM DUAL"
           + " WHERE NOT EXISTS (SELECT 1 FROM " + userClaims + " WHERE template_id = ? AND user_id = ?)";
     };
-    ensureUserCountsPg = "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, u.user_id, 0"
-        + " FROM unnest(?::varchar[]) AS u(user_id) ORDER BY u.user_id ON CONFLICT DO NOTHING";
-    // a locking CTE runs once; codes come back in seq order, the order the commands get them
-    takeCodesPg = "WITH pick AS (SELECT seq FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT ?"
-        + " FOR UPDATE SKIP LOCKED), taken AS (DELETE FROM " + codes + " c USING pick WHERE c.template_id = ?"
-        + " AND c.seq = pick.seq RETURNING c.seq, c.code) SELECT seq, code FROM taken ORDER BY seq";
+    // PostgreSQL grants: one upsert creates the missing counter rows (at 0), locks every row (DO UPDATE locks the
+    // row it meets, in array order: the users sorted) and answers the counts; each row is an index probe, so no plan
+    // choice (a hash join over a table without statistics) can turn it into a scan of the template's users
+    lockUserCountsPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) SELECT ?, u.user_id, 0"
+        + " FROM unnest(?::varchar[]) AS u(user_id) ON CONFLICT (template_id, user_id) DO UPDATE"
+        + " SET claimed = uc.claimed RETURNING user_id, claimed";
+    // the codes by their row ids: a TID scan whatever the statistics say (a join back on seq may be planned as a
+    // scan of the whole pool); the rows are locked by the inner SELECT, nobody moves them
+    takeCodesPg = "WITH taken AS (DELETE FROM " + codes + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + codes
+        + " WHERE template_id = ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING seq, code)"
+        + " SELECT seq, code FROM taken ORDER BY seq";
     takeCodes = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT ?"
         + (dialect == Dialect.H2 ? "" : " FOR UPDATE SKIP LOCKED");
     insertCouponsPg = "INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
@@ -257,12 +261,13 @@ final class Sql {
         + " ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[])"
         + " AS v(id, code, user_id, idem_key, claimed, expires, valid_from)";
     addUserCounts = "UPDATE " + userClaims + " SET claimed = claimed + ? WHERE template_id = ? AND user_id = ?";
-    addUserCountsPg = "UPDATE " + userClaims + " uc SET claimed = uc.claimed + v.n FROM unnest(?::varchar[],"
-        + " ?::int[]) AS v(user_id, n) WHERE uc.template_id = ? AND uc.user_id = v.user_id";
-    lockUserCountsPg = "SELECT user_id, claimed FROM " + userClaims + " WHERE template_id = ?"
-        + " AND user_id = ANY(?::varchar[]) ORDER BY user_id FOR UPDATE";
-    couponsOfUsersPg = "SELECT idem_key, " + COUPON_COLUMNS + " FROM " + coupons + " WHERE template_id = ?"
-        + " AND user_id = ANY(?::varchar[]) AND idem_key IS NOT NULL";
+    addUserCountsPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) SELECT ?, v.user_id, v.n"
+        + " FROM unnest(?::varchar[], ?::int[]) AS v(user_id, n) ON CONFLICT (template_id, user_id) DO UPDATE"
+        + " SET claimed = uc.claimed + EXCLUDED.claimed";
+    // a probe of the key index per user (OFFSET 0 keeps the subquery from being flattened into a hash join)
+    couponsOfUsersPg = "SELECT k.* FROM unnest(?::varchar[]) AS u(user_id), LATERAL (SELECT idem_key, "
+        + COUPON_COLUMNS + " FROM " + coupons + " c WHERE c.template_id = ? AND c.user_id = u.user_id"
+        + " AND c.idem_key IS NOT NULL OFFSET 0) k";
     insertAppliedEvent = "INSERT INTO " + p + "applied_events (event_id, type, applied_at_us) VALUES (?, ?, ?)";
   }
 
