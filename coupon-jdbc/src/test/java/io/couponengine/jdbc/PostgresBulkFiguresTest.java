@@ -124,7 +124,7 @@ class PostgresBulkFiguresTest {
   private static List<String> codes(String prefix, int from, int to) {
     List<String> out = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      out.add(prefix + Integer.toString(i * 7919 % 1_000_003 + 1_000_000, 36).toUpperCase());
+      out.add(prefix + Long.toString(i * 7919L % 1_000_003 + 1_000_000, 36).toUpperCase());
     }
     return out;
   }
