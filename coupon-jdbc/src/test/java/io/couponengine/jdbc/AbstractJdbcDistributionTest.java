@@ -192,7 +192,8 @@ abstract class AbstractJdbcDistributionTest extends AbstractJdbcStoreTest {
     assertThat(count("SELECT COUNT(DISTINCT seq) FROM " + table("codes") + " WHERE template_id = ? AND seq < 1500",
         "IMPORT2")).isEqualTo(1_500);
     assertThatThrownBy(() -> store.importCodes("NOSUCH", List.of("ABCD")))
-        .isInstanceOfSatisfying(CouponException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
+        .isInstanceOfSatisfying(CouponException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND));
     // claims take imported codes like any other
     ClaimResult r = store.claim(new ClaimCommand("IMPORT2", "u1", "k", "c-imp", 1, T0, T0.plus(Duration.ofDays(7))));
     assertThat(r.outcome()).isEqualTo(ClaimOutcome.CLAIMED);
