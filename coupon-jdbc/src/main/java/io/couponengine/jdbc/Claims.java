@@ -164,15 +164,19 @@ final class Claims {
   }
 
   /**
-   * Binds the entered code, after the status and window checks: its pool row locked (a second entry of the code
-   * waits here, then finds no row), else its holder decides (the user itself: DUPLICATE; another: CODE_TAKEN; none:
-   * CODE_NOT_FOUND, each failure counted under the user's counter lock in this transaction); then the per-user limit;
-   * then the row is deleted and the coupon recorded with that code, as a claim records one.
+   * Binds the entered code, after the status and window checks: its pool row, found through {@code entry_codes} and
+   * locked (a second entry of the code waits here, then finds no row), else its holder decides (the user itself:
+   * DUPLICATE; another: CODE_TAKEN; none: CODE_NOT_FOUND, each failure counted under the user's counter lock in this
+   * transaction); then the per-user limit; then the row is deleted and the coupon recorded with that code, as a claim
+   * records one.
    */
   private ClaimResult bind(Connection c, ClaimCommand cmd, CodeClaimCommand entry, boolean firstAttempt)
       throws SQLException {
     String code = entry.code();
-    Long seq = queryOne(c, sql.lockPoolCode, rs -> rs.getLong(1), cmd.templateId(), code);
+    Long seq = queryOne(c, sql.findEntrySeq, rs -> rs.getLong(1), cmd.templateId(), code);
+    if (seq != null && !code.equals(queryOne(c, sql.lockPoolRow, rs -> rs.getString(1), cmd.templateId(), seq))) {
+      seq = null; // the pool row is gone: bound already (seq is never reused, so a row there holds this code)
+    }
     if (seq == null) {
       // read after the lock wait: a concurrent binder of this code has committed by now, its coupon is visible
       Coupon holder = queryOne(c, sql.couponByCode, Rows::coupon, code);

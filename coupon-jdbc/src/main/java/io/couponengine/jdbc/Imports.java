@@ -7,6 +7,7 @@ import static io.couponengine.jdbc.Jdbc.update;
 
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.template.Distribution;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import java.sql.Array;
@@ -45,31 +46,37 @@ final class Imports {
   /**
    * Imports a batch in one transaction. The template row is locked first (as appendCodes locks it: claims of the
    * template wait for the batch, concurrent imports into it take turns), then every code nobody has is indexed to
-   * the template and pooled with the next {@code seq} numbers, and {@code loaded} and {@code added_count} grow by
-   * the number added. The code index's primary key settles races between templates: an insert of a code another
-   * transaction inserted waits for it and is skipped once it commits. The codes are inserted in sorted order, so two
+   * the template and pooled with the next {@code seq} numbers (a CODE_ENTRY template's also get their
+   * {@code entry_codes} rows), and {@code loaded} and {@code added_count} grow by the number added. The code index's
+   * primary key settles races between templates: an insert of a code another transaction inserted waits for it and
+   * is skipped once it commits. The codes are inserted in sorted order, so two
    * imports with overlapping codes wait for each other in one direction only, never in a cycle.
    */
   long importCodes(String templateId, List<String> codes) {
     List<String> sorted = new ArrayList<>(codes);
     sorted.sort(null);
     return tx.run("import codes", c -> {
-      long[] row = queryOne(c, sql.lockTemplateTotal,
-          rs -> new long[] {rs.getLong(1), rs.getLong(2), Template.fromJson(rs.getString(3)).spec().totalCount()},
-          templateId);
+      Object[] row = queryOne(c, sql.lockTemplateTotal,
+          rs -> new Object[] {rs.getLong(1), rs.getLong(2), Template.fromJson(rs.getString(3)).spec()}, templateId);
       if (row == null) {
         throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
       }
-      long loaded = row[0];
-      long total = row[2] + row[1];
+      long loaded = (Long) row[0];
+      TemplateSpec spec = (TemplateSpec) row[2];
+      long total = spec.totalCount() + (Long) row[1];
+      boolean entry = spec.distribution() == Distribution.CODE_ENTRY;
       long added;
       if (dialect == Dialect.POSTGRESQL) {
         Array array = c.createArrayOf("varchar", sorted.toArray());
-        added = queryOne(c, sql.importCodesPg, rs -> rs.getLong(1), templateId, array, templateId, loaded);
+        added = queryOne(c, entry ? sql.importEntryCodesPg : sql.importCodesPg, rs -> rs.getLong(1), templateId, array,
+            templateId, loaded);
         array.free();
       } else {
         List<String> indexed = index(c, templateId, sorted);
         batch(c, sql.insertCode, indexed.size(), i -> new Object[] {templateId, loaded + i, indexed.get(i)});
+        if (entry) {
+          batch(c, sql.insertEntryCode, indexed.size(), i -> new Object[] {templateId, indexed.get(i), loaded + i});
+        }
         added = indexed.size();
       }
       if (added > TemplateSpec.MAX_TOTAL_COUNT - total) {

@@ -12,7 +12,6 @@ final class Sql {
   final String findTemplate;
   final String findTemplatesByStatus;
   final String updateTemplateStatus;
-  final String lockTemplateLoaded;
   final String lockTemplateStatus;
   final String lockTemplatesTablePg;
   final String setTemplateLoaded;
@@ -60,7 +59,12 @@ final class Sql {
   final String insertCodeIndexIfAbsent;
   final String addImported;
   final String scanPool;
-  final String lockPoolCode;
+  final String findEntrySeq;
+  final String lockPoolRow;
+  final String lockTemplateForAppend;
+  final String insertEntryCodesPg;
+  final String insertEntryCode;
+  final String importEntryCodesPg;
   final String readFailures;
   final String insertFailures;
   final String lockFailures;
@@ -92,7 +96,6 @@ final class Sql {
     findTemplate = templateColumns + " WHERE id = ?";
     findTemplatesByStatus = templateColumns + " WHERE status = ?";
     updateTemplateStatus = "UPDATE " + templates + " SET status = ?, failure_reason = ? WHERE id = ? AND status = ?";
-    lockTemplateLoaded = "SELECT loaded FROM " + templates + " WHERE id = ? FOR UPDATE";
     lockTemplateStatus = "SELECT status FROM " + templates + " WHERE id = ? FOR UPDATE";
     setTemplateLoaded = "UPDATE " + templates + " SET loaded = ? WHERE id = ?";
     // more stock: the row is locked like appendCodes locks it, so the loaded count answered is the one the next
@@ -212,6 +215,12 @@ final class Sql {
         + " FROM unnest(?::varchar[]) AS u(code) ON CONFLICT DO NOTHING RETURNING code)"
         + ", pooled AS (INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + row_number() OVER () - 1, code"
         + " FROM added RETURNING 1) SELECT COUNT(*) FROM pooled";
+    // ... and for a CODE_ENTRY template, the pool positions of the codes pooled
+    importEntryCodesPg = "WITH added AS (INSERT INTO " + codeIndex + " (code, template_id) SELECT u.code, ?"
+        + " FROM unnest(?::varchar[]) AS u(code) ON CONFLICT DO NOTHING RETURNING code)"
+        + ", pooled AS (INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + row_number() OVER () - 1, code"
+        + " FROM added RETURNING template_id, seq, code), entered AS (INSERT INTO " + p + "entry_codes (template_id,"
+        + " code, seq) SELECT template_id, code, seq FROM pooled RETURNING 1) SELECT COUNT(*) FROM entered";
     insertCodeIndexIfAbsent = switch (dialect) {
       case POSTGRESQL -> insertCodeIndex + " ON CONFLICT DO NOTHING";
       case MYSQL -> "INSERT IGNORE INTO " + codeIndex + " (code, template_id) VALUES (?, ?)";
@@ -221,8 +230,15 @@ final class Sql {
     };
     addImported = "UPDATE " + templates + " SET loaded = loaded + ?, added_count = added_count + ? WHERE id = ?";
     scanPool = "SELECT seq, code FROM " + codes + " WHERE template_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-    // the entered code's pool row, locked: of two entries of one code the second waits and then finds no row
-    lockPoolCode = "SELECT seq FROM " + codes + " WHERE template_id = ? AND code = ? FOR UPDATE";
+    // an entered code: its pool position, then its pool row locked (of two entries of one code the second waits
+    // and then finds no row)
+    findEntrySeq = "SELECT seq FROM " + p + "entry_codes WHERE template_id = ? AND code = ?";
+    lockPoolRow = "SELECT code FROM " + codes + " WHERE template_id = ? AND seq = ? FOR UPDATE";
+    // appendCodes also needs the distribution: CODE_ENTRY pools are written to entry_codes too
+    lockTemplateForAppend = "SELECT loaded, template_json FROM " + templates + " WHERE id = ? FOR UPDATE";
+    insertEntryCodesPg = "INSERT INTO " + p + "entry_codes (template_id, code, seq) SELECT ?, u.code, ? + u.ord - 1"
+        + " FROM unnest(?::varchar[]) WITH ORDINALITY AS u(code, ord)";
+    insertEntryCode = "INSERT INTO " + p + "entry_codes (template_id, code, seq) VALUES (?, ?, ?)";
     readFailures = "SELECT window_index, failures FROM " + failures + " WHERE user_id = ?";
     insertFailures = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + failures + " (user_id, window_index, failures) VALUES (?, ?, 0)"

@@ -24,8 +24,15 @@ CREATE TABLE ${prefix}codes (
   code        VARCHAR(128) NOT NULL,
   PRIMARY KEY (template_id, seq)
 );
--- a CODE_ENTRY claim finds the pool row of the entered code (schema 0.2); unique: a code is in a pool once
-CREATE UNIQUE INDEX ${prefix}codes_code ON ${prefix}codes (template_id, code);
+-- where each code of a CODE_ENTRY template sits in its pool (schema 0.2): an entered code is found here, then its
+-- pool row by (template_id, seq); written with the pool rows of CODE_ENTRY templates only, so generating and
+-- importing the codes of other templates pays for no index by code; a row outlives its pool row (seq is never reused)
+CREATE TABLE ${prefix}entry_codes (
+  template_id VARCHAR(16)  NOT NULL,
+  code        VARCHAR(128) NOT NULL,
+  seq         BIGINT       NOT NULL,
+  PRIMARY KEY (template_id, code)
+);
 
 -- the per-(template, user) counter a claim locks to enforce the per-user limit
 CREATE TABLE ${prefix}user_claims (
