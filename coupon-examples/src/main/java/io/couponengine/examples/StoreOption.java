@@ -1,0 +1,87 @@
+package io.couponengine.examples;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.couponengine.jdbc.JdbcCouponStore;
+import io.couponengine.memory.InMemoryCouponStore;
+import io.couponengine.redis.RedisCouponStore;
+import io.couponengine.spi.CouponStore;
+import java.net.URI;
+import java.util.UUID;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The store an example program runs on, from one {@code --store} value: {@code memory} (the embedded default),
+ * {@code redis://host:port} (a fresh key prefix, deleted on close) or a JDBC URL (fresh tables, dropped on close).
+ */
+final class StoreOption implements AutoCloseable {
+  final CouponStore store;
+  final String description;
+  private final AutoCloseable cleanup;
+
+  private StoreOption(CouponStore store, String description, AutoCloseable cleanup) {
+    this.store = store;
+    this.description = description;
+    this.cleanup = cleanup;
+  }
+
+  static StoreOption open(String spec, int connections) {
+    if (spec.equals("memory")) {
+      return new StoreOption(new InMemoryCouponStore(), "in-memory store", () -> { });
+    }
+    if (spec.startsWith("redis://")) {
+      URI uri = URI.create(spec);
+      GenericObjectPoolConfig<redis.clients.jedis.Connection> pool = new GenericObjectPoolConfig<>();
+      pool.setMaxTotal(connections + 4);
+      pool.setMaxIdle(connections + 4);
+      pool.setJmxEnabled(false);
+      JedisPooled jedis = new JedisPooled(pool, uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), 30_000);
+      String prefix = "demo-" + UUID.randomUUID().toString().substring(0, 8);
+      return new StoreOption(new RedisCouponStore(jedis, prefix), "Redis " + spec + " (prefix " + prefix + ")",
+          () -> {
+            deleteKeys(jedis, prefix);
+            jedis.close();
+          });
+    }
+    if (spec.startsWith("jdbc:")) {
+      HikariConfig cfg = new HikariConfig();
+      cfg.setJdbcUrl(spec);
+      cfg.setMaximumPoolSize(connections + 1);
+      cfg.setAutoCommit(false);
+      cfg.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+      if (spec.startsWith("jdbc:postgresql:")) {
+        cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+      }
+      HikariDataSource ds = new HikariDataSource(cfg);
+      String prefix = "demo" + UUID.randomUUID().toString().substring(0, 6) + "_";
+      JdbcCouponStore store = JdbcCouponStore.builder(ds).tablePrefix(prefix).build();
+      store.createSchema();
+      return new StoreOption(store, "database " + spec + " (tables " + prefix + "*)", () -> {
+        store.dropSchema();
+        ds.close();
+      });
+    }
+    throw new IllegalArgumentException("--store must be memory, redis://host:port or a JDBC URL, not " + spec);
+  }
+
+  private static void deleteKeys(JedisPooled jedis, String prefix) {
+    String cursor = ScanParams.SCAN_POINTER_START;
+    ScanParams match = new ScanParams().match(prefix + ":*").count(1_000);
+    do {
+      ScanResult<String> page = jedis.scan(cursor, match);
+      for (String k : page.getResult()) {
+        jedis.unlink(k);
+      }
+      cursor = page.getCursor();
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+  }
+
+  @Override
+  public void close() throws Exception {
+    store.close();
+    cleanup.close();
+  }
+}
