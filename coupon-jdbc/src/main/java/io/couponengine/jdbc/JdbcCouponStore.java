@@ -41,6 +41,11 @@ import javax.sql.DataSource;
  * {@link CouponException} with {@code STORE_UNAVAILABLE} and the cause. Durability is the database's: an
  * acknowledged call has been committed.
  *
+ * <p>Codes and distribution: shared and imported codes are unique store-wide through one code index table (its
+ * primary key decides races); an entered code is bound by locking its pool row; failed entries are counted per user
+ * and window in a row locked by the entry that fails; {@link #grant} decides up to 2,000 claims per transaction
+ * set-wise, with the locks a claim takes, in its order.
+ *
  * <p>For speed, give the store a pool configured with {@code autoCommit=false} and
  * {@code transactionIsolation=TRANSACTION_READ_COMMITTED} (otherwise each call switches and restores them), and the
  * driver's batch rewrite option ({@code reWriteBatchedInserts=true} for PostgreSQL,
