@@ -8,6 +8,7 @@ import io.couponengine.claim.ClaimResult;
 import io.couponengine.coupon.Coupon;
 import io.couponengine.coupon.CouponStatus;
 import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CodeClaimCommand;
 import io.couponengine.template.TemplateStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * The claim transaction: idempotency key, template status (share-locked until commit, so a pause waits for the
- * claims that read AVAILABLE), claim window, per-user counter, a free code, the coupon.
+ * claims that read AVAILABLE), claim window, per-user counter, a free code, the coupon. A code entry runs the same
+ * transaction with the user's failure limit after the key and, for a code to bind, that code's pool row.
  */
 final class Claims {
   private final Tx tx;
@@ -25,6 +27,7 @@ final class Claims {
   private final Dialect dialect;
   private final Coupons coupons;
   private final Stats stats;
+  private final Failures failures;
   /** The store's test hook, read on each claim: run just before the first attempt commits. */
   private final Supplier<Consumer<Connection>> beforeCommit;
 
@@ -35,6 +38,7 @@ final class Claims {
     this.dialect = tables.dialect();
     this.coupons = coupons;
     this.beforeCommit = beforeCommit;
+    this.failures = new Failures(tables);
   }
 
   /** The template's status, or the coupon an earlier claim with the same key issued. */
@@ -44,10 +48,27 @@ final class Claims {
   private record FreeCode(long seq, String code) {}
 
   ClaimResult claim(ClaimCommand cmd) {
+    return claim("claim", cmd, null);
+  }
+
+  /**
+   * A code entry. Without a claim (the code names no template) it only counts the failure; otherwise it runs the
+   * claim transaction with the entry's steps in it: the failure limit after the idempotency key, and for a code to
+   * bind, that code's pool row instead of the first free one.
+   */
+  ClaimResult claimCode(CodeClaimCommand entry) {
+    if (entry.claim() == null) {
+      return tx.run("claim code", c -> ClaimResult.refused(
+          failures.tryFail(c, entry) ? ClaimOutcome.CODE_NOT_FOUND : ClaimOutcome.TOO_MANY_ATTEMPTS));
+    }
+    return claim("claim code", entry.claim(), entry);
+  }
+
+  private ClaimResult claim(String operation, ClaimCommand cmd, CodeClaimCommand entry) {
     boolean[] first = {true};
-    return tx.run("claim", c -> {
+    return tx.run(operation, c -> {
       try {
-        ClaimResult r = claimOnce(c, cmd, first[0]);
+        ClaimResult r = claimOnce(c, cmd, entry, first[0]);
         first[0] = false;
         return r;
       } catch (SQLException e) {
@@ -66,17 +87,23 @@ final class Claims {
     });
   }
 
-  private ClaimResult claimOnce(Connection c, ClaimCommand cmd, boolean firstAttempt) throws SQLException {
+  /** One attempt of a claim, or of a code entry's claim when {@code entry} is not null. */
+  private ClaimResult claimOnce(Connection c, ClaimCommand cmd, CodeClaimCommand entry, boolean firstAttempt)
+      throws SQLException {
     // 1. the idempotency key and the template status, in one round trip
     Lookup lookup = queryOne(c, sql.claimLookup,
         rs -> rs.getString(2) != null ? new Lookup(null, Rows.couponAt(rs, 2))
             : new Lookup(TemplateStatus.valueOf(rs.getString(1)), null),
         cmd.userId(), cmd.idempotencyKey(), cmd.templateId());
+    if (lookup != null && lookup.earlier() != null) {
+      return ClaimResult.duplicate(lookup.earlier());
+    }
+    // a code entry: the failure limit comes right after the key, before anything about the template
+    if (entry != null && failures.exhausted(c, entry)) {
+      return refuse(c, cmd, ClaimOutcome.TOO_MANY_ATTEMPTS);
+    }
     if (lookup == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
-    }
-    if (lookup.earlier() != null) {
-      return ClaimResult.duplicate(lookup.earlier());
     }
     TemplateStatus status = lookup.status();
     if (dialect == Dialect.H2) {
@@ -102,6 +129,9 @@ final class Claims {
     ClaimOutcome window = cmd.windowRefusal();
     if (window != null) {
       return refuse(c, cmd, window);
+    }
+    if (entry != null && entry.code() != null) {
+      return bind(c, cmd, entry, firstAttempt);
     }
     // 2. the per-user counter: locked by the UPDATE (or INSERT) until commit
     if (!incrementUserCount(c, cmd)) {
@@ -133,7 +163,48 @@ final class Claims {
     return claimed(c, coupon, firstAttempt);
   }
 
-  private static Coupon coupon(ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt,
+  /**
+   * Binds the entered code, after the status and window checks: its pool row, found through {@code entry_codes} and
+   * locked (a second entry of the code waits here, then finds no row), else its holder decides (the user itself:
+   * DUPLICATE; another: CODE_TAKEN; none: CODE_NOT_FOUND, each failure counted under the user's counter lock in this
+   * transaction); then the per-user limit; then the row is deleted and the coupon recorded with that code, as a claim
+   * records one.
+   */
+  private ClaimResult bind(Connection c, ClaimCommand cmd, CodeClaimCommand entry, boolean firstAttempt)
+      throws SQLException {
+    String code = entry.code();
+    Long seq = queryOne(c, sql.findEntrySeq, rs -> rs.getLong(1), cmd.templateId(), code);
+    if (seq != null && !code.equals(queryOne(c, sql.lockPoolRow, rs -> rs.getString(1), cmd.templateId(), seq))) {
+      seq = null; // the pool row is gone: bound already (seq is never reused, so a row there holds this code)
+    }
+    if (seq == null) {
+      // read after the lock wait: a concurrent binder of this code has committed by now, its coupon is visible
+      Coupon holder = queryOne(c, sql.couponByCode, Rows::coupon, code);
+      if (holder != null && !holder.templateId().equals(cmd.templateId())) {
+        holder = null; // another template's coupon: the code is not this template's
+      }
+      if (holder != null && holder.userId().equals(cmd.userId())) {
+        c.rollback();
+        return ClaimResult.duplicate(holder);
+      }
+      ClaimOutcome failure = holder != null ? ClaimOutcome.CODE_TAKEN : ClaimOutcome.CODE_NOT_FOUND;
+      // the counter is the only row this transaction writes; commit it with the answer
+      return ClaimResult.refused(failures.tryFail(c, entry) ? failure : ClaimOutcome.TOO_MANY_ATTEMPTS);
+    }
+    if (!incrementUserCount(c, cmd)) {
+      return refuse(c, cmd, ClaimOutcome.LIMIT_REACHED);
+    }
+    if (update(c, sql.deleteCode, cmd.templateId(), seq) != 1) {
+      throw new SQLException("code row " + cmd.templateId() + "/" + seq + " vanished under its lock", "40001");
+    }
+    Coupon coupon = coupon(cmd, code, Micros.truncate(cmd.claimedAt()), Micros.truncate(cmd.expiresAt()),
+        Micros.truncateNullable(cmd.validFrom()));
+    coupons.insert(c, coupon, cmd.idempotencyKey());
+    stats.apply(c, new Stats.Deltas().issued(coupon));
+    return claimed(c, coupon, firstAttempt);
+  }
+
+  static Coupon coupon(ClaimCommand cmd, String code, Instant claimedAt, Instant expiresAt,
       Instant validFrom) {
     return new Coupon(cmd.couponId(), code, cmd.templateId(), cmd.userId(), claimedAt, expiresAt,
         CouponStatus.USABLE, null, validFrom);

@@ -6,6 +6,7 @@ import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CodeClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
 import io.couponengine.template.Template;
@@ -40,6 +41,11 @@ import javax.sql.DataSource;
  * {@link CouponException} with {@code STORE_UNAVAILABLE} and the cause. Durability is the database's: an
  * acknowledged call has been committed.
  *
+ * <p>Codes and distribution: shared and imported codes are unique store-wide through one code index table (its
+ * primary key decides races); an entered code is bound by locking its pool row; failed entries are counted per user
+ * and window in a row locked by the entry that fails; {@link #grant} decides up to 2,000 claims per transaction
+ * set-wise, with the locks a claim takes, in its order.
+ *
  * <p>For speed, give the store a pool configured with {@code autoCommit=false} and
  * {@code transactionIsolation=TRANSACTION_READ_COMMITTED} (otherwise each call switches and restores them), and the
  * driver's batch rewrite option ({@code reWriteBatchedInserts=true} for PostgreSQL,
@@ -51,6 +57,10 @@ import javax.sql.DataSource;
 public final class JdbcCouponStore implements CouponStore {
 
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,23}");
+  /** The most codes one {@link #importCodes} call takes (the SPI's bound; one transaction). */
+  private static final int MAX_IMPORT = 100_000;
+  /** The most commands one {@link #grant} call takes (the SPI's bound). */
+  private static final int MAX_GRANT = 10_000;
 
   private final Tables tables;
   private final Templates templates;
@@ -58,6 +68,8 @@ public final class JdbcCouponStore implements CouponStore {
   private final Coupons coupons;
   private final Orders orders;
   private final Stats stats;
+  private final Imports imports;
+  private final Grants grants;
   /** Test hook run inside a claim transaction just before its commit; null in production. */
   volatile Consumer<Connection> beforeClaimCommit;
 
@@ -68,6 +80,8 @@ public final class JdbcCouponStore implements CouponStore {
     this.coupons = new Coupons(tables, stats);
     this.claims = new Claims(tables, coupons, stats, () -> beforeClaimCommit);
     this.orders = new Orders(tables, coupons, stats);
+    this.imports = new Imports(tables);
+    this.grants = new Grants(tables, stats);
   }
 
   /**
@@ -131,6 +145,12 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   @Override
+  public Optional<String> findTemplateIdByCode(String code) {
+    Preconditions.requireId(code, "code");
+    return imports.templateIdOf(code);
+  }
+
+  @Override
   public Optional<Template> findTemplate(String templateId) {
     return templates.find(templateId);
   }
@@ -172,11 +192,41 @@ public final class JdbcCouponStore implements CouponStore {
     return templates.remainingCodes(templateId);
   }
 
-  // ---- claims: Claims ------------------------------------------------------------------------------------------
+  // ---- code index and imports: Imports -------------------------------------------------------------------------
+
+  @Override
+  public long importCodes(String templateId, List<String> codes) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireElements(codes, "codes");
+    Preconditions.requireRange(codes.size(), 0, MAX_IMPORT, "codes.size");
+    return imports.importCodes(templateId, codes);
+  }
+
+  @Override
+  public void scanPool(String templateId, int batchSize, Consumer<List<String>> sink) {
+    Preconditions.requireId(templateId, "templateId");
+    Preconditions.requireRange(batchSize, 1, Integer.MAX_VALUE, "batchSize");
+    Preconditions.requireArg(sink, "sink");
+    imports.scanPool(templateId, batchSize, sink);
+  }
+
+  // ---- claims: Claims, Grants ----------------------------------------------------------------------------------
 
   @Override
   public ClaimResult claim(ClaimCommand cmd) {
     return claims.claim(cmd);
+  }
+
+  @Override
+  public ClaimResult claimCode(CodeClaimCommand command) {
+    return claims.claimCode(Preconditions.requireArg(command, "command"));
+  }
+
+  @Override
+  public List<ClaimResult> grant(List<ClaimCommand> commands) {
+    Preconditions.requireElements(commands, "commands");
+    Preconditions.requireRange(commands.size(), 0, MAX_GRANT, "commands.size");
+    return grants.grant(commands);
   }
 
   // ---- coupons: Coupons ----------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ final class Schema {
   static void drop(Tables tables) {
     tables.tx().run("drop schema", c -> {
       try (Statement st = c.createStatement()) {
-        for (String table : List.of("template_stats", "applied_events", "order_codes", "orders", "coupons",
-            "user_claims", "codes", "templates")) {
+        for (String table : List.of("code_failures", "entry_codes", "code_index", "template_stats", "applied_events",
+            "order_codes", "orders", "coupons", "user_claims", "codes", "templates")) {
           st.execute("DROP TABLE IF EXISTS " + tables.prefix() + table);
         }
       }

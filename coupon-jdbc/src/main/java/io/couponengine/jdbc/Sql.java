@@ -12,7 +12,6 @@ final class Sql {
   final String findTemplate;
   final String findTemplatesByStatus;
   final String updateTemplateStatus;
-  final String lockTemplateLoaded;
   final String lockTemplateStatus;
   final String lockTemplatesTablePg;
   final String setTemplateLoaded;
@@ -54,8 +53,36 @@ final class Sql {
   final String upsertStats;
   final String sumStats;
   final String statsTemplateRemaining;
+  final String insertCodeIndex;
+  final String findTemplateIdByCode;
+  final String importCodesPg;
+  final String insertCodeIndexIfAbsent;
+  final String addImported;
+  final String scanPool;
+  final String findEntrySeq;
+  final String lockPoolRow;
+  final String lockTemplateForAppend;
+  final String insertEntryCodesPg;
+  final String insertEntryCode;
+  final String importEntryCodesPg;
+  final String readFailures;
+  final String insertFailures;
+  final String lockFailures;
+  final String setFailures;
+  final String ensureUserCount;
+  final String takeCodesPg;
+  final String takeCodes;
+  final String insertCouponsPg;
+  final String addUserCounts;
+  final String addUserCountsPg;
+  final String lockUserCountsPg;
+  final String couponsOfUsersPg;
+  private final String prefix;
+  private final Dialect dialect;
 
   Sql(String p, Dialect dialect) {
+    this.prefix = p;
+    this.dialect = dialect;
     String templates = p + "templates";
     String codes = p + "codes";
     String userClaims = p + "user_claims";
@@ -69,7 +96,6 @@ final class Sql {
     findTemplate = templateColumns + " WHERE id = ?";
     findTemplatesByStatus = templateColumns + " WHERE status = ?";
     updateTemplateStatus = "UPDATE " + templates + " SET status = ?, failure_reason = ? WHERE id = ? AND status = ?";
-    lockTemplateLoaded = "SELECT loaded FROM " + templates + " WHERE id = ? FOR UPDATE";
     lockTemplateStatus = "SELECT status FROM " + templates + " WHERE id = ? FOR UPDATE";
     setTemplateLoaded = "UPDATE " + templates + " SET loaded = ? WHERE id = ?";
     // more stock: the row is locked like appendCodes locks it, so the loaded count answered is the one the next
@@ -178,6 +204,129 @@ final class Sql {
         + " WHERE template_id = ?";
     statsTemplateRemaining = "SELECT (SELECT COUNT(*) FROM " + codes + " c WHERE c.template_id = t.id) FROM "
         + templates + " t WHERE t.id = ?";
+    // ---- codes and distribution (schema 0.2) ----
+    String codeIndex = p + "code_index";
+    String failures = p + "code_failures";
+    insertCodeIndex = "INSERT INTO " + codeIndex + " (code, template_id) VALUES (?, ?)";
+    findTemplateIdByCode = "SELECT template_id FROM " + codeIndex + " WHERE code = ?";
+    // PostgreSQL import, one statement: index the codes nobody has (ON CONFLICT waits for a concurrent insert of the
+    // same code and skips it once that commits), pool exactly those, answer how many; seq continues from loaded
+    importCodesPg = "WITH added AS (INSERT INTO " + codeIndex + " (code, template_id) SELECT u.code, ?"
+        + " FROM unnest(?::varchar[]) AS u(code) ON CONFLICT DO NOTHING RETURNING code)"
+        + ", pooled AS (INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + row_number() OVER () - 1, code"
+        + " FROM added RETURNING 1) SELECT COUNT(*) FROM pooled";
+    // ... and for a CODE_ENTRY template, the pool positions of the codes pooled
+    importEntryCodesPg = "WITH added AS (INSERT INTO " + codeIndex + " (code, template_id) SELECT u.code, ?"
+        + " FROM unnest(?::varchar[]) AS u(code) ON CONFLICT DO NOTHING RETURNING code)"
+        + ", pooled AS (INSERT INTO " + codes + " (template_id, seq, code) SELECT ?, ? + row_number() OVER () - 1, code"
+        + " FROM added RETURNING template_id, seq, code), entered AS (INSERT INTO " + p + "entry_codes (template_id,"
+        + " code, seq) SELECT template_id, code, seq FROM pooled RETURNING 1) SELECT COUNT(*) FROM entered";
+    insertCodeIndexIfAbsent = switch (dialect) {
+      case POSTGRESQL -> insertCodeIndex + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + codeIndex + " (code, template_id) VALUES (?, ?)";
+      // H2: a concurrent insert of the same code makes this fail with a unique violation, which the caller skips
+      case H2 -> "INSERT INTO " + codeIndex + " (code, template_id) SELECT ?, ? FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + codeIndex + " WHERE code = ?)";
+    };
+    addImported = "UPDATE " + templates + " SET loaded = loaded + ?, added_count = added_count + ? WHERE id = ?";
+    scanPool = "SELECT seq, code FROM " + codes + " WHERE template_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+    // an entered code: its pool position, then its pool row locked (of two entries of one code the second waits
+    // and then finds no row)
+    findEntrySeq = "SELECT seq FROM " + p + "entry_codes WHERE template_id = ? AND code = ?";
+    lockPoolRow = "SELECT code FROM " + codes + " WHERE template_id = ? AND seq = ? FOR UPDATE";
+    // appendCodes also needs the distribution: CODE_ENTRY pools are written to entry_codes too
+    lockTemplateForAppend = "SELECT loaded, template_json FROM " + templates + " WHERE id = ? FOR UPDATE";
+    insertEntryCodesPg = "INSERT INTO " + p + "entry_codes (template_id, code, seq) SELECT ?, u.code, ? + u.ord - 1"
+        + " FROM unnest(?::varchar[]) WITH ORDINALITY AS u(code, ord)";
+    insertEntryCode = "INSERT INTO " + p + "entry_codes (template_id, code, seq) VALUES (?, ?, ?)";
+    readFailures = "SELECT window_index, failures FROM " + failures + " WHERE user_id = ?";
+    insertFailures = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + failures + " (user_id, window_index, failures) VALUES (?, ?, 0)"
+          + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + failures + " (user_id, window_index, failures) VALUES (?, ?, 0)";
+      case H2 -> "INSERT INTO " + failures + " (user_id, window_index, failures) SELECT ?, ?, 0 FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + failures + " WHERE user_id = ?)";
+    };
+    lockFailures = readFailures + " FOR UPDATE";
+    setFailures = "UPDATE " + failures + " SET window_index = ?, failures = ? WHERE user_id = ?";
+    // grants: the counter rows of a batch exist (claimed 0 for a new user) before they are locked in user order
+    ensureUserCount = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 0)"
+          + " ON CONFLICT DO NOTHING";
+      case MYSQL -> "INSERT IGNORE INTO " + userClaims + " (template_id, user_id, claimed) VALUES (?, ?, 0)";
+      // H2 grants hold the template row FOR UPDATE, as H2 claims do: nobody inserts these rows meanwhile
+      case H2 -> "INSERT INTO " + userClaims + " (template_id, user_id, claimed) SELECT ?, ?, 0 FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + userClaims + " WHERE template_id = ? AND user_id = ?)";
+    };
+    // PostgreSQL grants: one upsert creates the missing counter rows (at 0), locks every row (DO UPDATE locks the
+    // row it meets, in array order: the users sorted) and answers the counts; each row is an index probe, so no plan
+    // choice (a hash join over a table without statistics) can turn it into a scan of the template's users
+    lockUserCountsPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) SELECT ?, u.user_id, 0"
+        + " FROM unnest(?::varchar[]) AS u(user_id) ON CONFLICT (template_id, user_id) DO UPDATE"
+        + " SET claimed = uc.claimed RETURNING user_id, claimed";
+    // the codes by their row ids: a TID scan whatever the statistics say (a join back on seq may be planned as a
+    // scan of the whole pool); the rows are locked by the inner SELECT, nobody moves them
+    takeCodesPg = "WITH taken AS (DELETE FROM " + codes + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + codes
+        + " WHERE template_id = ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING seq, code)"
+        + " SELECT seq, code FROM taken ORDER BY seq";
+    takeCodes = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT ?"
+        + (dialect == Dialect.H2 ? "" : " FOR UPDATE SKIP LOCKED");
+    insertCouponsPg = "INSERT INTO " + coupons + " (id, code, template_id, user_id, idem_key, claimed_at_us,"
+        + " expires_at_us, status, order_id, valid_from_us) SELECT v.id, v.code, ?, v.user_id, v.idem_key, v.claimed,"
+        + " v.expires, 'USABLE', NULL, v.valid_from FROM unnest(?::varchar[], ?::varchar[], ?::varchar[],"
+        + " ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[])"
+        + " AS v(id, code, user_id, idem_key, claimed, expires, valid_from)";
+    addUserCounts = "UPDATE " + userClaims + " SET claimed = claimed + ? WHERE template_id = ? AND user_id = ?";
+    addUserCountsPg = "INSERT INTO " + userClaims + " AS uc (template_id, user_id, claimed) SELECT ?, v.user_id, v.n"
+        + " FROM unnest(?::varchar[], ?::int[]) AS v(user_id, n) ON CONFLICT (template_id, user_id) DO UPDATE"
+        + " SET claimed = uc.claimed + EXCLUDED.claimed";
+    // a probe of the key index per user (OFFSET 0 keeps the subquery from being flattened into a hash join)
+    couponsOfUsersPg = "SELECT k.* FROM unnest(?::varchar[]) AS u(user_id), LATERAL (SELECT idem_key, "
+        + COUPON_COLUMNS + " FROM " + coupons + " c WHERE c.template_id = ? AND c.user_id = u.user_id"
+        + " AND c.idem_key IS NOT NULL OFFSET 0) k";
     insertAppliedEvent = "INSERT INTO " + p + "applied_events (event_id, type, applied_at_us) VALUES (?, ?, ?)";
+  }
+
+  /**
+   * Locks the template rows of a grant batch in id order, as a claim locks its one row (share-locked; H2
+   * {@code FOR UPDATE}, which serializes the template's claims there), and reads their status.
+   */
+  String lockTemplates(int n) {
+    return "SELECT id, status FROM " + prefix + "templates WHERE id IN (" + marks(n) + ") ORDER BY id"
+        + switch (dialect) {
+          case POSTGRESQL -> " FOR SHARE";
+          case MYSQL -> " LOCK IN SHARE MODE";
+          case H2 -> " FOR UPDATE";
+        };
+  }
+
+  /** H2 and MySQL: locks the per-user counter rows of {@code n} users of one template, in user order. */
+  String lockUserCounts(int n) {
+    return "SELECT user_id, claimed FROM " + prefix + "user_claims WHERE template_id = ? AND user_id IN (" + marks(n)
+        + ") ORDER BY user_id FOR UPDATE";
+  }
+
+  /** H2 and MySQL: the keyed coupons of {@code n} users of one template, with their keys first. */
+  String couponsOfUsers(int n) {
+    return "SELECT idem_key, " + COUPON_COLUMNS + " FROM " + prefix + "coupons WHERE template_id = ? AND user_id IN ("
+        + marks(n) + ") AND idem_key IS NOT NULL";
+  }
+
+  /** H2 and MySQL: which of {@code n} codes are in the code index already (to any template). */
+  String indexedCodes(int n) {
+    return "SELECT code FROM " + prefix + "code_index WHERE code IN (" + marks(n) + ")";
+  }
+
+  /** H2 and MySQL: which of {@code n} codes the code index names the given template for. */
+  String indexedCodesOf(int n) {
+    return "SELECT code FROM " + prefix + "code_index WHERE template_id = ? AND code IN (" + marks(n) + ")";
+  }
+
+  private static String marks(int n) {
+    StringBuilder b = new StringBuilder(n * 2);
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ",?");
+    }
+    return b.toString();
   }
 }

@@ -7,7 +7,9 @@ import static io.couponengine.jdbc.Jdbc.update;
 
 import io.couponengine.error.CouponException;
 import io.couponengine.error.ErrorCode;
+import io.couponengine.error.Violation;
 import io.couponengine.internal.Preconditions;
+import io.couponengine.template.Distribution;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateSpec;
 import io.couponengine.template.TemplateStatus;
@@ -28,12 +30,17 @@ final class Templates {
     this.dialect = tables.dialect();
   }
 
+  /**
+   * Inserts the template row and, for a template with a shared code, that code's row in the code index, in one
+   * transaction: a taken id answers false (nothing stored), a taken code throws (the template row is rolled back
+   * with it), so a shared code belongs to exactly one template whichever of two inserts commits first.
+   */
   boolean insert(Template t) {
+    String shared = t.spec().sharedCode();
     return tx.run("insert template", c -> {
       try {
         update(c, sql.insertTemplate, t.id(), t.status().name(), t.failureReason(), t.addedCount(),
             Micros.of(t.createdAt()), t.toJson());
-        return true;
       } catch (SQLException e) {
         if (SqlErrors.isUniqueViolation(e)) {
           c.rollback();
@@ -41,7 +48,24 @@ final class Templates {
         }
         throw e;
       }
+      if (shared != null) {
+        try {
+          update(c, sql.insertCodeIndex, shared, t.id());
+        } catch (SQLException e) {
+          if (SqlErrors.isUniqueViolation(e)) {
+            throw sharedCodeTaken(shared); // Tx rolls the template row back
+          }
+          throw e;
+        }
+      }
+      return true;
     });
+  }
+
+  /** The refusal of a template whose shared code another template or an import has (as the in-memory store). */
+  static CouponException sharedCodeTaken(String code) {
+    return CouponException.invalidTemplate(
+        List.of(new Violation("sharedCode", "'" + code + "' is already a code of another template")));
   }
 
   Optional<Template> find(String templateId) {
@@ -74,15 +98,17 @@ final class Templates {
    * (claims shrink the pool while added stock loads). The template row is locked first and nothing else is held
    * before it: a claim locks the template row first too (share-locked on PostgreSQL and MySQL, FOR UPDATE on H2),
    * so a batch waits for the claims that hold the row and new claims wait for the batch, with no lock cycle. The
-   * inserted rows are new, so SKIP LOCKED claims neither wait for them nor take them before the commit.
+   * inserted rows are new, so SKIP LOCKED claims neither wait for them nor take them before the commit. A CODE_ENTRY
+   * template's codes also get their {@code entry_codes} rows (code to seq), in the same transaction.
    */
   long appendCodes(String templateId, long offset, List<String> codes) {
     return tx.run("append codes", c -> {
-      Long locked = queryOne(c, sql.lockTemplateLoaded, rs -> rs.getLong(1), templateId);
+      Object[] locked = queryOne(c, sql.lockTemplateForAppend,
+          rs -> new Object[] {rs.getLong(1), rs.getString(2)}, templateId);
       if (locked == null) {
         throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
       }
-      long loaded = locked;
+      long loaded = (Long) locked[0];
       if (offset + codes.size() <= loaded) {
         return loaded; // a retried batch: already in
       }
@@ -90,13 +116,20 @@ final class Templates {
         throw CouponException.of(ErrorCode.CONFLICT,
             "template '%s' has %d codes loaded; a batch at offset %d does not fit", templateId, loaded, offset);
       }
+      boolean entry = Template.fromJson((String) locked[1]).spec().distribution() == Distribution.CODE_ENTRY;
       if (dialect == Dialect.POSTGRESQL) {
         java.sql.Array array = c.createArrayOf("varchar", codes.toArray());
         update(c, sql.insertCodesPg, templateId, offset, array);
+        if (entry) {
+          update(c, sql.insertEntryCodesPg, templateId, offset, array);
+        }
         array.free();
       } else {
         // JDBC batches; with the driver's rewrite option they travel as multi-row INSERTs
         batch(c, sql.insertCode, codes.size(), i -> new Object[] {templateId, offset + i, codes.get(i)});
+        if (entry) {
+          batch(c, sql.insertEntryCode, codes.size(), i -> new Object[] {templateId, codes.get(i), offset + i});
+        }
       }
       long after = loaded + codes.size();
       update(c, sql.setTemplateLoaded, after, templateId);

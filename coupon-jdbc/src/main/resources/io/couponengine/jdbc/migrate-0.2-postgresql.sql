@@ -16,6 +16,8 @@
 --   the migration, before 0.2 stores write: a claim or redemption between the CREATE and the INSERT would be
 --   counted twice. discount: what USED coupons saved in their order (order_codes.saving, NULL for 0.1 orders: 0).
 --   PAUSED templates and REVERTED orders: status columns are unconstrained VARCHAR(16), nothing to change.
+--   code_index, entry_codes and code_failures: shared and imported codes, the pool position of CODE_ENTRY codes and
+--   the failed-entry counter. New tables, empty: no 0.1 template has a shared, imported or entered code.
 ALTER TABLE ${prefix}coupons ADD COLUMN valid_from_us BIGINT;
 ALTER TABLE ${prefix}order_codes ADD COLUMN saving NUMERIC(19,2);
 ALTER TABLE ${prefix}templates ADD COLUMN added_count BIGINT NOT NULL DEFAULT 0;
@@ -39,3 +41,28 @@ INSERT INTO ${prefix}template_stats (template_id, stripe, issued, reserved, used
   FROM ${prefix}coupons c
   LEFT JOIN ${prefix}order_codes oc ON c.status = 'USED' AND oc.order_id = c.order_id AND oc.code = c.code
   GROUP BY c.template_id;
+-- where each code of a CODE_ENTRY template sits in its pool (schema 0.2): an entered code is found here, then its
+-- pool row by (template_id, seq); written with the pool rows of CODE_ENTRY templates only, so generating and
+-- importing the codes of other templates pays for no index by code; a row outlives its pool row (seq is never reused)
+CREATE TABLE ${prefix}entry_codes (
+  template_id VARCHAR(16)  NOT NULL,
+  code        VARCHAR(128) NOT NULL,
+  seq         BIGINT       NOT NULL,
+  PRIMARY KEY (template_id, code)
+);
+
+-- the store-wide code index (schema 0.2): every shared code (taken with its template's insert) and every imported
+-- code (taken by importCodes before it enters the pool), naming its template; the primary key keeps codes unique
+-- across templates, whoever inserts first wins
+CREATE TABLE ${prefix}code_index (
+  code        VARCHAR(128) NOT NULL PRIMARY KEY,
+  template_id VARCHAR(16)  NOT NULL
+);
+
+-- failed code entries (CODE_NOT_FOUND, CODE_TAKEN) per user in the current fixed window (schema 0.2): one row per
+-- user, locked by the entry that counts a failure; a row of an older window_index counts as 0 failures
+CREATE TABLE ${prefix}code_failures (
+  user_id      VARCHAR(128) NOT NULL PRIMARY KEY,
+  window_index BIGINT       NOT NULL,
+  failures     INT          NOT NULL
+);

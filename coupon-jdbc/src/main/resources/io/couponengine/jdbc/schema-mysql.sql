@@ -24,6 +24,15 @@ CREATE TABLE ${prefix}codes (
   code        VARCHAR(128) NOT NULL,
   PRIMARY KEY (template_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+-- where each code of a CODE_ENTRY template sits in its pool (schema 0.2): an entered code is found here, then its
+-- pool row by (template_id, seq); written with the pool rows of CODE_ENTRY templates only, so generating and
+-- importing the codes of other templates pays for no index by code; a row outlives its pool row (seq is never reused)
+CREATE TABLE ${prefix}entry_codes (
+  template_id VARCHAR(16)  NOT NULL,
+  code        VARCHAR(128) NOT NULL,
+  seq         BIGINT       NOT NULL,
+  PRIMARY KEY (template_id, code)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- the per-(template, user) counter a claim locks to enforce the per-user limit
 CREATE TABLE ${prefix}user_claims (
@@ -91,4 +100,20 @@ CREATE TABLE ${prefix}template_stats (
   expired     BIGINT        NOT NULL,
   discount    NUMERIC(38,2) NOT NULL,
   PRIMARY KEY (template_id, stripe)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- the store-wide code index (schema 0.2): every shared code (taken with its template's insert) and every imported
+-- code (taken by importCodes before it enters the pool), naming its template; the primary key keeps codes unique
+-- across templates, whoever inserts first wins
+CREATE TABLE ${prefix}code_index (
+  code        VARCHAR(128) NOT NULL PRIMARY KEY,
+  template_id VARCHAR(16)  NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- failed code entries (CODE_NOT_FOUND, CODE_TAKEN) per user in the current fixed window (schema 0.2): one row per
+-- user, locked by the entry that counts a failure; a row of an older window_index counts as 0 failures
+CREATE TABLE ${prefix}code_failures (
+  user_id      VARCHAR(128) NOT NULL PRIMARY KEY,
+  window_index BIGINT       NOT NULL,
+  failures     INT          NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

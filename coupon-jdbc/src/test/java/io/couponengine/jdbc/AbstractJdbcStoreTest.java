@@ -18,9 +18,12 @@ import io.couponengine.error.Violation;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
 import io.couponengine.spi.ClaimCommand;
+import io.couponengine.spi.CodeClaimCommand;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.spi.ReserveCommand;
+import io.couponengine.template.CodeRules;
 import io.couponengine.template.CouponCategory;
+import io.couponengine.template.Distribution;
 import io.couponengine.template.Discount;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Template;
@@ -923,6 +926,24 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
         assertThat(migrated.stats(old01.id())).contains(new TemplateStats(old01.id(), 4, 0, 0, 0, 0,
             new BigDecimal("0.00")));
       }
+      // the tables of codes and distribution are there: a shared code, an import, a code entry and its failures
+      Template sharedT = new Template("MGSHARED", Specs.thresholdBuilder(1).totalCount(2).sharedCode("MG-SHARED")
+          .build(), TemplateStatus.CREATING, T0, null);
+      assertThat(migrated.insertTemplate(sharedT)).isTrue();
+      assertThat(migrated.findTemplateIdByCode("MG-SHARED")).contains("MGSHARED");
+      Template entryT = new Template("MGENTRY", Specs.thresholdBuilder(1).distribution(Distribution.CODE_ENTRY)
+          .externalCodes(CodeRules.ALPHANUMERIC).build(), TemplateStatus.CREATING, T0, null);
+      assertThat(migrated.insertTemplate(entryT)).isTrue();
+      assertThat(migrated.updateTemplateStatus("MGENTRY", TemplateStatus.CREATING, TemplateStatus.AVAILABLE, null))
+          .isTrue();
+      assertThat(migrated.importCodes("MGENTRY", List.of("CARDA", "CARDB", "MG-SHARED"))).isEqualTo(2);
+      ClaimCommand entered = new ClaimCommand("MGENTRY", "w1", "k", "mge-1", 1, T0, EXPIRES);
+      assertThat(migrated.claimCode(new CodeClaimCommand("w1", entered, "CARDB", 1,
+          Duration.ofMinutes(1), T0)).couponOrNull().code()).isEqualTo("CARDB");
+      assertThat(migrated.claimCode(new CodeClaimCommand("w2", null, null, 1,
+          Duration.ofMinutes(1), T0)).outcome()).isEqualTo(ClaimOutcome.CODE_NOT_FOUND);
+      assertThat(migrated.claimCode(new CodeClaimCommand("w2", null, null, 1,
+          Duration.ofMinutes(1), T0)).outcome()).isEqualTo(ClaimOutcome.TOO_MANY_ATTEMPTS);
     } finally {
       migrated.dropSchema();
     }

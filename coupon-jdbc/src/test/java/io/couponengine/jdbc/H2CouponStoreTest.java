@@ -2,8 +2,8 @@ package io.couponengine.jdbc;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The contract suite and JDBC tests against in-process H2 (always runs). */
-class H2CouponStoreTest extends AbstractJdbcStoreTest {
+/** The contract suite, the JDBC tests and the distribution tests against in-process H2 (always runs). */
+class H2CouponStoreTest extends AbstractJdbcDistributionTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private final String url = "jdbc:h2:mem:coupon" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000";
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 
-/** The contract suite and JDBC tests against MariaDB: COUPON_MARIADB_URL, else embedded, else skipped. */
-class MariaDbCouponStoreTest extends AbstractJdbcStoreTest {
+/**
+ * The contract suite, the JDBC tests and the distribution tests against MariaDB: COUPON_MARIADB_URL, else embedded,
+ * else skipped.
+ */
+class MariaDbCouponStoreTest extends AbstractJdbcDistributionTest {
   @BeforeAll
   static void database() {
     TestDatabases.Target t = TestDatabases.mariaDb();

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 
-/** The contract suite and JDBC tests against PostgreSQL: COUPON_PG_URL, else embedded, else skipped. */
-class PostgresCouponStoreTest extends AbstractJdbcStoreTest {
+/**
+ * The contract suite, the JDBC tests and the distribution tests against PostgreSQL: COUPON_PG_URL, else embedded, else
+ * skipped.
+ */
+class PostgresCouponStoreTest extends AbstractJdbcDistributionTest {
   @BeforeAll
   static void database() {
     TestDatabases.Target t = TestDatabases.postgres();

@@ -55,7 +55,8 @@ class SqlErrorsTest {
     for (Dialect d : Dialect.values()) {
       String all = String.join("\n", JdbcCouponStore.schemaStatements(d, "p_"));
       for (String table : new String[] {"templates", "codes", "user_claims", "coupons", "orders", "order_codes",
-          "applied_events", "template_stats"}) {
+          "applied_events", "template_stats", "code_index", "entry_codes",
+          "code_failures"}) {
         assertThat(all).as(d + " " + table).contains("CREATE TABLE p_" + table + " (");
       }
       assertThat(all).doesNotContain("${prefix}");
