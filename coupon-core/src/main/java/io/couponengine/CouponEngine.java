@@ -461,7 +461,7 @@ public final class CouponEngine implements AutoCloseable {
   }
 
   /**
-   * Grants a coupon of a template to each listed user, as an operator: in batches of 1,000 through the store's bulk
+   * Grants a coupon of a template to each listed user, as an operator: in batches of 5,000 through the store's bulk
    * path, on the engine's executor, with a {@code GRANT_PROGRESS} event after each batch. Each user's grant is a
    * claim with the idempotency key {@code grant:<grantId>}, kept by the store for good: re-running the same grant
    * (after a crash, or twice by mistake) grants nobody twice and finishes the rest. The per-user limit and the pool

@@ -46,7 +46,7 @@ final class Distributions {
   /** Codes per {@link CouponStore#importCodes} call and per exported batch. */
   static final int CODE_BATCH = 10_000;
   /** Users per {@link CouponStore#grant} call. */
-  static final int GRANT_BATCH = 1_000;
+  static final int GRANT_BATCH = 5_000;
   /** The longest grant id: its idempotency key {@code grant:<id>} must stay an id. */
   static final int MAX_GRANT_ID = 100;
 

@@ -135,14 +135,14 @@ class DistributionTest {
 
   @Test
   void grant_publishesProgressPerBatch_andRefusesCodeEntryTemplates() {
-    Template t = engine.generation(engine.createTemplate(Specs.threshold(2_500, 1)).id()).join();
-    List<String> users = IntStream.range(0, 2_500).mapToObj(i -> "user-" + i).toList();
+    Template t = engine.generation(engine.createTemplate(Specs.threshold(12_500, 1)).id()).join();
+    List<String> users = IntStream.range(0, 12_500).mapToObj(i -> "user-" + i).toList();
     GrantReport r = engine.grant(t.id(), "launch", users).join();
-    assertThat(r.granted()).isEqualTo(2_500);
-    assertThat(r.byOutcome()).containsEntry(ClaimOutcome.CLAIMED, 2_500L);
+    assertThat(r.granted()).isEqualTo(12_500);
+    assertThat(r.byOutcome()).containsEntry(ClaimOutcome.CLAIMED, 12_500L);
     List<CouponEvent> progress = events.stream().filter(e -> e.type() == EventType.GRANT_PROGRESS).toList();
-    assertThat(progress).hasSize(3);
-    assertThat(progress.get(2).details()).containsEntry("processed", "2500").containsEntry("granted", "2500")
+    assertThat(progress).hasSize(3); // batches of 5,000
+    assertThat(progress.get(2).details()).containsEntry("processed", "12500").containsEntry("granted", "12500")
         .containsEntry("grantId", "launch");
 
     Template entry = engine.createTemplate(Specs.thresholdBuilder(1).totalCount(3)
