@@ -417,7 +417,7 @@ public final class CouponEngine implements AutoCloseable {
    * Imports external codes into a template built with
    * {@link io.couponengine.template.TemplateSpec.Builder#externalCodes}: each code is checked against its
    * {@link io.couponengine.template.CodeRules}, folded as they say, and added to the pool unless the store holds it
-   * already (codes are unique across the store). Streams: the input is read once, in batches of 10,000, and only
+   * already (codes are unique across the store). Streams: the input is read once, in batches of 50,000, and only
    * 8-byte fingerprints of what was read are kept (to tell repeats within the input from codes present before), so
    * millions of codes need no more than tens of megabytes. Idempotent: a re-run imports nothing twice and reports
    * those codes as already present. {@code CODES_IMPORTED} events after each batch. Runs on the calling thread.

@@ -43,8 +43,10 @@ import java.util.function.Function;
  * {@link CouponStore#grant}).
  */
 final class Distributions {
-  /** Codes per {@link CouponStore#importCodes} call and per exported batch. */
-  static final int CODE_BATCH = 10_000;
+  /** Codes per {@link CouponStore#importCodes} call: large, since a networked store's cost is per call. */
+  static final int IMPORT_BATCH = 50_000;
+  /** Codes per exported batch. */
+  static final int EXPORT_BATCH = 10_000;
   /** Users per {@link CouponStore#grant} call. */
   static final int GRANT_BATCH = 5_000;
   /** The longest grant id: its idempotency key {@code grant:<id>} must stay an id. */
@@ -175,61 +177,109 @@ final class Distributions {
     Fingerprints seen = new Fingerprints();
     Set<String> fresh = new java.util.LinkedHashSet<>(); // input order: exports list codes as they came
     List<String> again = new ArrayList<>();
-    long[] n = new long[5]; // read, imported, duplicates, present, invalid
+    long read = 0;
+    long duplicates = 0;
+    long invalid = 0;
     List<String> reasons = new ArrayList<>();
-    Iterator<String> it = codes.iterator();
-    while (it.hasNext()) {
-      String raw = it.next();
-      n[0]++;
-      String problem = rules.problem(raw);
-      if (problem != null) {
-        n[4]++;
-        if (reasons.size() < ImportReport.MAX_REASONS) {
-          reasons.add("#" + n[0] + ": " + problem);
+    try (ImportRun run = new ImportRun(t.id())) {
+      for (String raw : codes) {
+        read++;
+        String problem = rules.problem(raw);
+        if (problem != null) {
+          invalid++;
+          if (reasons.size() < ImportReport.MAX_REASONS) {
+            reasons.add("#" + read + ": " + problem);
+          }
+          continue;
         }
-        continue;
+        String code = rules.canonical(raw);
+        if (fresh.contains(code)) {
+          duplicates++;
+          continue;
+        }
+        // a code whose fingerprint this import met before is most likely a repeat; it is still sent to the store
+        // (apart from the rest), so a fingerprint collision can only shift a count, never drop a code
+        if (seen.add(fingerprint(code))) {
+          fresh.add(code);
+        } else {
+          again.add(code);
+        }
+        if (fresh.size() + again.size() >= IMPORT_BATCH) {
+          duplicates += run.send(fresh, again, read);
+        }
       }
-      String code = rules.canonical(raw);
-      if (fresh.contains(code)) {
-        n[2]++;
-        continue;
-      }
-      // a code whose fingerprint this import met before is most likely a repeat; it is still sent to the store
-      // (apart from the rest), so a fingerprint collision can only shift a count, never drop a code
-      if (seen.add(fingerprint(code))) {
-        fresh.add(code);
-      } else {
-        again.add(code);
-      }
-      if (fresh.size() + again.size() >= CODE_BATCH) {
-        flushImport(t, fresh, again, n);
-      }
+      duplicates += run.send(fresh, again, read);
+      run.await();
+      return new ImportReport(t.id(), read, run.imported, duplicates + run.repeats, run.present, invalid, reasons);
     }
-    flushImport(t, fresh, again, n);
-    return new ImportReport(t.id(), n[0], n[1], n[2], n[3], n[4], reasons);
   }
 
-  private void flushImport(Template t, Set<String> fresh, List<String> again, long[] n) {
-    if (fresh.isEmpty() && again.isEmpty()) {
-      return;
+  /**
+   * The store side of one import: batches go to the store on a thread of their own, one at a time, while the caller
+   * reads and checks the next batch, so reading and storing overlap. The counters are written by that thread and
+   * read after {@link #await()}.
+   */
+  private final class ImportRun implements AutoCloseable {
+    private final String templateId;
+    private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> {
+          Thread th = new Thread(r, "coupon-import");
+          th.setDaemon(true);
+          return th;
+        });
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    long imported;
+    long present;
+    long repeats;
+
+    ImportRun(String templateId) {
+      this.templateId = templateId;
     }
-    if (!fresh.isEmpty()) {
-      List<String> batch = new ArrayList<>(fresh);
-      long added = StoreCalls.call("import codes", () -> store.importCodes(t.id(), batch));
-      n[1] += added;
-      n[3] += batch.size() - added;
+
+    /** Hands the batch to the sender (after the one before it finished) and clears it; repeats found now. */
+    long send(Set<String> fresh, List<String> again, long read) {
+      if (fresh.isEmpty() && again.isEmpty()) {
+        return 0;
+      }
+      List<String> first = new ArrayList<>(fresh);
+      List<String> second = List.copyOf(new java.util.LinkedHashSet<>(again));
+      long repeatedInBatch = again.size() - second.size();
+      fresh.clear();
+      again.clear();
+      await();
+      inFlight = CompletableFuture.runAsync(() -> {
+        if (!first.isEmpty()) {
+          long added = StoreCalls.call("import codes", () -> store.importCodes(templateId, first));
+          imported += added;
+          present += first.size() - added;
+        }
+        if (!second.isEmpty()) {
+          long added = StoreCalls.call("import codes", () -> store.importCodes(templateId, second));
+          imported += added;
+          repeats += second.size() - added;
+        }
+        events.publish(CouponEvent.ofTemplate(EventType.CODES_IMPORTED, clock.instant(), templateId,
+            Map.of("imported", Long.toString(imported), "read", Long.toString(read))));
+      }, sender);
+      return repeatedInBatch;
     }
-    if (!again.isEmpty()) {
-      List<String> batch = List.copyOf(new java.util.LinkedHashSet<>(again));
-      n[2] += again.size() - batch.size();
-      long added = StoreCalls.call("import codes", () -> store.importCodes(t.id(), batch));
-      n[1] += added;
-      n[2] += batch.size() - added;
+
+    /** Waits for the batch in flight; its failure is the import's. */
+    void await() {
+      try {
+        inFlight.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
     }
-    fresh.clear();
-    again.clear();
-    events.publish(CouponEvent.ofTemplate(EventType.CODES_IMPORTED, clock.instant(), t.id(),
-        Map.of("imported", Long.toString(n[1]), "read", Long.toString(n[0]))));
+
+    @Override
+    public void close() {
+      sender.shutdown();
+    }
   }
 
   /** A 64-bit fingerprint of a code (FNV-1a, then a final mix so nearby codes spread over the table). */
@@ -251,7 +301,7 @@ final class Distributions {
     StringBuilder sb = new StringBuilder(64 * 1024);
     try {
       StoreCalls.call("scan pool", () -> {
-        store.scanPool(templateId, CODE_BATCH, batch -> {
+        store.scanPool(templateId, EXPORT_BATCH, batch -> {
           sb.setLength(0);
           for (String code : batch) {
             csvField(sb, code).append('\n');

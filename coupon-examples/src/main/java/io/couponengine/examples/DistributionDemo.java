@@ -48,8 +48,9 @@ import java.util.stream.IntStream;
  * </pre>
  *
  * Options: {@code --store memory|redis://host:port|<JDBC URL>} (default memory), {@code --grant-users N} (default
- * 200,000), {@code --import-codes N} (default 50,000), {@code --recount true|false} (default true; reads every
- * granted user's coupons back).
+ * 200,000), {@code --grant-codes N} (the grant template's codes, default three quarters of the users),
+ * {@code --import-codes N} (default 50,000), {@code --recount true|false} (default true; reads every granted user's
+ * coupons back).
  */
 public final class DistributionDemo {
   private static final int SHARED_USES = 1_000;
@@ -69,6 +70,7 @@ public final class DistributionDemo {
     String storeSpec = args.string("store", "memory");
     int grantUsers = args.intValue("grant-users", 200_000);
     int importCodes = args.intValue("import-codes", 50_000);
+    int grantCodes = args.intValue("grant-codes", grantUsers * 3 / 4);
     boolean recount = Boolean.parseBoolean(args.string("recount", "true"));
     try (StoreOption opened = StoreOption.open(storeSpec, 8);
          CouponEngine engine = CouponEngine.builder().store(opened.store).generationBatchSize(50_000).build()) {
@@ -78,7 +80,7 @@ public final class DistributionDemo {
       json.put("shared_code", sharedCode(engine, templates));
       json.put("code_entry", codeEntry(engine, templates));
       json.put("import", importCodes(engine, templates, importCodes));
-      json.put("grant", grant(engine, templates, grantUsers));
+      json.put("grant", grant(engine, templates, grantUsers, grantCodes));
       if (recount) {
         json.put("recount", recount(opened.store, engine, templates, grantUsers));
       }
@@ -207,8 +209,7 @@ public final class DistributionDemo {
   }
 
   /** An operator grants a coupon to every listed user; the run is repeated, as after a crash. */
-  private static Map<String, Object> grant(CouponEngine engine, List<Template> templates, int users) {
-    int codes = users * 3 / 4;
+  private static Map<String, Object> grant(CouponEngine engine, List<Template> templates, int users, int codes) {
     Template t = ready(engine, spec("Loyalty gift", 1).totalCount(Math.max(1, codes)).build());
     templates.add(t);
     Iterable<String> list = () -> IntStream.range(0, users).mapToObj(i -> "member-" + i).iterator();
