@@ -108,7 +108,33 @@ public record CouponEvent(String id, EventType type, Instant occurredAt, String 
     Preconditions.requireArg(type, "type");
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireArg(details, "details");
-    String suffix = type == EventType.GENERATION_PROGRESS ? ":" + details.get("generated") : "";
+    String suffix = switch (type) {
+      case GENERATION_PROGRESS -> ":" + details.get("generated");
+      case GRANT_PROGRESS -> ":" + details.get("grantId") + ":" + details.get("processed");
+      case CODES_IMPORTED -> ":" + details.get("read") + ":" + details.get("imported");
+      default -> "";
+    };
     return new CouponEvent(type + ":" + templateId + suffix, type, at, templateId, null, null, List.of(), details);
+  }
+
+  /**
+   * An event about a store rather than a template or a coupon (a store decorator's health), with id
+   * {@code TYPE:store:epochMillis}.
+   *
+   * @param type STORE_STATE_CHANGED
+   * @param at when
+   * @param store the name of the store (a decorator's name)
+   * @param details extra facts, for example {@code from} and {@code to}
+   * @return the event
+   * @throws CouponException INVALID_ARGUMENT naming {@code type}, {@code at} or {@code details} when null,
+   *     {@code store} when not an id, {@code details} when it holds a null key or value
+   */
+  public static CouponEvent ofStore(EventType type, Instant at, String store, Map<String, String> details) {
+    Preconditions.requireArg(type, "type");
+    Preconditions.requireArg(at, "at");
+    Preconditions.requireId(store, "store");
+    Preconditions.requireArg(details, "details");
+    return new CouponEvent(type + ":" + store + ":" + at.toEpochMilli() + ":" + details.getOrDefault("to", ""),
+        type, at, null, null, null, List.of(), details);
   }
 }

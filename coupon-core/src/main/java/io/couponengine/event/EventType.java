@@ -20,6 +20,11 @@ public enum EventType {
    * {@code granted} (coupons issued so far by this run).
    */
   GRANT_PROGRESS,
+  /**
+   * A store decorator's health changed, for example a circuit breaker opening or closing (coupon-resilience4j);
+   * details {@code store}, {@code from}, {@code to}. No template, user or coupon.
+   */
+  STORE_STATE_CHANGED,
   /** Generation failed; details {@code reason}. */
   TEMPLATE_FAILED,
   /** The template's use window ended. */
