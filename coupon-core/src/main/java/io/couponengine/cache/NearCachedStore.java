@@ -79,7 +79,9 @@ import java.util.function.Predicate;
  * </ul>
  * A write that throws is treated as possibly applied and invalidates the same entries, except where only its
  * result names the user ({@code commit}, {@code release}, {@code expire*}); the idempotent retry the engine's
- * caller makes then invalidates them. Writes made through <em>other</em> instances (other processes, or another
+ * caller makes then invalidates them. A claim that throws invalidates its user but not its template (a claim never
+ * changes a template, and an invalidation waits for a load of the same key in flight, which hangs while the store
+ * does). Writes made through <em>other</em> instances (other processes, or another
  * {@code NearCachedStore} over the same store) are not seen until the entry expires: a read is at most
  * {@link Builder#ttl(Duration) ttl} old. If a deployment has a cross-instance channel (for example Redis pub/sub),
  * it can call {@link #invalidateUser(String)} and {@link #invalidateTemplate(String)} from it.
@@ -322,12 +324,12 @@ public final class NearCachedStore implements CouponStore {
       if (outcome == null || outcome == ClaimOutcome.CLAIMED || outcome == ClaimOutcome.DUPLICATE) {
         users.invalidate(command.userId()); // DUPLICATE: the first claim may have run on another instance
       }
-      if (outcome == null || outcome == ClaimOutcome.TEMPLATE_NOT_FOUND || outcome == ClaimOutcome.TEMPLATE_NOT_READY
-          || outcome == ClaimOutcome.TEMPLATE_EXPIRED) {
+      // not after a claim that threw: a claim never changes its template, and invalidating would wait for any
+      // load of that template in flight, which is exactly what hangs while the store is down
+      if (templateRefusal(outcome)) {
         templateChanged(command.templateId());
       }
-      if (remaining != null
-          && (outcome == null || outcome == ClaimOutcome.CLAIMED || outcome == ClaimOutcome.SOLD_OUT)) {
+      if (remaining != null && (outcome == ClaimOutcome.CLAIMED || outcome == ClaimOutcome.SOLD_OUT)) {
         remaining.invalidate(command.templateId());
       }
     }
@@ -345,12 +347,20 @@ public final class NearCachedStore implements CouponStore {
         users.invalidate(command.userId());
       }
       if (command.claim() != null) {
-        templateChanged(command.claim().templateId());
-        if (remaining != null) {
+        if (templateRefusal(outcome)) {
+          templateChanged(command.claim().templateId());
+        }
+        if (remaining != null && outcome != null) {
           remaining.invalidate(command.claim().templateId());
         }
       }
     }
+  }
+
+  /** A claim's answer that says this cache's view of the template is wrong (gone, not ready, expired). */
+  private static boolean templateRefusal(ClaimOutcome outcome) {
+    return outcome == ClaimOutcome.TEMPLATE_NOT_FOUND || outcome == ClaimOutcome.TEMPLATE_NOT_READY
+        || outcome == ClaimOutcome.TEMPLATE_EXPIRED;
   }
 
   @Override
