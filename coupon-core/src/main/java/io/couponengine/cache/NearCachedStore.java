@@ -90,6 +90,14 @@ import java.util.function.Predicate;
  * instance expired it first, that write returns empty and names no user, so the entry keeps the old status until its
  * TTL; the engine still shows the coupon as EXPIRED meanwhile.
  *
+ * <h2>Stale-if-error</h2>
+ * When the delegate fails a template read or a user's coupon-list read with {@code STORE_UNAVAILABLE} (a client
+ * timeout, a refused call of a circuit breaker in front of it), the last value this store read for that key is
+ * returned instead, if it is at most {@link Builder#staleIfError(Duration) maxStaleness} old (default 5 minutes),
+ * counted in {@link #staleReads()} and reported to the {@link Builder#staleReadListener listener}. Users keep seeing
+ * their coupons while the store is down; nothing is decided on such a value: claims, reservations and every write
+ * go to the delegate and fail. A key never read before, or read longer ago, still fails.
+ *
  * <h2>Expiry and size</h2>
  * Each entry lives a random time in {@code [ttl × (1 − jitterPercent / 100), ttl]} (Caffeine {@link Expiry}), so entries loaded
  * together do not expire together (cache avalanche) and no entry outlives {@code ttl}. The template cache and the
@@ -119,6 +127,16 @@ public final class NearCachedStore implements CouponStore {
   private final Function<TemplateStatus, List<Template>> statusLoader;
   private final Function<String, Long> remainingLoader;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Stale-if-error: the last value read from the delegate per key, kept up to {@code maxStaleness}; null when off. */
+  private final Cache<String, Stamped<Optional<Template>>> lastTemplates;
+  private final Cache<String, Stamped<List<Coupon>>> lastUsers;
+  private final Duration maxStaleness;
+  private final StaleReadListener staleListener;
+  private final Ticker ticker;
+  private final java.util.concurrent.atomic.LongAdder staleReads = new java.util.concurrent.atomic.LongAdder();
+
+  /** A value and the ticker reading when it came from the delegate. */
+  private record Stamped<V>(V value, long readAtNanos) {}
 
   private NearCachedStore(Builder b) {
     this.delegate = b.delegate;
@@ -128,6 +146,18 @@ public final class NearCachedStore implements CouponStore {
     this.jitterPercent = b.jitterPercent >= 0 ? b.jitterPercent : DEFAULT_JITTER_PERCENT;
     this.catalogTtl = b.catalogTtl;
     Ticker ticker = b.ticker != null ? b.ticker : Ticker.systemTicker();
+    this.ticker = ticker;
+    this.maxStaleness = b.maxStaleness != null ? b.maxStaleness : DEFAULT_MAX_STALENESS;
+    this.staleListener = b.staleListener;
+    if (maxStaleness.isZero()) {
+      this.lastTemplates = null;
+      this.lastUsers = null;
+    } else {
+      this.lastTemplates = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(maxStaleness)
+          .ticker(ticker).build();
+      this.lastUsers = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(maxStaleness)
+          .ticker(ticker).build();
+    }
 
     this.templates = newCache(ticker, maximumSize, new JitteredExpiry<>(ttl, jitterPercent,
         t -> t.isEmpty() || t.get().status() != TemplateStatus.CREATING));
@@ -140,8 +170,8 @@ public final class NearCachedStore implements CouponStore {
       this.templatesByStatus = null;
       this.remaining = null;
     }
-    this.templateLoader = delegate::findTemplate;
-    this.userLoader = userId -> List.copyOf(delegate.findCouponsByUser(userId));
+    this.templateLoader = id -> remember(lastTemplates, id, delegate.findTemplate(id));
+    this.userLoader = userId -> remember(lastUsers, userId, List.copyOf(delegate.findCouponsByUser(userId)));
     this.statusLoader = status -> List.copyOf(delegate.findTemplates(status));
     this.remainingLoader = delegate::remainingCodes;
   }
@@ -167,12 +197,63 @@ public final class NearCachedStore implements CouponStore {
 
   @Override
   public Optional<Template> findTemplate(String templateId) {
-    return templates.get(templateId, templateLoader);
+    try {
+      return templates.get(templateId, templateLoader);
+    } catch (CouponException e) {
+      return staleOrThrow(lastTemplates, "template", templateId, e);
+    }
   }
 
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
-    return users.get(userId, userLoader);
+    try {
+      return users.get(userId, userLoader);
+    } catch (CouponException e) {
+      return staleOrThrow(lastUsers, "user", userId, e);
+    }
+  }
+
+  /** Keeps what the delegate just answered as the value to fall back on (when stale-if-error is on). */
+  private <V> V remember(Cache<String, Stamped<V>> last, String key, V value) {
+    if (last != null) {
+      last.put(key, new Stamped<>(value, ticker.read()));
+    }
+    return value;
+  }
+
+  /**
+   * The last value read for {@code key} when the delegate failed as unavailable and that value is at most
+   * {@code maxStaleness} old; otherwise the failure. Any other error (a bad argument) is never hidden.
+   */
+  private <V> V staleOrThrow(Cache<String, Stamped<V>> last, String kind, String key, CouponException e) {
+    if (last == null || e.code() != io.couponengine.error.ErrorCode.STORE_UNAVAILABLE) {
+      throw e;
+    }
+    Stamped<V> s = last.getIfPresent(key);
+    long age = s == null ? Long.MAX_VALUE : ticker.read() - s.readAtNanos();
+    if (s == null || age > maxStaleness.toNanos()) {
+      throw e; // a miss with the store down still fails: there is nothing true enough to show
+    }
+    staleReads.increment();
+    if (staleListener != null) {
+      try {
+        staleListener.onStaleRead(kind, key, Duration.ofNanos(age));
+      } catch (RuntimeException listenerFailure) {
+        org.slf4j.LoggerFactory.getLogger(NearCachedStore.class)
+            .warn("stale read listener failed for {} {}", kind, key, listenerFailure);
+      }
+    }
+    return s.value();
+  }
+
+  /**
+   * How many reads were answered with a stale value because the store failed (stale-if-error), since this store
+   * was built.
+   *
+   * @return the count
+   */
+  public long staleReads() {
+    return staleReads.sum();
   }
 
   @Override
@@ -497,6 +578,8 @@ public final class NearCachedStore implements CouponStore {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
   /** Default {@link Builder#jitterPercent(int)}. */
   public static final int DEFAULT_JITTER_PERCENT = 10;
+  /** Default longest age of a value served when the store fails (stale-if-error). */
+  public static final Duration DEFAULT_MAX_STALENESS = Duration.ofMinutes(5);
   private static final long UNSET = -1;
 
   /**
@@ -521,6 +604,8 @@ public final class NearCachedStore implements CouponStore {
     private Duration catalogTtl;
     private boolean closeDelegate;
     private Ticker ticker;
+    private Duration maxStaleness;
+    private StaleReadListener staleListener;
 
     private Builder(CouponStore delegate) {
       this.delegate = delegate;
@@ -588,6 +673,39 @@ public final class NearCachedStore implements CouponStore {
     public Builder catalogTtl(Duration catalogTtl) {
       requireUnset(this.catalogTtl == null, "catalogTtl", this.catalogTtl);
       this.catalogTtl = requirePositive(catalogTtl, "catalogTtl");
+      return this;
+    }
+
+    /**
+     * Sets stale-if-error (default on, {@link NearCachedStore#DEFAULT_MAX_STALENESS 5 minutes}): when the delegate
+     * answers a template read or a user's coupon list with {@code STORE_UNAVAILABLE} (a client timeout included),
+     * the last value this store read for that key is returned instead, if it is at most {@code maxStaleness} old,
+     * and the {@link #staleReadListener listener} is told. A miss with the store down still fails. Claims,
+     * reservations and every write still go to the delegate and fail rather than guess. {@link Duration#ZERO} turns
+     * it off. The values are kept in a second Caffeine cache of the same maximum size, written on each load.
+     *
+     * @param maxStaleness 0 (off) to 366 days
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null, negative, longer than 366 days, or already set
+     */
+    public Builder staleIfError(Duration maxStaleness) {
+      requireUnset(this.maxStaleness == null, "staleIfError", this.maxStaleness);
+      this.maxStaleness = io.couponengine.internal.Preconditions.requireRange(maxStaleness, Duration.ZERO,
+          Duration.ofDays(366), "maxStaleness");
+      return this;
+    }
+
+    /**
+     * Sets who is told about each stale read (default: nobody; {@link NearCachedStore#staleReads()} counts them
+     * anyway).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null or already set
+     */
+    public Builder staleReadListener(StaleReadListener listener) {
+      requireUnset(this.staleListener == null, "staleReadListener", this.staleListener);
+      this.staleListener = requireArg(listener, "listener");
       return this;
     }
 
