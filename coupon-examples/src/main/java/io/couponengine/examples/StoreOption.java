@@ -30,7 +30,7 @@ final class StoreOption implements AutoCloseable {
   }
 
   static StoreOption open(String spec, int connections) {
-    return open(spec, connections, Duration.ofSeconds(30), null);
+    return open(spec, connections, Duration.ofSeconds(30), null, 0);
   }
 
   /**
@@ -41,9 +41,11 @@ final class StoreOption implements AutoCloseable {
    * @param connections how many connections the store's pool holds
    * @param timeout Redis: connect, socket and pool-borrow timeout; JDBC: the pool's connection timeout
    * @param applicationName PostgreSQL's {@code ApplicationName}, or null
+   * @param jdbcAttempts the JDBC store's attempts per transaction, or 0 for its default
    * @return the opened store
    */
-  static StoreOption open(String spec, int connections, Duration timeout, String applicationName) {
+  static StoreOption open(String spec, int connections, Duration timeout, String applicationName,
+      int jdbcAttempts) {
     int timeoutMillis = Math.toIntExact(timeout.toMillis());
     if (spec.equals("memory")) {
       return new StoreOption(new InMemoryCouponStore(), "in-memory store", () -> { });
@@ -80,7 +82,11 @@ final class StoreOption implements AutoCloseable {
       }
       HikariDataSource ds = new HikariDataSource(cfg);
       String prefix = "demo" + UUID.randomUUID().toString().substring(0, 6) + "_";
-      JdbcCouponStore store = JdbcCouponStore.builder(ds).tablePrefix(prefix).build();
+      JdbcCouponStore.Builder builder = JdbcCouponStore.builder(ds).tablePrefix(prefix);
+      if (jdbcAttempts > 0) {
+        builder.maxAttempts(jdbcAttempts);
+      }
+      JdbcCouponStore store = builder.build();
       store.createSchema();
       return new StoreOption(store, "database " + spec + " (tables " + prefix + "*)", () -> {
         store.dropSchema();

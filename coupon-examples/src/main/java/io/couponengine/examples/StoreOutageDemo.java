@@ -65,11 +65,13 @@ import redis.clients.jedis.Jedis;
  * {@code --store redis://host:port} (or {@code --redis}) it finds the server's pid with {@code INFO server}, which
  * only works for a server on this machine, and that server is stopped for the outage. On PostgreSQL an admin
  * connection runs {@code pg_terminate_backend} on the demo's backends (found by their {@code application_name})
- * every 100 ms.
+ * every 100 ms; {@code --jdbc-attempts N} sets the JDBC store's attempts per transaction (default 5: a lost
+ * connection is retried).
  *
  * <p>Phases: {@code --healthy-s} (5) seconds healthy, {@code --outage-s} (10) seconds of outage, {@code --after-s}
- * (8) seconds after. Each of {@code --threads} (50) threads loops, pausing {@code --pause-ms} (5) between calls:
- * 30% claims (new users, three claims each against a per-user limit of 2, on a template of {@code --codes} (25,000)
+ * (8) seconds after. Each of {@code --threads} (50) threads loops, pausing {@code --pause-ms} between calls (5 on
+ * Redis, 20 on PostgreSQL: a load each store serves while healthy on a 2-core box):
+ * 30% claims (new users, three claims each against a per-user limit of 2, on a template of {@code --codes} (20,000)
  * codes, fewer than the claims), 50% reads of a warmed-up user's coupons, 20% reads of the template. The Redis client
  * and the JDBC pool time out after {@code --timeout-ms} (500): the configured timeout. Every second one line:
  * claims that got a coupon, claims answered by a rule (sold out, limit), calls refused fast (STORE_UNAVAILABLE in
@@ -92,6 +94,8 @@ public final class StoreOutageDemo {
    * @throws Exception when a store cannot be opened or the recount finds no store
    */
   public static void main(String[] argv) throws Exception {
+    // a terminated backend is expected here: Hikari's warning with a stack trace per connection would bury the table
+    System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error");
     Args args = new Args(argv);
     Settings s = new Settings(args);
     List<String> stores = new ArrayList<>();
@@ -119,7 +123,9 @@ public final class StoreOutageDemo {
     final int timeoutMillis;
     final int fastMillis;
     final long codes;
-    final long pauseNanos;
+    final long redisPauseNanos;
+    final long pgPauseNanos;
+    final int jdbcAttempts;
     final int cacheTtlMillis;
     final int bulkhead;
     final int warmUsers;
@@ -132,8 +138,10 @@ public final class StoreOutageDemo {
       afterSeconds = args.intValue("after-s", 8);
       timeoutMillis = args.intValue("timeout-ms", 500);
       fastMillis = args.intValue("fast-ms", 50);
-      codes = args.intValue("codes", 25_000);
-      pauseNanos = TimeUnit.MILLISECONDS.toNanos(args.intValue("pause-ms", 5));
+      codes = args.intValue("codes", 20_000);
+      redisPauseNanos = TimeUnit.MILLISECONDS.toNanos(args.intValue("pause-ms", 5));
+      pgPauseNanos = TimeUnit.MILLISECONDS.toNanos(args.intValue("pause-ms", 20));
+      jdbcAttempts = args.intValue("jdbc-attempts", 0);
       cacheTtlMillis = args.intValue("cache-ttl-ms", 1_000);
       bulkhead = args.intValue("bulkhead", 25);
       warmUsers = args.intValue("warm-users", 1_000);
@@ -169,7 +177,10 @@ public final class StoreOutageDemo {
     private final AtomicLong beforeOpenMaxNanos = new AtomicLong();
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // code -> user
     private final AtomicLong nextClaim = new AtomicLong();
+    private final LongAdder soldOut = new LongAdder();
+    private final LongAdder limitReached = new LongAdder(); // and any other refusal by rule (none expected)
     private final ThreadLocal<boolean[]> staleFlag = ThreadLocal.withInitial(() -> new boolean[1]);
+    private long pauseNanos;
     private volatile long t0;
     private volatile long outageStart = Long.MAX_VALUE;
     private volatile long outageEnd = Long.MAX_VALUE;
@@ -196,20 +207,23 @@ public final class StoreOutageDemo {
         storeSpec = "redis://127.0.0.1:" + own.port;
         outage = new Sigstop(own.process.pid(), "own redis-server");
         kind = "redis";
+        pauseNanos = s.redisPauseNanos;
       } else if (spec.startsWith("redis://")) {
         URI uri = URI.create(spec);
         outage = new Sigstop(redisPid(uri), "given redis-server");
         kind = "redis";
+        pauseNanos = s.redisPauseNanos;
       } else if (spec.startsWith("jdbc:postgresql:")) {
         outage = new Terminator(spec, appName);
         kind = "postgresql";
+        pauseNanos = s.pgPauseNanos;
       } else {
         throw new IllegalArgumentException("--store must be redis (own server), redis://host:port (a local server) "
             + "or jdbc:postgresql:..., not " + spec);
       }
       try (outage;
            StoreOption opened = StoreOption.open(storeSpec, s.bulkhead + 4, Duration.ofMillis(s.timeoutMillis),
-               appName)) {
+               appName, s.jdbcAttempts)) {
         return run(kind, opened, outage);
       } finally {
         if (own != null) {
@@ -221,7 +235,7 @@ public final class StoreOutageDemo {
     private String run(String kind, StoreOption opened, Outage outage) throws Exception {
       ResilientCouponStore resilient = ResilientCouponStore.builder(opened.store)
           .name(kind)
-          .circuitBreaker(CircuitBreakerConfig.custom()
+          .circuitBreaker(CircuitBreakerConfig.from(ResilientCouponStore.defaultCircuitBreakerConfig())
               .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
               .slidingWindowSize(20)
               .minimumNumberOfCalls(10)
@@ -240,7 +254,7 @@ public final class StoreOutageDemo {
       System.out.printf(Locale.ROOT, "Store outage demo on the %s; outage: %s%n", opened.description, outage.how());
       System.out.printf(Locale.ROOT, "  %d threads (a call every %d ms each), client timeout %d ms, breaker: 50%% of "
               + "20 calls, open %d ms, bulkhead %d calls (no wait), near-cache TTL %d ms, stale-if-error 5 min%n",
-          s.threads, TimeUnit.NANOSECONDS.toMillis(s.pauseNanos), s.timeoutMillis, s.openWaitMillis, s.bulkhead,
+          s.threads, TimeUnit.NANOSECONDS.toMillis(pauseNanos), s.timeoutMillis, s.openWaitMillis, s.bulkhead,
           s.cacheTtlMillis);
       try (CouponEngine engine = CouponEngine.builder().store(near).build()) {
         Template t = engine.generation(engine.createTemplate(ClaimLoad.spec(TEMPLATE_NAME, s.codes, LIMIT)
@@ -250,6 +264,7 @@ public final class StoreOutageDemo {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("store", kind);
         json.put("threads", s.threads);
+        json.put("pause_ms", TimeUnit.NANOSECONDS.toMillis(pauseNanos));
         json.put("timeout_ms", s.timeoutMillis);
         json.putAll(outageFigures);
         json.putAll(recount(opened.store, t.id()));
@@ -277,18 +292,18 @@ public final class StoreOutageDemo {
 
     /** Warm-up users claim once each and are read once, so the near-cache holds them and the template. */
     private void warmUp(CouponEngine engine, String templateId) throws Exception {
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(s.threads, 16));
+      ExecutorService pool = Executors.newFixedThreadPool(s.bulkhead); // as many as may call: the pool fills up
       try {
         List<Future<?>> fs = new ArrayList<>();
         for (int w = 0; w < s.warmUsers; w++) {
           String user = "w-" + w;
           fs.add(pool.submit(() -> {
-            ClaimResult r = engine.claim(new ClaimRequest(user, templateId, "warm-" + user));
+            ClaimResult r = retrying(() -> engine.claim(new ClaimRequest(user, templateId, "warm-" + user)));
             if (r.outcome() == ClaimOutcome.CLAIMED) {
               acknowledged.put(r.coupon().orElseThrow().code(), user);
             }
-            engine.coupons(user, CouponStatus.USABLE);
-            engine.template(templateId);
+            retrying(() -> engine.coupons(user, CouponStatus.USABLE));
+            retrying(() -> engine.template(templateId));
             return null;
           }));
         }
@@ -297,6 +312,20 @@ public final class StoreOutageDemo {
         }
       } finally {
         pool.shutdown();
+      }
+    }
+
+    /** Warm-up calls are not measured: a refusal (a slow first connection filled the bulkhead) is tried again. */
+    private static <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return call.get();
+        } catch (CouponException e) {
+          if (e.code() != ErrorCode.STORE_UNAVAILABLE || attempt == 50) {
+            throw e;
+          }
+          Thread.sleep(10);
+        }
       }
     }
 
@@ -342,7 +371,6 @@ public final class StoreOutageDemo {
       long opened = openedAt.get();
       Map<String, Object> out = new LinkedHashMap<>();
       long claimed = 0;
-      long byRule = 0;
       long refused = 0;
       long slow = 0;
       long fresh = 0;
@@ -350,7 +378,6 @@ public final class StoreOutageDemo {
       long readsFailed = 0;
       for (Second sec : seconds) {
         claimed += sec.claimed.sum();
-        byRule += sec.byRule.sum();
         refused += sec.refusedFast.sum();
         slow += sec.failedSlow.sum();
         fresh += sec.readsFresh.sum();
@@ -362,24 +389,25 @@ public final class StoreOutageDemo {
       out.put("after_s", s.afterSeconds);
       out.put("claims_attempted", nextClaim.get() + s.warmUsers);
       out.put("claimed", claimed + acknowledgedWarm());
-      out.put("by_rule", byRule);
+      out.put("sold_out", soldOut.sum());
+      out.put("limit_reached", limitReached.sum());
       out.put("refused_fast", refused);
       out.put("failed_slow", slow);
       out.put("reads_fresh", fresh);
       out.put("reads_stale", stale);
       out.put("reads_failed", readsFailed);
-      out.put("breaker_opened_after_ms", opened == Long.MAX_VALUE ? -1 : ms(opened - outageStart));
+      out.put("breaker_opened_after_ms", opened == Long.MAX_VALUE ? -1.0 : ms(opened - outageStart));
       out.put("before_open_max_ms", ms(beforeOpenMaxNanos.get()));
       out.put("outage_refused", outageRefused.count());
-      out.put("outage_refused_p50_ms", outageRefused.percentileMillis(0.50));
-      out.put("outage_refused_p99_ms", outageRefused.percentileMillis(0.99));
-      out.put("outage_refused_max_ms", outageRefused.maxMillis());
+      out.put("outage_refused_p50_ms", ms3(outageRefused.percentileMillis(0.50)));
+      out.put("outage_refused_p99_ms", ms3(outageRefused.percentileMillis(0.99)));
+      out.put("outage_refused_max_ms", ms3(outageRefused.maxMillis()));
       out.put("outage_failed_slow_after_open", outageSlow.sum());
       out.put("outage_max_wait_after_open_ms", ms(outageMaxWaitNanos.get()));
       long first = firstClaimAfter.get();
-      out.put("first_claim_after_resume_ms", first == Long.MAX_VALUE ? -1 : ms(first - outageEnd));
+      out.put("first_claim_after_resume_ms", first == Long.MAX_VALUE ? -1.0 : ms(first - outageEnd));
       long closed = closedAfter.get();
-      out.put("breaker_closed_after_resume_ms", closed == Long.MAX_VALUE ? -1 : ms(closed - outageEnd));
+      out.put("breaker_closed_after_resume_ms", closed == Long.MAX_VALUE ? -1.0 : ms(closed - outageEnd));
       System.out.printf(Locale.ROOT, "  outage: breaker open %s ms after the store went away (slowest call before: "
               + "%s ms); after it opened %,d calls were refused, p50 %s ms, p99 %s ms, max %s ms; %,d calls failed "
               + "slowly (probes); no call waited longer than %s ms (timeout %d ms)%n",
@@ -424,7 +452,7 @@ public final class StoreOutageDemo {
         }
         long done = System.nanoTime();
         record(begin, done, claim, result, user, failure, stale[0]);
-        LockSupport.parkNanos(s.pauseNanos);
+        LockSupport.parkNanos(pauseNanos);
       }
     }
 
@@ -468,6 +496,7 @@ public final class StoreOutageDemo {
           }
         } else {
           sec.byRule.increment();
+          (result.outcome() == ClaimOutcome.SOLD_OUT ? soldOut : limitReached).increment();
         }
       } else if (stale) {
         sec.readsStale.increment();
@@ -482,15 +511,14 @@ public final class StoreOutageDemo {
       }
       Second sec = seconds[i];
       long secondStart = t0 + TimeUnit.SECONDS.toNanos(i);
-      String phase = secondStart < outageStart ? "healthy" : secondStart < outageEnd ? "OUTAGE" : "after";
-      if (phase.equals("healthy") && secondStart + 1_000_000_000L > outageStart && outageStart != Long.MAX_VALUE) {
-        phase = "OUTAGE";
-      }
+      long middle = secondStart + 500_000_000L;
+      String phase = middle < outageStart ? "healthy" : middle < outageEnd ? "OUTAGE" : "after";
       long refusedCalls = sec.refusedLatency.count();
-      System.out.printf(Locale.ROOT, "  %4d  %-7s %9s %8s %13s %12s %12s %6s %7s %15s %12s  %s%n", i + 1, phase,
+      System.out.printf(Locale.ROOT, "  %4d  %-7s %9s %8s %13s %12s %12s %6s %7s %15s %12.1f  %s%n", i + 1, phase,
           n(sec.claimed.sum()), n(sec.byRule.sum()), n(sec.refusedFast.sum()), n(sec.failedSlow.sum()),
           n(sec.readsFresh.sum()), n(sec.readsStale.sum()), n(sec.readsFailed.sum()),
-          refusedCalls == 0 ? "-" : sec.refusedLatency.percentileMillis(0.99), ms(sec.max.get()),
+          refusedCalls == 0 ? "-" : String.format(Locale.ROOT, "%.3f", sec.refusedLatency.percentileMillis(0.99)),
+          ms(sec.max.get()),
           resilient.circuitBreaker().getState());
     }
 
@@ -612,11 +640,11 @@ public final class StoreOutageDemo {
       return n;
     }
 
-    /** The upper edge of the bucket holding the given fraction, in milliseconds with 3 decimals. */
-    String percentileMillis(double fraction) {
+    /** The upper edge of the bucket holding the given fraction (capped by the maximum), in ms; -1 when empty. */
+    double percentileMillis(double fraction) {
       long n = count();
       if (n == 0) {
-        return "-";
+        return -1;
       }
       long rank = (long) Math.ceil(fraction * n);
       long seen = 0;
@@ -624,14 +652,14 @@ public final class StoreOutageDemo {
         seen += counts.get(i);
         if (seen >= rank) {
           double micros = i < FINE ? i + 1 : FINE + (i - FINE + 1) * 1_000.0;
-          return String.format(Locale.ROOT, "%.3f", Math.min(micros, max.get() / 1_000.0) / 1_000.0);
+          return Math.min(micros * 1_000, max.get()) / 1e6;
         }
       }
       return maxMillis();
     }
 
-    String maxMillis() {
-      return String.format(Locale.ROOT, "%.3f", max.get() / 1e6);
+    double maxMillis() {
+      return max.get() / 1e6;
     }
   }
 
@@ -831,8 +859,13 @@ public final class StoreOutageDemo {
     }
   }
 
-  static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  /** Milliseconds, rounded to the microsecond. */
+  static double ms(long nanos) {
+    return Math.round(nanos / 1e3) / 1e3;
+  }
+
+  static double ms3(double millis) {
+    return Math.round(millis * 1e3) / 1e3;
   }
 
   static String n(long v) {
