@@ -16,6 +16,8 @@ import io.couponengine.spi.CouponStore;
 import io.couponengine.template.Scope;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStats;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -74,9 +76,11 @@ import redis.clients.jedis.Jedis;
  * 30% claims (new users, three claims each against a per-user limit of 2, on a template of {@code --codes} (20,000)
  * codes, fewer than the claims), 50% reads of a warmed-up user's coupons, 20% reads of the template. The Redis client
  * and the JDBC pool time out after {@code --timeout-ms} (500): the configured timeout. Every second one line:
- * claims that got a coupon, claims answered by a rule (sold out, limit), calls refused fast (STORE_UNAVAILABLE in
- * under {@code --fast-ms}, 50), calls that failed slowly (STORE_UNAVAILABLE after waiting), reads served fresh and
- * stale and failed, the p99 latency of the refused calls, the slowest call, the breaker's state. At the end the
+ * claims that got a coupon, claims answered by a rule (sold out, limit), claims refused (STORE_UNAVAILABLE from the
+ * bulkhead or the breaker, without touching the store), claims that failed on the store; reads served fresh, stale
+ * (the store failed or refused, the near-cache answered) and failed; the p99 latency of the refused calls; how many
+ * calls failed slowly (STORE_UNAVAILABLE after {@code --fast-ms}, 50, or more: they waited for the store); the
+ * slowest call; the breaker's state. At the end the
  * invariants are recounted from the store's own data (every user who tried, through the store's
  * {@code findCouponsByUser}): 0 over-issued, 0 duplicate codes, 0 users over the limit, every claim the program saw
  * CLAIMED present. The last line of each run is one JSON object.
@@ -171,9 +175,10 @@ public final class StoreOutageDemo {
     private final Settings s;
     private final String appName = "coupon-outage-" + UUID.randomUUID().toString().substring(0, 8);
     private final Second[] seconds;
-    private final Histogram outageRefused = new Histogram();
-    private final LongAdder outageSlow = new LongAdder();
-    private final AtomicLong outageMaxWaitNanos = new AtomicLong();
+    private final Histogram outageRefused = new Histogram(); // refused by the bulkhead or the breaker
+    private final Histogram outageFailed = new Histogram(); // tried on the store, failed
+    private final AtomicLong outageMaxNanos = new AtomicLong(); // any call
+    private final AtomicLong outageMaxWaitNanos = new AtomicLong(); // any call started once the breaker was open
     private final AtomicLong beforeOpenMaxNanos = new AtomicLong();
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // code -> user
     private final AtomicLong nextClaim = new AtomicLong();
@@ -331,8 +336,10 @@ public final class StoreOutageDemo {
 
     private Map<String, Object> load(CouponEngine engine, String templateId, ResilientCouponStore resilient,
         NearCachedStore near, Outage outage) throws Exception {
-      System.out.println("     s  phase     claimed  by rule  refused fast  failed slow  reads fresh  stale  failed"
-          + "  refused p99 ms  max call ms  breaker");
+      System.out.println("                  ------------ claims -----------  ------- reads -------  refused      slow"
+          + "   slowest");
+      System.out.println("     s  phase    claimed  by rule  refused  failed    fresh   stale  failed  p99 (ms)   calls"
+          + " call (ms)  breaker");
       CountDownLatch start = new CountDownLatch(1);
       ExecutorService workers = Executors.newFixedThreadPool(s.threads);
       List<Future<?>> fs = new ArrayList<>();
@@ -372,14 +379,16 @@ public final class StoreOutageDemo {
       Map<String, Object> out = new LinkedHashMap<>();
       long claimed = 0;
       long refused = 0;
+      long failed = 0;
       long slow = 0;
       long fresh = 0;
       long stale = 0;
       long readsFailed = 0;
       for (Second sec : seconds) {
         claimed += sec.claimed.sum();
-        refused += sec.refusedFast.sum();
-        slow += sec.failedSlow.sum();
+        refused += sec.claimsRefused.sum();
+        failed += sec.claimsFailed.sum();
+        slow += sec.slow.sum();
         fresh += sec.readsFresh.sum();
         stale += sec.readsStale.sum();
         readsFailed += sec.readsFailed.sum();
@@ -391,8 +400,9 @@ public final class StoreOutageDemo {
       out.put("claimed", claimed + acknowledgedWarm());
       out.put("sold_out", soldOut.sum());
       out.put("limit_reached", limitReached.sum());
-      out.put("refused_fast", refused);
-      out.put("failed_slow", slow);
+      out.put("claims_refused", refused);
+      out.put("claims_failed", failed);
+      out.put("calls_failed_slow", slow);
       out.put("reads_fresh", fresh);
       out.put("reads_stale", stale);
       out.put("reads_failed", readsFailed);
@@ -402,18 +412,25 @@ public final class StoreOutageDemo {
       out.put("outage_refused_p50_ms", ms3(outageRefused.percentileMillis(0.50)));
       out.put("outage_refused_p99_ms", ms3(outageRefused.percentileMillis(0.99)));
       out.put("outage_refused_max_ms", ms3(outageRefused.maxMillis()));
-      out.put("outage_failed_slow_after_open", outageSlow.sum());
-      out.put("outage_max_wait_after_open_ms", ms(outageMaxWaitNanos.get()));
+      out.put("outage_failed", outageFailed.count());
+      out.put("outage_failed_p99_ms", ms3(outageFailed.percentileMillis(0.99)));
+      out.put("outage_failed_max_ms", ms3(outageFailed.maxMillis()));
+      out.put("outage_max_ms", ms(outageMaxNanos.get()));
+      out.put("outage_max_wait_after_open_ms", opened == Long.MAX_VALUE ? -1.0 : ms(outageMaxWaitNanos.get()));
       long first = firstClaimAfter.get();
       out.put("first_claim_after_resume_ms", first == Long.MAX_VALUE ? -1.0 : ms(first - outageEnd));
       long closed = closedAfter.get();
       out.put("breaker_closed_after_resume_ms", closed == Long.MAX_VALUE ? -1.0 : ms(closed - outageEnd));
-      System.out.printf(Locale.ROOT, "  outage: breaker open %s ms after the store went away (slowest call before: "
-              + "%s ms); after it opened %,d calls were refused, p50 %s ms, p99 %s ms, max %s ms; %,d calls failed "
-              + "slowly (probes); no call waited longer than %s ms (timeout %d ms)%n",
-          out.get("breaker_opened_after_ms"), out.get("before_open_max_ms"), outageRefused.count(),
-          out.get("outage_refused_p50_ms"), out.get("outage_refused_p99_ms"), out.get("outage_refused_max_ms"),
-          outageSlow.sum(), out.get("outage_max_wait_after_open_ms"), s.timeoutMillis);
+      System.out.printf(Locale.ROOT, "  outage: %,d calls refused (bulkhead or breaker), p50 %s ms, p99 %s ms, max "
+              + "%s ms; %,d calls tried on the store and failed, p99 %s ms, max %s ms; slowest call %s ms%n",
+          outageRefused.count(), out.get("outage_refused_p50_ms"), out.get("outage_refused_p99_ms"),
+          out.get("outage_refused_max_ms"), outageFailed.count(), out.get("outage_failed_p99_ms"),
+          out.get("outage_failed_max_ms"), out.get("outage_max_ms"));
+      System.out.printf(Locale.ROOT, "  breaker: %s; slowest call once it was open %s ms (timeout %d ms)%n",
+          opened == Long.MAX_VALUE ? "never opened"
+              : "open " + out.get("breaker_opened_after_ms") + " ms after the store went away (slowest call before: "
+                  + out.get("before_open_max_ms") + " ms)",
+          out.get("outage_max_wait_after_open_ms"), s.timeoutMillis);
       System.out.printf(Locale.ROOT, "  recovery: first coupon %s ms after the store came back, breaker closed "
           + "after %s ms%n", out.get("first_claim_after_resume_ms"), out.get("breaker_closed_after_resume_ms"));
       return out;
@@ -463,27 +480,27 @@ public final class StoreOutageDemo {
       sec.max.accumulateAndGet(took, Math::max);
       boolean inOutage = begin >= outageStart && begin < outageEnd;
       boolean afterOpen = inOutage && begin >= openedAt.get();
-      if (afterOpen) {
-        outageMaxWaitNanos.accumulateAndGet(took, Math::max);
-      } else if (inOutage) {
-        beforeOpenMaxNanos.accumulateAndGet(took, Math::max);
+      if (inOutage) {
+        outageMaxNanos.accumulateAndGet(took, Math::max);
+        (afterOpen ? outageMaxWaitNanos : beforeOpenMaxNanos).accumulateAndGet(took, Math::max);
       }
       if (failure != null) {
-        sec.refusedLatency.record(took);
-        boolean fast = took < TimeUnit.MILLISECONDS.toNanos(s.fastMillis);
-        if (afterOpen) {
-          outageRefused.record(took);
-          if (!fast) {
-            outageSlow.increment();
-          }
+        boolean refused = isRefusal(failure);
+        if (refused) {
+          sec.refusedLatency.record(took);
         }
-        if (!fast) {
-          sec.failedSlow.increment();
-        } else if (claim) {
-          sec.refusedFast.increment();
+        if (inOutage) {
+          (refused ? outageRefused : outageFailed).record(took);
+        }
+        if (took >= TimeUnit.MILLISECONDS.toNanos(s.fastMillis)) {
+          sec.slow.increment();
         }
         if (!claim) {
           sec.readsFailed.increment();
+        } else if (refused) {
+          sec.claimsRefused.increment();
+        } else {
+          sec.claimsFailed.increment();
         }
         return;
       }
@@ -505,6 +522,11 @@ public final class StoreOutageDemo {
       }
     }
 
+    /** Refused without reaching the store: the resilient store names the Resilience4j refusal as the cause. */
+    private static boolean isRefusal(CouponException e) {
+      return e.getCause() instanceof BulkheadFullException || e.getCause() instanceof CallNotPermittedException;
+    }
+
     private void printSecond(int i, ResilientCouponStore resilient) {
       if (i >= s.seconds()) {
         return;
@@ -514,11 +536,11 @@ public final class StoreOutageDemo {
       long middle = secondStart + 500_000_000L;
       String phase = middle < outageStart ? "healthy" : middle < outageEnd ? "OUTAGE" : "after";
       long refusedCalls = sec.refusedLatency.count();
-      System.out.printf(Locale.ROOT, "  %4d  %-7s %9s %8s %13s %12s %12s %6s %7s %15s %12.1f  %s%n", i + 1, phase,
-          n(sec.claimed.sum()), n(sec.byRule.sum()), n(sec.refusedFast.sum()), n(sec.failedSlow.sum()),
+      System.out.printf(Locale.ROOT, "  %4d  %-7s %8s %8s %8s %7s %8s %7s %7s %11s %6s %9.1f  %s%n", i + 1, phase,
+          n(sec.claimed.sum()), n(sec.byRule.sum()), n(sec.claimsRefused.sum()), n(sec.claimsFailed.sum()),
           n(sec.readsFresh.sum()), n(sec.readsStale.sum()), n(sec.readsFailed.sum()),
           refusedCalls == 0 ? "-" : String.format(Locale.ROOT, "%.3f", sec.refusedLatency.percentileMillis(0.99)),
-          ms(sec.max.get()),
+          n(sec.slow.sum()), ms(sec.max.get()),
           resilient.circuitBreaker().getState());
     }
 
@@ -610,8 +632,9 @@ public final class StoreOutageDemo {
   static final class Second {
     final LongAdder claimed = new LongAdder();
     final LongAdder byRule = new LongAdder();
-    final LongAdder refusedFast = new LongAdder();
-    final LongAdder failedSlow = new LongAdder();
+    final LongAdder claimsRefused = new LongAdder();
+    final LongAdder claimsFailed = new LongAdder();
+    final LongAdder slow = new LongAdder();
     final LongAdder readsFresh = new LongAdder();
     final LongAdder readsStale = new LongAdder();
     final LongAdder readsFailed = new LongAdder();
