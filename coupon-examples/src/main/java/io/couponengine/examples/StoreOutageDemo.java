@@ -180,6 +180,8 @@ public final class StoreOutageDemo {
     private final AtomicLong outageMaxNanos = new AtomicLong(); // any call
     private final AtomicLong outageMaxWaitNanos = new AtomicLong(); // any call started once the breaker was open
     private final AtomicLong beforeOpenMaxNanos = new AtomicLong();
+    private final LongAdder slowRefusedClaims = new LongAdder(); // refused, yet slow: waited inside the stack
+    private final LongAdder slowRefusedReads = new LongAdder();
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // code -> user
     private final AtomicLong nextClaim = new AtomicLong();
     private final LongAdder soldOut = new LongAdder();
@@ -412,6 +414,8 @@ public final class StoreOutageDemo {
       out.put("outage_refused_p50_ms", ms3(outageRefused.percentileMillis(0.50)));
       out.put("outage_refused_p99_ms", ms3(outageRefused.percentileMillis(0.99)));
       out.put("outage_refused_max_ms", ms3(outageRefused.maxMillis()));
+      out.put("refused_slow_claims", slowRefusedClaims.sum());
+      out.put("refused_slow_reads", slowRefusedReads.sum());
       out.put("outage_failed", outageFailed.count());
       out.put("outage_failed_p99_ms", ms3(outageFailed.percentileMillis(0.99)));
       out.put("outage_failed_max_ms", ms3(outageFailed.maxMillis()));
@@ -488,6 +492,9 @@ public final class StoreOutageDemo {
         boolean refused = isRefusal(failure);
         if (refused) {
           sec.refusedLatency.record(took);
+          if (took >= TimeUnit.MILLISECONDS.toNanos(s.fastMillis)) {
+            (claim ? slowRefusedClaims : slowRefusedReads).increment();
+          }
         }
         if (inOutage) {
           (refused ? outageRefused : outageFailed).record(took);
