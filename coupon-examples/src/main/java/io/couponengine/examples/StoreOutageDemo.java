@@ -84,6 +84,11 @@ import redis.clients.jedis.Jedis;
  * invariants are recounted from the store's own data (every user who tried, through the store's
  * {@code findCouponsByUser}): 0 over-issued, 0 duplicate codes, 0 users over the limit, every claim the program saw
  * CLAIMED present. The last line of each run is one JSON object.
+ *
+ * <p>Other options: {@code --bulkhead N} (25 concurrent store calls, no wait), {@code --open-wait-ms} (2,000: how
+ * long the breaker stays open before 3 probes), {@code --cache-ttl-ms} (1,000: the near-cache's TTL, short so that
+ * reads during the outage need the stale value), {@code --warm-users} (1,000 users who claim once and are read
+ * before the clock starts; the reads pick among them). Figures and how to read them: BENCHMARKS.md, "Store outage".
  */
 public final class StoreOutageDemo {
   private static final int LIMIT = 2;
