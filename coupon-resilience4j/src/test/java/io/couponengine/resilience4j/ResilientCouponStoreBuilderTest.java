@@ -41,7 +41,7 @@ class ResilientCouponStoreBuilderTest {
     assertThat(c.getSlowCallRateThreshold()).isEqualTo(80f);
     assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(5);
-    assertThat(c.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isFalse();
+    assertThat(c.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
     assertThat(c.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(5_000L);
     assertThat(store.bulkhead().getName()).isEqualTo("store");
     assertThat(store.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(64);

@@ -130,7 +130,12 @@ class ResilientCouponStoreOutageTest {
 
     // the server resumes; after the open wait the half-open probes close the breaker and claims succeed
     resume(server);
-    sleepUntil(openedAt.plus(OPEN_WAIT).plusMillis(50));
+    sleepUntil(openedAt.plus(OPEN_WAIT));
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (store.circuitBreaker().getState() != CircuitBreaker.State.HALF_OPEN) { // automatic, without a call
+      assertThat(System.nanoTime()).as("breaker not half-open after the wait").isLessThan(deadline);
+      Thread.sleep(5);
+    }
     List<String> afterUsers = new ArrayList<>();
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (store.circuitBreaker().getState() != CircuitBreaker.State.CLOSED || afterUsers.size() < 5) {
