@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * through throws {@code CouponException} {@code STORE_UNAVAILABLE} without touching the delegate, so a refused write
  * changes nothing. Its cause is the Resilience4j {@link BulkheadFullException} or {@link CallNotPermittedException},
  * which tells a refusal from a store failure; {@link #refusedCalls()} counts them. With the default bulkhead (no wait)
- * a refusal is answered in microseconds.
+ * a refusal is answered in microseconds. A thread that is already interrupted is refused by the bulkhead (Resilience4j
+ * takes its permit interruptibly), as it would be by most clients' blocking I/O.
  *
  * <h2>Defaults</h2>
  * Without {@link Builder#circuitBreaker(CircuitBreakerConfig)} the breaker uses {@link #defaultCircuitBreakerConfig()}:
@@ -88,10 +89,9 @@ import org.slf4j.LoggerFactory;
  *   <li>it stays OPEN for five seconds (long enough to stop hammering a restarting store, short enough that users
  *       barely notice), then lets {@value #DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE} probe calls through in
  *       HALF_OPEN: they close it when under the thresholds, else it opens again;</li>
- *   <li>no automatic transition to HALF_OPEN: the first call after the five seconds moves it. Resilience4j's automatic
- *       transition runs on a shared scheduler whose threads are not daemon threads, which would keep an
- *       application's JVM alive after {@code main} returns; with traffic the difference is invisible, and with none,
- *       nothing needs the store. A config passed to the builder may enable it.</li>
+ *   <li>the move from OPEN to HALF_OPEN is automatic (Resilience4j's one daemon thread,
+ *       {@code CircuitBreakerAutoTransitionThread}), so {@link #circuitBreaker()}'s state and the events tell the truth
+ *       even when no call comes; without it the first call after the wait would make the move.</li>
  * </ul>
  * The bulkhead admits {@value #DEFAULT_MAX_CONCURRENT_CALLS} concurrent calls and refuses the next one at once
  * (no wait): size it to what the store's connection pool can serve plus headroom; a wait only delays refusals while
@@ -101,7 +101,8 @@ import org.slf4j.LoggerFactory;
  * Each breaker state transition is published to the {@linkplain Builder#listener listeners} as
  * {@link EventType#STORE_STATE_CHANGED} ({@link CouponEvent#ofStore}) with details {@code store} (the name),
  * {@code from} and {@code to} (Resilience4j state names: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...), on
- * the thread whose call caused it. A listener that throws is logged and skipped.
+ * the thread whose call caused it (OPEN to HALF_OPEN: Resilience4j's auto-transition thread); keep listeners fast. A
+ * listener that throws is logged and skipped.
  *
  * <p>This class is thread-safe; share one instance per process and delegate. {@link #close()} does not close the
  * delegate unless {@link Builder#closeDelegate()} was set.
@@ -178,7 +179,7 @@ public final class ResilientCouponStore implements CouponStore {
         .slowCallDurationThreshold(DEFAULT_SLOW_CALL_DURATION_THRESHOLD)
         .waitDurationInOpenState(DEFAULT_WAIT_DURATION_IN_OPEN_STATE)
         .permittedNumberOfCallsInHalfOpenState(DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE)
-        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+        .automaticTransitionFromOpenToHalfOpenEnabled(true)
         .writableStackTraceEnabled(false)
         .build();
   }
