@@ -16,9 +16,10 @@ import redis.clients.jedis.Jedis;
 /**
  * A real redis-server process started by a test, from the binaries shipped in the
  * {@code com.github.codemonstur:embedded-redis} artifact (test class path), on a random free loopback port and its own
- * temporary directory. Never a mock.
+ * temporary directory. Never a mock. Public (coupon-redis's test-jar) so other modules' tests can start servers of
+ * their own to stop, kill or pause ({@link #pid()} for {@code kill -STOP}).
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private static Path binary;
 
   private final int port;
@@ -39,7 +40,7 @@ final class RedisServer implements AutoCloseable {
    * @return the running server
    * @throws IllegalStateException when no binary fits this machine or it does not start
    */
-  static RedisServer start(String... extra) {
+  public static RedisServer start(String... extra) {
     try {
       RedisServer s = new RedisServer(freePort(), Files.createTempDirectory("coupon-redis-"), List.of(extra));
       s.launch();
@@ -106,15 +107,39 @@ final class RedisServer implements AutoCloseable {
     throw new IOException("redis-server did not answer on port " + port);
   }
 
-  int port() {
+  /**
+   * The server's port on 127.0.0.1.
+   *
+   * @return the port
+   */
+  public int port() {
     return port;
   }
 
-  HostAndPort hostAndPort() {
+  /**
+   * The operating-system process id of the running server, for signals such as {@code kill -STOP <pid>}.
+   *
+   * @return the pid
+   */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The server's address.
+   *
+   * @return 127.0.0.1 and the port
+   */
+  public HostAndPort hostAndPort() {
     return new HostAndPort("127.0.0.1", port);
   }
 
-  String url() {
+  /**
+   * The server's URL.
+   *
+   * @return {@code redis://127.0.0.1:<port>}
+   */
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
@@ -141,6 +166,7 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Kills the server (SIGKILL) and deletes its directory. */
   @Override
   public void close() {
     kill();
