@@ -17,13 +17,13 @@ import redis.clients.jedis.resps.ScanResult;
  * The Redis the tests use: {@code COUPON_REDIS_URL} when set (never flushed: tests only delete their own prefix),
  * otherwise one server started for this JVM from the embedded-redis binaries.
  */
-final class TestRedis {
+public final class TestRedis {
   private static HostAndPort target;
   private static RedisServer own;
 
   private TestRedis() {}
 
-  static synchronized HostAndPort target() {
+  public static synchronized HostAndPort target() {
     if (target != null) {
       return target;
     }
@@ -43,29 +43,56 @@ final class TestRedis {
     return target;
   }
 
-  static String describe() {
+  public static String describe() {
     target();
     return own == null ? "COUPON_REDIS_URL " + target : "test-started redis-server " + target;
   }
 
-  static JedisPooled newClient() {
+  public static JedisPooled newClient() {
     return newClient(target(), 64);
   }
 
-  static JedisPooled newClient(HostAndPort hp, int maxConnections) {
+  /**
+   * A redis-server of the caller's own, to stop, pause or kill (never the shared {@code COUPON_REDIS_URL} one); the
+   * test is skipped when none can start here.
+   *
+   * @return the running server
+   */
+  public static RedisServer startOwnServer() {
+    try {
+      return RedisServer.start();
+    } catch (RuntimeException e) {
+      Assumptions.abort("no redis-server could be started here: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /**
+   * A pooled client with its own socket timeout (short for outage tests).
+   *
+   * @param hp the server
+   * @param maxConnections pool size
+   * @param timeoutMillis connect and socket timeout
+   * @return the client
+   */
+  public static JedisPooled newClient(HostAndPort hp, int maxConnections, int timeoutMillis) {
     GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     pool.setMaxTotal(maxConnections);
     pool.setMaxIdle(maxConnections);
     pool.setJmxEnabled(false);
-    return new JedisPooled(pool, hp.getHost(), hp.getPort(), 5_000);
+    return new JedisPooled(pool, hp.getHost(), hp.getPort(), timeoutMillis);
   }
 
-  static String uniquePrefix() {
+  public static JedisPooled newClient(HostAndPort hp, int maxConnections) {
+    return newClient(hp, maxConnections, 5_000);
+  }
+
+  public static String uniquePrefix() {
     return "cetest-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** SCAN + UNLINK of every key under the prefix, on one server. */
-  static long deleteKeys(HostAndPort hp, String prefix) {
+  public static long deleteKeys(HostAndPort hp, String prefix) {
     long n = 0;
     try (Jedis j = new Jedis(hp)) {
       String cursor = ScanParams.SCAN_POINTER_START;

@@ -13,6 +13,7 @@ import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
 import io.couponengine.redis.RedisCouponStore;
 import io.couponengine.redis.RedisServer;
+import io.couponengine.redis.TestRedis;
 import io.couponengine.template.Template;
 import io.couponengine.testing.MutableClock;
 import io.couponengine.testing.Specs;

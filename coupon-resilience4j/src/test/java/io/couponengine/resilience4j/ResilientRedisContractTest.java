@@ -1,6 +1,7 @@
 package io.couponengine.resilience4j;
 
 import io.couponengine.redis.RedisCouponStore;
+import io.couponengine.redis.TestRedis;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.testing.CouponStoreContractTest;
 import java.util.ArrayList;
