@@ -28,8 +28,13 @@ import redis.clients.jedis.resps.ScanResult;
  * <pre>
  * java -cp coupon-examples/target/coupon-examples.jar io.couponengine.examples.RedisClaimLoad \
  *     --redis redis://127.0.0.1:6379 --threads 50 --claims 200000 --users 50000 --limit 2 [--codes 100000] \
- *     [--load-codes 1000000]
+ *     [--load-codes 1000000] [--warmup 20000]
  * </pre>
+ *
+ * The all-success mode of issue #13 (every claim a new user with a code left):
+ * {@code --claims 600000 --users 600000 --codes 600000 --load-codes 0}. Before the measured claims, {@code --warmup}
+ * claims on a template of their own warm up the JIT, the connections and the scripts; Redis's own time per claim is
+ * read from {@code INFO commandstats} (EVALSHA calls and microseconds, before and after the measured claims).
  *
  * Creates a template (its codes generated and loaded by the engine), measures a store-only load of
  * {@code --load-codes} codes into a second template, runs the claims from {@code --threads} threads, then checks
@@ -79,12 +84,21 @@ public final class RedisClaimLoad {
           }
           loadPerSec = loadCodes / ((System.nanoTime() - t0) / 1e9);
         }
+        int warmup = Integer.parseInt(o.getOrDefault("--warmup", "20000"));
+        if (warmup > 0) {
+          Template w = engine.generation(engine.createTemplate(spec(warmup, 1)).id()).join();
+          ClaimLoad.run(engine, w.id(), warmup, warmup, threads, false);
+        }
         long g0 = System.nanoTime();
         Template t = engine.generation(engine.createTemplate(spec(codes, limit)).id()).join();
         double generatePerSec = codes / ((System.nanoTime() - g0) / 1e9);
 
         // 2. the claims, without client retries: the same work as claim-bench.sh's redis-benchmark run
+        long[] before = evalsha(jedis);
         ClaimLoad.Report r = ClaimLoad.run(engine, t.id(), claims, users, threads, false);
+        long[] after = evalsha(jedis);
+        long scriptCalls = after[0] - before[0];
+        double usPerScript = scriptCalls == 0 ? 0 : (after[1] - before[1]) / (double) scriptCalls;
 
         // 3. invariants from Redis's data: the template's per-user codes, claim records and pool
         String tag = prefix + ":{t:" + t.id() + "}:";
@@ -103,6 +117,8 @@ public final class RedisClaimLoad {
         System.out.printf("  engine generate+load: %,d codes at %,.0f codes/s%n", codes, generatePerSec);
         System.out.printf("  claims: %,d from %d threads, %,d users, limit %d in %.2f s = %,d claims/s%n",
             claims, threads, users, limit, r.seconds, r.claimsPerSec());
+        System.out.printf("  Redis time per script call during the claims: %.2f µs over %,d EVALSHA calls%n",
+            usPerScript, scriptCalls);
         System.out.printf("  outcomes: claimed %,d, sold out %,d, limit reached %,d, other %,d%n",
             r.claimed.sum(), r.soldOut.sum(), r.limitReached.sum(), r.other.sum());
         System.out.printf("  from Redis: %,d claim records, %,d codes held by users, %,d left in the pool; "
@@ -111,7 +127,8 @@ public final class RedisClaimLoad {
         long deleted = deleteKeys(jedis, prefix);
         System.out.printf("  deleted %,d keys under %s%n", deleted, prefix);
         System.out.println(r.json(codes, "code_load_per_sec", Math.round(loadPerSec), "generate_and_load_per_sec",
-            Math.round(generatePerSec), "stored_claims", records, "threads", threads, "claims", claims));
+            Math.round(generatePerSec), "stored_claims", records, "threads", threads, "claims", claims,
+            "redis_us_per_script", Math.round(usPerScript * 100) / 100.0, "script_calls", scriptCalls));
       }
     }
   }
@@ -120,6 +137,26 @@ public final class RedisClaimLoad {
     return TemplateSpec.builder().name("load").category(CouponCategory.DIRECT).productLine("load")
         .totalCount(total).perUserLimit(perUser).validity(Validity.rolling(Duration.ofDays(7)))
         .discount(Discount.amountOff(new BigDecimal("5.00"))).build();
+  }
+
+  /** EVALSHA calls and microseconds so far, from {@code INFO commandstats} (zeros when not listed). */
+  private static long[] evalsha(JedisPooled jedis) {
+    for (String line : jedis.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        long calls = 0;
+        long usec = 0;
+        for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+          String[] p = kv.split("=");
+          if (p[0].equals("calls")) {
+            calls = Long.parseLong(p[1]);
+          } else if (p[0].equals("usec")) {
+            usec = Long.parseLong(p[1]);
+          }
+        }
+        return new long[] {calls, usec};
+      }
+    }
+    return new long[] {0, 0};
   }
 
   private static long deleteKeys(JedisPooled jedis, String prefix) {
