@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Claim load against a real Redis through {@link CouponEngine} and {@link RedisCouponStore}.
@@ -124,7 +122,7 @@ public final class RedisClaimLoad {
         System.out.printf("  from Redis: %,d claim records, %,d codes held by users, %,d left in the pool; "
             + "over-issued %d, duplicate codes %d, users over limit %d%n",
             records, r.heldByUsers, r.remaining, r.overIssued, r.duplicateCodes, r.usersOverLimit);
-        long deleted = deleteKeys(jedis, prefix);
+        long deleted = StoreOption.deleteKeys(jedis, prefix);
         System.out.printf("  deleted %,d keys under %s%n", deleted, prefix);
         System.out.println(r.json(codes, "code_load_per_sec", Math.round(loadPerSec), "generate_and_load_per_sec",
             Math.round(generatePerSec), "stored_claims", records, "threads", threads, "claims", claims,
@@ -157,19 +155,5 @@ public final class RedisClaimLoad {
       }
     }
     return new long[] {0, 0};
-  }
-
-  private static long deleteKeys(JedisPooled jedis, String prefix) {
-    long n = 0;
-    String cursor = ScanParams.SCAN_POINTER_START;
-    ScanParams match = new ScanParams().match(prefix + ":*").count(1_000);
-    do {
-      ScanResult<String> page = jedis.scan(cursor, match);
-      for (String k : page.getResult()) {
-        n += jedis.unlink(k);
-      }
-      cursor = page.getCursor();
-    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-    return n;
   }
 }

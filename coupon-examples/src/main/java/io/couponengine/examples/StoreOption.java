@@ -96,17 +96,21 @@ final class StoreOption implements AutoCloseable {
     throw new IllegalArgumentException("--store must be memory, redis://host:port or a JDBC URL, not " + spec);
   }
 
-  static void deleteKeys(JedisPooled jedis, String prefix) {
+  /** SCAN + UNLINK of every key under the prefix; never a flush. Returns how many keys were deleted. */
+  static long deleteKeys(JedisPooled jedis, String prefix) {
+    long n = 0;
     String cursor = ScanParams.SCAN_POINTER_START;
     ScanParams match = new ScanParams().match(prefix + ":*").count(1_000);
     do {
       ScanResult<String> page = jedis.scan(cursor, match);
       for (String k : page.getResult()) {
-        jedis.unlink(k);
+        n += jedis.unlink(k);
       }
       cursor = page.getCursor();
     } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    return n;
   }
+
 
   @Override
   public void close() throws Exception {
