@@ -58,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms12g", "-Xmx12g", "-Xmn6g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class ClaimBenchmark {
   private static final int USERS = 200_000;
 

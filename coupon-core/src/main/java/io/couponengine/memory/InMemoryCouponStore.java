@@ -23,18 +23,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 
 /**
  * The embedded default store: everything in this JVM's heap, nothing survives a restart.
@@ -45,9 +40,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread-safe, and as strict as the networked stores: it passes the same contract suite. Concurrency is settled
  * per template and per user, never by a global lock, so claims on different templates do not contend: a claim
- * holds its template's monitor (limit check, code pop, idempotency record) and then its user's monitor to append the
- * coupon; reservations and status changes hold only the user's monitor (every coupon of an order belongs to one
- * user). Lock order is always template → user, so there is no deadlock.
+ * holds its template's monitor to decide (limit check, code, idempotency record) and then, having let it go, its
+ * user's monitor to put the coupon in the user's list; reservations and status changes hold only the user's monitor
+ * (every coupon of an order belongs to one user). No thread takes a user's monitor while it holds a template's, so
+ * there is no deadlock.
+ *
+ * <p>Memory: a claim creates no object that outlives it. Each template keeps its claims in arrays indexed by the
+ * code's serial number ({@link TemplateLedger}: about 50 bytes a claim, plus the idempotency key's characters while
+ * its TTL runs); a user is interned once (id → index) and their coupons are chained through those arrays; per-user
+ * counts and idempotency keys sit in open-addressing int tables. A {@link Coupon} is built when one is read. So the
+ * default collector keeps up with a million claims a second: young collections find almost nothing alive.
  *
  * <p>Every method checks its arguments first and answers {@code CouponException(INVALID_ARGUMENT)} naming the
  * parameter, without touching any state, for a null argument, an id that is not one (blank, invisible only, longer
@@ -56,15 +58,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class InMemoryCouponStore implements CouponStore {
 
-  private final ConcurrentHashMap<String, TemplateState> templates = new ConcurrentHashMap<>();
+  private static final int USER_PAGE_BITS = 10;
+
+  private final ConcurrentHashMap<String, TemplateLedger> templates = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserState> users = new ConcurrentHashMap<>();
-  /** code → the coupon's cell; the cell's content changes only under its user's monitor. */
-  private final ConcurrentHashMap<String, CouponCell> byCode = new ConcurrentHashMap<>();
-  /** USABLE coupons by the minute they expire in, for the active sweep (cheap to add to on every claim). */
-  private final ConcurrentSkipListMap<Long, Set<CouponCell>> usableByExpiryMinute = new ConcurrentSkipListMap<>();
-  private final ReentrantReadWriteLock bucketLock = new ReentrantReadWriteLock();
-  /** The bucket the last claim went to (read and replaced under the bucket read lock; dropped under the write lock). */
-  private volatile ExpiryBucket lastBucket;
+  /** Guards the two interning counters and the growth of the arrays below. */
+  private final Object registry = new Object();
+  private int templateCount;
+  private int userCount;
+  /** Ledgers by index: a user's list names a coupon by its template's index and serial. */
+  private volatile TemplateLedger[] ledgers = new TemplateLedger[16];
+  /** Users by index, in pages of 1,024. */
+  private volatile UserState[][] userPages = new UserState[4][];
   private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
   /**
    * Who first used each order id. Orders live under their user's monitor, so two users could otherwise both take
@@ -73,6 +78,11 @@ public final class InMemoryCouponStore implements CouponStore {
   private final ConcurrentHashMap<String, String> orderOwners = new ConcurrentHashMap<>();
   /** Shared and imported code → its template: codes are unique across the store. */
   private final ConcurrentHashMap<String, String> codeIndex = new ConcurrentHashMap<>();
+  /**
+   * Appended codes that do not carry their template's id (generated codes do: {@code PREFIX-TEMPLATE-…}) → the
+   * template, so a coupon is found by its code. Filled at load time, never by a claim.
+   */
+  private final ConcurrentHashMap<String, String> foreignCodes = new ConcurrentHashMap<>();
   /** user → failed code entries in the current window. */
   private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
 
@@ -82,11 +92,6 @@ public final class InMemoryCouponStore implements CouponStore {
   private static final int PURGE_PER_CLAIM = 8;
 
   private final Duration idempotencyTtl;
-  /**
-   * Claimed cells in claim order, so keys older than the TTL are forgotten from the head without a scan: the
-   * memory a long-running process keeps for keys is the claims of the last TTL.
-   */
-  private final ConcurrentLinkedQueue<CouponCell> keyed = new ConcurrentLinkedQueue<>();
 
   /** Creates an empty store that remembers idempotency keys for {@link #DEFAULT_IDEMPOTENCY_TTL}. */
   public InMemoryCouponStore() {
@@ -110,23 +115,84 @@ public final class InMemoryCouponStore implements CouponStore {
         Preconditions.requireRange(ttl, Duration.ofSeconds(1), Duration.ofDays(366), "idempotencyTtl"));
   }
 
+  // ---- interning -----------------------------------------------------------------------------------------------
+
+  private TemplateLedger newLedger(Template template) {
+    synchronized (registry) {
+      int i = templateCount++;
+      TemplateLedger[] all = ledgers;
+      if (i == all.length) {
+        all = Arrays.copyOf(all, all.length * 2);
+      }
+      TemplateLedger ledger = new TemplateLedger(template, i);
+      all[i] = ledger;
+      ledgers = all; // volatile write: publishes the element too
+      return ledger;
+    }
+  }
+
+  private TemplateLedger ledgerAt(int index) {
+    TemplateLedger l = ledgers[index];
+    if (l == null) {
+      synchronized (registry) {
+        l = ledgers[index];
+      }
+    }
+    return l;
+  }
+
+  /** The user's interned state, created at their first claim or reservation. */
+  private UserState user(String userId) {
+    UserState u = users.get(userId);
+    return u != null ? u : users.computeIfAbsent(userId, this::register);
+  }
+
+  private UserState register(String userId) {
+    synchronized (registry) {
+      int i = userCount++;
+      UserState[][] pages = userPages;
+      int p = i >>> USER_PAGE_BITS;
+      if (p == pages.length) {
+        pages = Arrays.copyOf(pages, pages.length * 2);
+      }
+      if (pages[p] == null) {
+        pages[p] = new UserState[1 << USER_PAGE_BITS];
+      }
+      UserState u = new UserState(userId, i);
+      pages[p][i & ((1 << USER_PAGE_BITS) - 1)] = u;
+      userPages = pages;
+      return u;
+    }
+  }
+
+  private UserState userAt(int index) {
+    UserState[] page = userPages[index >>> USER_PAGE_BITS];
+    UserState u = page == null ? null : page[index & ((1 << USER_PAGE_BITS) - 1)];
+    if (u == null) {
+      synchronized (registry) { // seen through a racy read: the registry has it
+        u = userPages[index >>> USER_PAGE_BITS][index & ((1 << USER_PAGE_BITS) - 1)];
+      }
+    }
+    return u;
+  }
+
   // ---- templates ---------------------------------------------------------------------------------------------
 
   @Override
   public boolean insertTemplate(Template template) {
     Preconditions.requireArg(template, "template");
-    String shared = template.spec().sharedCode();
-    if (shared == null) {
-      return templates.putIfAbsent(template.id(), new TemplateState(template)) == null;
-    }
     if (templates.containsKey(template.id())) {
       return false;
+    }
+    String shared = template.spec().sharedCode();
+    if (shared == null) {
+      return templates.putIfAbsent(template.id(), newLedger(template)) == null;
     }
     String owner = codeIndex.putIfAbsent(shared, template.id());
     if (owner != null && !owner.equals(template.id())) {
       throw sharedCodeTaken(shared);
     }
-    if (templates.putIfAbsent(template.id(), new TemplateState(template)) != null) {
+    if (templates.putIfAbsent(template.id(), newLedger(template)) != null) {
       codeIndex.remove(shared, template.id());
       return false;
     }
@@ -148,7 +214,7 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public Optional<Template> findTemplate(String templateId) {
     Preconditions.requireId(templateId, "templateId");
-    TemplateState s = templates.get(templateId);
+    TemplateLedger s = templates.get(templateId);
     return s == null ? Optional.empty() : Optional.of(s.template);
   }
 
@@ -156,7 +222,7 @@ public final class InMemoryCouponStore implements CouponStore {
   public List<Template> findTemplates(TemplateStatus status) {
     Preconditions.requireArg(status, "status");
     List<Template> out = new ArrayList<>();
-    for (TemplateState s : templates.values()) {
+    for (TemplateLedger s : templates.values()) {
       Template t = s.template;
       if (t.status() == status) {
         out.add(t);
@@ -171,7 +237,7 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireArg(expected, "expected");
     Preconditions.requireArg(next, "next");
-    TemplateState s = templates.get(templateId);
+    TemplateLedger s = templates.get(templateId);
     if (s == null) {
       return false;
     }
@@ -194,7 +260,7 @@ public final class InMemoryCouponStore implements CouponStore {
     for (int i = 0; i < codes.size(); i++) {
       Preconditions.requireArg(codes.get(i), "codes[" + i + "]"); // generated codes: a null check is enough
     }
-    TemplateState s = requireTemplate(templateId);
+    TemplateLedger s = requireTemplate(templateId);
     synchronized (s) {
       long loaded = s.loaded;
       if (offset + codes.size() <= loaded) {
@@ -204,17 +270,28 @@ public final class InMemoryCouponStore implements CouponStore {
         throw CouponException.of(ErrorCode.CONFLICT,
             "template '%s' has %d codes loaded; a batch at offset %d does not fit", templateId, loaded, offset);
       }
+      for (String code : codes) {
+        if (!carries(code, templateId)) {
+          foreignCodes.putIfAbsent(code, templateId);
+        }
+      }
       s.add(codes);
-      s.loaded += codes.size();
       return s.loaded;
     }
+  }
+
+  /** Whether {@code code} has the template id where generated codes have it ({@code PREFIX-TEMPLATE-…}). */
+  private static boolean carries(String code, String templateId) {
+    int dash = code.indexOf('-');
+    return dash >= 1 && code.regionMatches(dash + 1, templateId, 0, templateId.length())
+        && dash + 1 + templateId.length() <= code.length();
   }
 
   @Override
   public long importCodes(String templateId, List<String> codes) {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireElements(codes, "codes");
-    TemplateState s = requireTemplate(templateId);
+    TemplateLedger s = requireTemplate(templateId);
     synchronized (s) {
       List<String> added = new ArrayList<>(codes.size());
       for (String code : codes) {
@@ -229,7 +306,6 @@ public final class InMemoryCouponStore implements CouponStore {
             templateId, TemplateSpec.MAX_TOTAL_COUNT, s.template.totalCount());
       }
       s.add(added);
-      s.loaded += added.size();
       if (!added.isEmpty()) {
         s.template = s.template.withAdded(added.size());
       }
@@ -242,14 +318,13 @@ public final class InMemoryCouponStore implements CouponStore {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireRange(batchSize, 1, Integer.MAX_VALUE, "batchSize");
     Preconditions.requireArg(sink, "sink");
-    TemplateState s = templates.get(templateId);
+    TemplateLedger s = templates.get(templateId);
     if (s == null) {
       return;
     }
     String[] snapshot;
     synchronized (s) { // references only: the codes themselves are already on this heap
-      snapshot = s.entryPool != null ? s.entryPool.toArray(new String[0])
-          : Arrays.copyOfRange(s.pool, s.poolStart, s.poolEnd);
+      snapshot = s.unclaimed();
     }
     for (int i = 0; i < snapshot.length; i += batchSize) {
       sink.accept(Arrays.asList(snapshot).subList(i, Math.min(snapshot.length, i + batchSize)));
@@ -260,7 +335,7 @@ public final class InMemoryCouponStore implements CouponStore {
   public String codeKey(String templateId, String proposedKey) {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireId(proposedKey, "proposedKey");
-    TemplateState s = requireTemplate(templateId);
+    TemplateLedger s = requireTemplate(templateId);
     synchronized (s) {
       if (s.codeKey == null) {
         s.codeKey = proposedKey;
@@ -273,7 +348,7 @@ public final class InMemoryCouponStore implements CouponStore {
   public long addToTotal(String templateId, long count) {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireRange(count, 0, TemplateSpec.MAX_TOTAL_COUNT, "count");
-    TemplateState s = requireTemplate(templateId);
+    TemplateLedger s = requireTemplate(templateId);
     synchronized (s) {
       if (count > TemplateSpec.MAX_TOTAL_COUNT - s.template.totalCount()) {
         throw CouponException.invalidField("count", "must be at most %d for template '%s' (total %d)",
@@ -289,7 +364,7 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public Optional<TemplateStats> stats(String templateId) {
     Preconditions.requireId(templateId, "templateId");
-    TemplateState s = templates.get(templateId);
+    TemplateLedger s = templates.get(templateId);
     if (s == null) {
       return Optional.empty();
     }
@@ -299,14 +374,10 @@ public final class InMemoryCouponStore implements CouponStore {
     }
   }
 
-  private TemplateState stateOf(Coupon c) {
-    return templates.get(c.templateId());
-  }
-
   /** Moves a coupon's figures from one status to another; a commit adds its saving, a revert takes it off. */
-  private static void count(TemplateState s, CouponStatus from, CouponStatus to, BigDecimal saving) {
-    counter(s, from).ifPresent(AtomicLong::decrementAndGet);
-    counter(s, to).ifPresent(AtomicLong::incrementAndGet);
+  private static void count(TemplateLedger s, CouponStatus from, CouponStatus to, BigDecimal saving) {
+    counter(s, from).ifPresent(java.util.concurrent.atomic.AtomicLong::decrementAndGet);
+    counter(s, to).ifPresent(java.util.concurrent.atomic.AtomicLong::incrementAndGet);
     if (saving != null && to == CouponStatus.USED) {
       s.discountGiven.accumulateAndGet(saving, BigDecimal::add);
     } else if (saving != null && from == CouponStatus.USED) {
@@ -314,7 +385,7 @@ public final class InMemoryCouponStore implements CouponStore {
     }
   }
 
-  private static Optional<AtomicLong> counter(TemplateState s, CouponStatus status) {
+  private static Optional<java.util.concurrent.atomic.AtomicLong> counter(TemplateLedger s, CouponStatus status) {
     return switch (status) {
       case RESERVED -> Optional.of(s.reserved);
       case USED -> Optional.of(s.used);
@@ -326,7 +397,7 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public long remainingCodes(String templateId) {
     Preconditions.requireId(templateId, "templateId");
-    TemplateState s = templates.get(templateId);
+    TemplateLedger s = templates.get(templateId);
     if (s == null) {
       return 0;
     }
@@ -370,31 +441,29 @@ public final class InMemoryCouponStore implements CouponStore {
    * concurrent entries never pass the limit; {@code keepKey} keeps the idempotency key past the TTL (grants).
    */
   private ClaimResult claim(ClaimCommand c, CodeClaimCommand entry, boolean keepKey) {
-    TemplateState s = templates.get(c.templateId());
+    TemplateLedger s = templates.get(c.templateId());
     if (s == null) {
       return ClaimResult.refused(ClaimOutcome.TEMPLATE_NOT_FOUND);
     }
-    forgetExpiredKeys(c.claimedAt(), PURGE_PER_CLAIM);
-    UserState user = users.computeIfAbsent(c.userId(), id -> new UserState());
-    Coupon coupon;
-    CouponCell cell;
-    CouponCell earlier;
-    // Only the decision is made under the template's monitor; publishing the coupon to the user's state and the
-    // indexes happens after, so the hot template's critical section stays short. Nothing can fail in between, and
-    // a DUPLICATE waits for the cell to be published, so it never names a coupon that cannot be read yet.
+    UserState user = user(c.userId());
+    int serial = -1;
+    int earlier;
+    // Only the decision is made under the template's monitor; publishing the coupon to the user's list happens
+    // after, so the hot template's critical section stays short. Nothing can fail in between, and a DUPLICATE waits
+    // for the coupon to be published, so it never names a coupon that cannot be read yet.
     synchronized (s) {
-      Holder holder = s.holders.get(c.userId());
-      earlier = holder == null ? null : holder.byKey(c.idempotencyKey());
-      if (earlier == null && entry != null) {
+      s.forgetKeys(c.claimedAt().minus(idempotencyTtl), PURGE_PER_CLAIM);
+      earlier = s.keyed(user.index, c.idempotencyKey());
+      if (earlier < 0 && entry != null) {
         Attempts a = attempts.computeIfAbsent(c.userId(), u -> new Attempts());
         if (!a.tryFail(entry)) {
           return ClaimResult.refused(ClaimOutcome.TOO_MANY_ATTEMPTS);
         }
         ClaimOutcome failure = null;
         try {
-          failure = codeRefusal(s, holder, c, entry.code());
+          failure = codeRefusal(s, user.index, c, entry.code());
           if (failure == ClaimOutcome.DUPLICATE) {
-            earlier = s.bound.get(entry.code());
+            earlier = s.serialOf(entry.code());
           } else if (failure != null) {
             return ClaimResult.refused(failure);
           }
@@ -404,89 +473,93 @@ public final class InMemoryCouponStore implements CouponStore {
           }
         }
       }
-      if (earlier == null) {
-        ClaimOutcome refusal = entry == null || entry.code() == null ? refusal(s, holder, c) : null;
+      if (earlier < 0) {
+        boolean entered = entry != null && entry.code() != null;
+        ClaimOutcome refusal = entered ? null : refusal(s, user.index, c);
         if (refusal != null) {
           return ClaimResult.refused(refusal);
         }
-        String code;
-        if (entry != null && entry.code() != null) {
-          code = entry.code();
-          s.entryPool.remove(code);
-        } else {
-          code = s.pool[s.poolStart];
-          s.pool[s.poolStart++] = null;
-        }
-        coupon = new Coupon(c.couponId(), code, c.templateId(), c.userId(), c.claimedAt(), c.expiresAt(),
-            CouponStatus.USABLE, null, c.validFrom());
-        cell = new CouponCell(coupon, c.idempotencyKey());
-        if (s.bound != null) {
-          s.bound.put(code, cell);
-        }
-        if (holder == null) {
-          holder = new Holder();
-          s.holders.put(c.userId(), holder);
-        }
-        holder.add(cell);
-        s.issued++;
-      } else {
-        coupon = null;
-        cell = null;
+        serial = entered ? s.serialOf(entry.code()) : s.next++;
+        s.record(serial, c, user.index, keepKey);
       }
     }
-    if (earlier != null) {
-      while (!earlier.published) {
-        Thread.yield(); // the claiming thread is between its decision and its publication: nanoseconds
-      }
-      return ClaimResult.duplicate(earlier.coupon);
+    if (earlier >= 0) {
+      return ClaimResult.duplicate(awaitPublished(s, earlier, user));
     }
+    long ref = ref(s, serial);
     synchronized (user) {
-      user.cells.add(cell);
-      trackExpiry(cell);
+      if (user.tail == 0) {
+        user.head = ref;
+      } else {
+        ledgerAt(refTemplate(user.tail)).setNextOfUser(refSerial(user.tail), ref);
+      }
+      user.tail = ref;
+      s.setStatus(serial, CouponStatus.USABLE, null);
     }
-    byCode.put(coupon.code(), cell);
-    cell.published = true;
-    if (!keepKey) {
-      keyed.add(cell);
+    return ClaimResult.claimed(new Coupon(c.couponId(), s.code(serial), c.templateId(), c.userId(), c.claimedAt(),
+        c.expiresAt(), CouponStatus.USABLE, null, c.validFrom()));
+  }
+
+  /** The coupon of a decided claim, once its claiming thread has published it (nanoseconds away). */
+  private static Coupon awaitPublished(TemplateLedger s, int serial, UserState user) {
+    while (true) {
+      synchronized (user) {
+        if (s.status(serial) != null) {
+          return s.coupon(serial, user.id);
+        }
+      }
+      Thread.yield();
     }
-    return ClaimResult.claimed(coupon);
+  }
+
+  /** A coupon's place, as user lists hold it: {@code (templateIndex << 32 | serial) + 1}, 0 meaning none. */
+  private static long ref(TemplateLedger s, int serial) {
+    return (((long) s.index << 32) | serial) + 1;
+  }
+
+  private static int refTemplate(long ref) {
+    return (int) ((ref - 1) >>> 32);
+  }
+
+  private static int refSerial(long ref) {
+    return (int) (ref - 1);
   }
 
   /**
    * Why binding {@code code} is refused, or null; DUPLICATE when the user holds it already. Called under the
    * template's monitor, in the order {@link CouponStore#claimCode} gives: status, window, the code, the limit.
    */
-  private static ClaimOutcome codeRefusal(TemplateState s, Holder holder, ClaimCommand c, String code) {
+  private static ClaimOutcome codeRefusal(TemplateLedger s, int user, ClaimCommand c, String code) {
     ClaimOutcome status = statusRefusal(s, c);
     if (status != null || code == null) {
       return status;
     }
-    CouponCell bound = s.bound == null ? null : s.bound.get(code);
-    if (bound != null) {
-      return bound.coupon.userId().equals(c.userId()) ? ClaimOutcome.DUPLICATE : ClaimOutcome.CODE_TAKEN;
-    }
-    if (s.entryPool == null || !s.entryPool.contains(code)) {
+    int serial = s.entry ? s.serialOf(code) : -1;
+    if (serial < 0) {
       return ClaimOutcome.CODE_NOT_FOUND;
     }
-    int held = holder == null ? 0 : holder.count;
-    return held >= c.perUserLimit() ? ClaimOutcome.LIMIT_REACHED : null;
+    int holder = s.holder(serial);
+    if (holder >= 0) {
+      return holder == user ? ClaimOutcome.DUPLICATE : ClaimOutcome.CODE_TAKEN;
+    }
+    return s.held(user) >= c.perUserLimit() ? ClaimOutcome.LIMIT_REACHED : null;
   }
 
-  /** Why a new claim is refused, or null; called under the template's monitor. */
-  private static ClaimOutcome refusal(TemplateState s, Holder holder, ClaimCommand c) {
+  /** Why a new claim from the pool is refused, or null; called under the template's monitor. */
+  private static ClaimOutcome refusal(TemplateLedger s, int user, ClaimCommand c) {
     ClaimOutcome status = statusRefusal(s, c);
     if (status != null) {
       return status;
     }
-    int held = holder == null ? 0 : holder.count;
-    if (held >= c.perUserLimit()) {
+    if (s.held(user) >= c.perUserLimit()) {
       return ClaimOutcome.LIMIT_REACHED;
     }
-    return s.poolStart == s.poolEnd ? ClaimOutcome.SOLD_OUT : null;
+    // a CODE_ENTRY template hands out nothing in pool order: its codes are entered
+    return s.entry || s.next == s.loaded ? ClaimOutcome.SOLD_OUT : null;
   }
 
   /** The status and claim-window refusal, or null. */
-  private static ClaimOutcome statusRefusal(TemplateState s, ClaimCommand c) {
+  private static ClaimOutcome statusRefusal(TemplateLedger s, ClaimCommand c) {
     switch (s.template.status()) {
       case AVAILABLE -> { }
       case EXPIRED -> {
@@ -502,61 +575,47 @@ public final class InMemoryCouponStore implements CouponStore {
     return c.windowRefusal();
   }
 
-  /**
-   * Forgets up to {@code max} idempotency keys claimed at least the TTL before {@code now}, oldest first. Each key
-   * is cleared under its template's monitor, where claims read keys; no other monitor is held meanwhile.
-   */
-  private void forgetExpiredKeys(Instant now, int max) {
-    Instant cutoff = now.minus(idempotencyTtl);
-    for (int i = 0; i < max; i++) {
-      CouponCell head = keyed.peek();
-      if (head == null || head.coupon.claimedAt().isAfter(cutoff)) {
-        return;
-      }
-      if (keyed.remove(head)) {
-        TemplateState s = templates.get(head.coupon.templateId());
-        synchronized (s) {
-          head.idempotencyKey = null;
-        }
-      }
-    }
-  }
-
   /** How many idempotency keys are remembered now (for tests of the bound). */
   int rememberedIdempotencyKeys() {
-    return keyed.size();
-  }
-
-  private void trackExpiry(CouponCell cell) {
-    Coupon c = cell.coupon;
-    bucketLock.readLock().lock(); // shared: adds run in parallel; only dropping an empty bucket is exclusive
-    try {
-      long minute = expiryBucket(c);
-      ExpiryBucket last = lastBucket;
-      if (last == null || last.minute != minute || last.removed) {
-        // claims of one template in one minute share a bucket: remember it and skip the map (and the boxing)
-        last = new ExpiryBucket(minute, usableByExpiryMinute.computeIfAbsent(minute,
-            m -> ConcurrentHashMap.newKeySet()));
-        lastBucket = last;
+    int n = 0;
+    for (TemplateLedger s : templates.values()) {
+      synchronized (s) {
+        n += s.rememberedKeys();
       }
-      last.cells.add(cell);
-    } finally {
-      bucketLock.readLock().unlock();
     }
-  }
-
-  private void untrackExpiry(CouponCell cell) {
-    Set<CouponCell> bucket = usableByExpiryMinute.get(expiryBucket(cell.coupon));
-    if (bucket != null) {
-      bucket.remove(cell);
-    }
-  }
-
-  private static long expiryBucket(Coupon c) {
-    return Math.floorDiv(c.expiresAt().getEpochSecond(), 60);
+    return n;
   }
 
   // ---- coupons -----------------------------------------------------------------------------------------------
+
+  /** Where a code's coupon lives, and who held it when looked up (-1: nobody yet). */
+  private record Slot(TemplateLedger ledger, int serial, int holder) {}
+
+  /** The slot of a loaded code, or null: generated codes name their template, the others are indexed. */
+  private Slot locate(String code) {
+    int dash = code.indexOf('-');
+    if (dash >= 1 && dash + 7 <= code.length()) {
+      Slot slot = find(templates.get(code.substring(dash + 1, dash + 7)), code);
+      if (slot != null) {
+        return slot;
+      }
+    }
+    String owner = codeIndex.get(code);
+    if (owner == null) {
+      owner = foreignCodes.get(code);
+    }
+    return owner == null ? null : find(templates.get(owner), code);
+  }
+
+  private static Slot find(TemplateLedger s, String code) {
+    if (s == null) {
+      return null;
+    }
+    synchronized (s) {
+      int serial = s.serialOf(code);
+      return serial < 0 ? null : new Slot(s, serial, s.holder(serial));
+    }
+  }
 
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
@@ -566,9 +625,12 @@ public final class InMemoryCouponStore implements CouponStore {
       return List.of();
     }
     synchronized (user) {
-      List<Coupon> out = new ArrayList<>(user.cells.size());
-      for (CouponCell cell : user.cells) {
-        out.add(cell.coupon);
+      List<Coupon> out = new ArrayList<>();
+      for (long ref = user.head; ref != 0; ) {
+        TemplateLedger s = ledgerAt(refTemplate(ref));
+        int serial = refSerial(ref);
+        out.add(s.coupon(serial, userId));
+        ref = s.nextOfUser(serial);
       }
       return out;
     }
@@ -577,30 +639,41 @@ public final class InMemoryCouponStore implements CouponStore {
   @Override
   public Optional<Coupon> findCouponByCode(String code) {
     Preconditions.requireId(code, "code");
-    CouponCell cell = byCode.get(code);
-    return cell == null ? Optional.empty() : Optional.of(cell.coupon);
+    Slot slot = locate(code);
+    if (slot == null || slot.holder < 0) {
+      return Optional.empty();
+    }
+    UserState user = userAt(slot.holder);
+    synchronized (user) {
+      return slot.ledger.status(slot.serial) == null ? Optional.empty()
+          : Optional.of(slot.ledger.coupon(slot.serial, user.id));
+    }
   }
 
   @Override
   public Optional<Coupon> expireCoupon(Coupon coupon, Instant now) {
     Preconditions.requireArg(coupon, "coupon");
     Preconditions.requireArg(now, "now");
-    CouponCell cell = byCode.get(coupon.code());
-    return cell == null ? Optional.empty() : expire(cell, now);
+    Slot slot = locate(coupon.code());
+    return slot == null || slot.holder < 0 ? Optional.empty() : expire(slot.ledger, slot.serial, slot.holder, now);
   }
 
-  private Optional<Coupon> expire(CouponCell cell, Instant now) {
-    UserState user = users.get(cell.coupon.userId());
-    synchronized (user) {
-      Coupon c = cell.coupon;
-      if (c.status() != CouponStatus.USABLE || now.isBefore(c.expiresAt())) {
-        return Optional.empty();
+  /** Expires a USABLE coupon due at {@code now}; waits for a coupon being published (a sweep candidate). */
+  private Optional<Coupon> expire(TemplateLedger s, int serial, int holder, Instant now) {
+    UserState user = userAt(holder);
+    while (true) {
+      synchronized (user) {
+        CouponStatus status = s.status(serial);
+        if (status != null) {
+          if (status != CouponStatus.USABLE || now.isBefore(s.expiresAt(serial))) {
+            return Optional.empty();
+          }
+          s.setStatus(serial, CouponStatus.EXPIRED, null);
+          s.expired.incrementAndGet();
+          return Optional.of(s.coupon(serial, user.id));
+        }
       }
-      Coupon expired = c.withStatus(CouponStatus.EXPIRED, null);
-      cell.coupon = expired;
-      untrackExpiry(cell);
-      stateOf(c).expired.incrementAndGet();
-      return Optional.of(expired);
+      Thread.yield();
     }
   }
 
@@ -608,29 +681,29 @@ public final class InMemoryCouponStore implements CouponStore {
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     Preconditions.requireArg(now, "now");
     Preconditions.requireRange(limit, 1, Integer.MAX_VALUE, "limit");
-    forgetExpiredKeys(now, Integer.MAX_VALUE);
+    Instant cutoff = now.minus(idempotencyTtl);
     List<Coupon> out = new ArrayList<>();
-    long nowBucket = Math.floorDiv(now.getEpochSecond(), 60);
-    for (Map.Entry<Long, Set<CouponCell>> bucket : usableByExpiryMinute.headMap(nowBucket, true).entrySet()) {
-      for (CouponCell cell : bucket.getValue()) {
-        if (out.size() >= limit) {
-          return out;
-        }
-        expire(cell, now).ifPresent(out::add); // re-checks status and exact expiry under the user's monitor
+    for (TemplateLedger s : templates.values()) {
+      synchronized (s) {
+        s.forgetKeys(cutoff, Integer.MAX_VALUE);
       }
-      if (bucket.getKey() < nowBucket && bucket.getValue().isEmpty()) {
-        bucketLock.writeLock().lock();
-        try {
-          if (bucket.getValue().isEmpty()) {
-            usableByExpiryMinute.remove(bucket.getKey(), bucket.getValue());
-            ExpiryBucket last = lastBucket;
-            if (last != null && last.cells == bucket.getValue()) {
-              last.removed = true;
-              lastBucket = null;
-            }
+    }
+    for (TemplateLedger s : templates.values()) {
+      while (out.size() < limit) {
+        IntList due = new IntList();
+        int[] holders;
+        synchronized (s) { // candidates leave the index here; each is re-checked under its user's monitor
+          s.drainDue(now, limit - out.size(), due);
+          holders = new int[due.size()];
+          for (int i = 0; i < holders.length; i++) {
+            holders[i] = s.holder(due.get(i));
           }
-        } finally {
-          bucketLock.writeLock().unlock();
+        }
+        if (due.size() == 0) {
+          break;
+        }
+        for (int i = 0; i < holders.length; i++) {
+          expire(s, due.get(i), holders[i], now).ifPresent(out::add);
         }
       }
     }
@@ -648,7 +721,11 @@ public final class InMemoryCouponStore implements CouponStore {
       return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(),
           theirs == null ? null : theirs.status, null);
     }
-    UserState user = users.computeIfAbsent(cmd.userId(), id -> new UserState());
+    UserState user = user(cmd.userId());
+    List<Slot> located = new ArrayList<>(cmd.codes().size());
+    for (String code : cmd.codes()) {
+      located.add(locate(code)); // before the user's monitor: a lookup takes the template's
+    }
     synchronized (user) {
       Order existing = orders.get(cmd.orderId());
       if (existing != null) {
@@ -659,16 +736,18 @@ public final class InMemoryCouponStore implements CouponStore {
         }
         return RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, cmd.orderId(), existing.status, null);
       }
-      List<CouponCell> targets = new ArrayList<>(cmd.codes().size());
-      for (String code : cmd.codes()) {
-        CouponCell cell = byCode.get(code);
-        if (cell == null) {
+      List<Slot> targets = new ArrayList<>(cmd.codes().size());
+      for (int i = 0; i < located.size(); i++) {
+        String code = cmd.codes().get(i);
+        Slot slot = located.get(i);
+        if (slot == null || slot.holder < 0
+            || (slot.holder == user.index && slot.ledger.status(slot.serial) == null)) {
           return RedemptionResult.refused(RedemptionOutcome.UNKNOWN_CODE, cmd.orderId(), null, code);
         }
-        Coupon c = cell.coupon;
-        if (!c.userId().equals(cmd.userId())) {
+        if (slot.holder != user.index) {
           return RedemptionResult.refused(RedemptionOutcome.NOT_OWNER, cmd.orderId(), null, code);
         }
+        Coupon c = slot.ledger.coupon(slot.serial, user.id);
         if (c.status() == CouponStatus.EXPIRED
             || (c.status() == CouponStatus.USABLE && !cmd.now().isBefore(c.expiresAt()))) {
           return RedemptionResult.refused(RedemptionOutcome.EXPIRED, cmd.orderId(), null, code);
@@ -679,16 +758,13 @@ public final class InMemoryCouponStore implements CouponStore {
         if (c.status() != CouponStatus.USABLE) {
           return RedemptionResult.refused(RedemptionOutcome.NOT_USABLE, cmd.orderId(), null, code);
         }
-        targets.add(cell);
+        targets.add(slot);
       }
       List<Coupon> reserved = new ArrayList<>(targets.size());
-      for (CouponCell cell : targets) {
-        Coupon c = cell.coupon;
-        Coupon r = c.withStatus(CouponStatus.RESERVED, cmd.orderId());
-        cell.coupon = r;
-        stateOf(c).reserved.incrementAndGet();
-        untrackExpiry(cell);
-        reserved.add(r);
+      for (Slot slot : targets) {
+        slot.ledger.setStatus(slot.serial, CouponStatus.RESERVED, cmd.orderId());
+        slot.ledger.reserved.incrementAndGet();
+        reserved.add(slot.ledger.coupon(slot.serial, user.id)); // the sweep skips it: no longer USABLE
       }
       orders.put(cmd.orderId(), new Order(cmd.userId(), List.copyOf(targets),
           cmd.reservedUntil(), OrderStatus.RESERVED, cmd.savings()));
@@ -701,12 +777,12 @@ public final class InMemoryCouponStore implements CouponStore {
   public RedemptionResult commit(String orderId, Instant now) {
     Preconditions.requireId(orderId, "orderId");
     Preconditions.requireArg(now, "now");
-    return underOwner(orderId, order -> switch (order.status) {
+    return underOwner(orderId, (order, retrack) -> switch (order.status) {
       case COMMITTED -> RedemptionResult.success(RedemptionOutcome.COMMITTED, orderId, order.status,
           order.coupons(), true, order.savings);
-      case RESERVED -> move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now);
+      case RESERVED -> move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now, retrack);
       case RELEASED -> order.allUsableBy(now)
-          ? move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now)
+          ? move(orderId, order, OrderStatus.COMMITTED, RedemptionOutcome.COMMITTED, now, retrack)
           : RedemptionResult.refused(RedemptionOutcome.ORDER_EXPIRED, orderId, order.status, null);
       case REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status, null);
     });
@@ -716,10 +792,10 @@ public final class InMemoryCouponStore implements CouponStore {
   public RedemptionResult release(String orderId, Instant now) {
     Preconditions.requireId(orderId, "orderId");
     Preconditions.requireArg(now, "now");
-    return underOwner(orderId, order -> switch (order.status) {
+    return underOwner(orderId, (order, retrack) -> switch (order.status) {
       case RELEASED -> RedemptionResult.success(RedemptionOutcome.RELEASED, orderId, order.status,
           order.coupons(), true, order.savings);
-      case RESERVED -> move(orderId, order, OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now);
+      case RESERVED -> move(orderId, order, OrderStatus.RELEASED, RedemptionOutcome.RELEASED, now, retrack);
       case COMMITTED, REVERTED -> RedemptionResult.refused(RedemptionOutcome.ORDER_CONFLICT, orderId, order.status,
           null);
     });
@@ -729,33 +805,46 @@ public final class InMemoryCouponStore implements CouponStore {
   public RedemptionResult revert(String orderId, Instant now) {
     Preconditions.requireId(orderId, "orderId");
     Preconditions.requireArg(now, "now");
-    return underOwner(orderId, order -> switch (order.status) {
+    return underOwner(orderId, (order, retrack) -> switch (order.status) {
       case REVERTED -> RedemptionResult.success(RedemptionOutcome.REVERTED, orderId, order.status,
           order.coupons(), true, order.savings);
-      case COMMITTED -> move(orderId, order, OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now);
+      case COMMITTED -> move(orderId, order, OrderStatus.REVERTED, RedemptionOutcome.REVERTED, now, retrack);
       case RESERVED, RELEASED -> RedemptionResult.refused(RedemptionOutcome.NOT_COMMITTED, orderId, order.status,
           null);
     });
   }
 
-  /** Runs {@code step} on the order under its user's monitor; ORDER_NOT_FOUND when no order has this id. */
-  private RedemptionResult underOwner(String orderId, java.util.function.Function<Order, RedemptionResult> step) {
+  /**
+   * Runs {@code step} on the order under its user's monitor; ORDER_NOT_FOUND when no order has this id. Coupons the
+   * step made USABLE again become expiry candidates afterwards, under their templates' monitors (never taken while
+   * a user's monitor is held; until then a sweep cannot see them, and it would find them not yet due or expire
+   * them on its next run).
+   */
+  private RedemptionResult underOwner(String orderId, BiFunction<Order, List<Slot>, RedemptionResult> step) {
     Order peek = orders.get(orderId);
     if (peek == null) {
       return RedemptionResult.refused(RedemptionOutcome.ORDER_NOT_FOUND, orderId, null, null);
     }
     UserState user = users.get(peek.userId);
+    List<Slot> retrack = new ArrayList<>(0);
+    RedemptionResult result;
     synchronized (user) {
-      return step.apply(orders.get(orderId));
+      result = step.apply(orders.get(orderId), retrack);
     }
+    for (Slot slot : retrack) {
+      synchronized (slot.ledger) {
+        slot.ledger.track(slot.serial);
+      }
+    }
+    return result;
   }
 
   /** Moves the order and its coupons to {@code target}; called under the user's monitor. */
   private RedemptionResult move(String orderId, Order order, OrderStatus target, RedemptionOutcome success,
-      Instant now) {
+      Instant now, List<Slot> retrack) {
     List<Coupon> changed = new ArrayList<>();
-    for (CouponCell cell : order.cells) {
-      Coupon c = cell.coupon;
+    for (Slot slot : order.slots) {
+      Coupon c = slot.ledger.coupon(slot.serial, order.userId);
       Coupon next = switch (target) {
         case COMMITTED -> c.withStatus(CouponStatus.USED, orderId);
         case RELEASED -> c.withStatus(CouponStatus.USABLE, null);
@@ -763,14 +852,11 @@ public final class InMemoryCouponStore implements CouponStore {
             null);
         case RESERVED -> throw new IllegalStateException("an order is never moved back to RESERVED");
       };
-      if (c.status() == CouponStatus.USABLE) {
-        untrackExpiry(cell); // a late commit re-takes USABLE coupons
-      }
-      cell.coupon = next;
+      slot.ledger.setStatus(slot.serial, next.status(), next.orderId());
       if (next.status() == CouponStatus.USABLE) {
-        trackExpiry(cell);
+        retrack.add(slot);
       }
-      count(stateOf(c), c.status(), next.status(), order.savings.get(c.code()));
+      count(slot.ledger, c.status(), next.status(), order.savings.get(c.code()));
       changed.add(next);
     }
     orders.put(orderId, order.withStatus(target));
@@ -794,8 +880,8 @@ public final class InMemoryCouponStore implements CouponStore {
     return out;
   }
 
-  private TemplateState requireTemplate(String templateId) {
-    TemplateState s = templates.get(templateId);
+  private TemplateLedger requireTemplate(String templateId) {
+    TemplateLedger s = templates.get(templateId);
     if (s == null) {
       throw CouponException.of(ErrorCode.TEMPLATE_NOT_FOUND, "template '%s' does not exist", templateId);
     }
@@ -803,96 +889,6 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   // ---- state holders -----------------------------------------------------------------------------------------
-
-  /** Per-template state, guarded by its own monitor. */
-  private static final class TemplateState {
-    volatile Template template;
-    String[] pool = new String[16];
-    int poolStart;
-    int poolEnd;
-    long loaded;
-    /** The code-permutation key, set once ({@link #codeKey}). */
-    String codeKey;
-    /** Claims, ever (under this monitor); the other figures move under the coupons' users' monitors. */
-    long issued;
-    final AtomicLong reserved = new AtomicLong();
-    final AtomicLong used = new AtomicLong();
-    final AtomicLong expired = new AtomicLong();
-    final AtomicReference<BigDecimal> discountGiven = new AtomicReference<>(BigDecimal.ZERO);
-    /** user id → what the user holds of this template: one map lookup per claim. */
-    final Map<String, Holder> holders = new HashMap<>();
-
-    /** CODE_ENTRY templates only: codes not yet bound, in load order, and bound code → its cell. */
-    final java.util.LinkedHashSet<String> entryPool;
-    final Map<String, CouponCell> bound;
-
-    TemplateState(Template template) {
-      this.template = template;
-      boolean entry = template.spec().distribution() == io.couponengine.template.Distribution.CODE_ENTRY;
-      this.entryPool = entry ? new java.util.LinkedHashSet<>() : null;
-      this.bound = entry ? new HashMap<>() : null;
-    }
-
-    /** Appends codes to the pool (under this monitor). */
-    void add(List<String> codes) {
-      if (entryPool != null) {
-        entryPool.addAll(codes);
-        return;
-      }
-      ensureCapacity(codes.size());
-      for (String code : codes) {
-        pool[poolEnd++] = code;
-      }
-    }
-
-    /** Codes in the pool (under this monitor). */
-    long remaining() {
-      return entryPool != null ? entryPool.size() : poolEnd - poolStart;
-    }
-
-    void ensureCapacity(int more) {
-      if (poolEnd + more <= pool.length) {
-        return;
-      }
-      int live = poolEnd - poolStart;
-      int needed = live + more;
-      String[] next = needed <= pool.length ? pool : new String[Math.max(needed, pool.length * 2)];
-      System.arraycopy(pool, poolStart, next, 0, live);
-      if (next == pool) {
-        Arrays.fill(pool, live, poolEnd, null);
-      }
-      pool = next;
-      poolStart = 0;
-      poolEnd = live;
-    }
-  }
-
-  /**
-   * One user's claims of one template: the count the limit is checked against and the idempotency keys of the
-   * successful claims, in parallel arrays (a user holds at most the per-user limit, usually a handful). Guarded by
-   * the template's monitor.
-   */
-  private static final class Holder {
-    /** Claims of this user on this template (the per-user limit counts claims, so a revert gives none back). */
-    int count;
-    CouponCell[] cells = new CouponCell[2];
-
-    CouponCell byKey(String key) {
-      for (int i = 0; i < count; i++) {
-        if (key.equals(cells[i].idempotencyKey)) {
-          return cells[i];
-        }
-      }
-      return null;
-    }
-
-    void add(CouponCell cell) {
-      if (count == cells.length) {
-        cells = Arrays.copyOf(cells, count * 2);
-      }
-      cells[count++] = cell;
-    }
-  }
 
   /**
    * One user's failed code entries in the current fixed window ({@link CodeClaimCommand#windowIndex()}), guarded
@@ -923,56 +919,42 @@ public final class InMemoryCouponStore implements CouponStore {
     }
   }
 
-  /** A user's coupons in claim order; the list and every cell's content are guarded by this monitor. */
+  /**
+   * A user, interned: their index in the ledgers' arrays, and their coupons in claim order as a chain through those
+   * arrays (first and last place; each coupon's next is in its ledger). The chain and the coupons' status are
+   * guarded by this monitor.
+   */
   private static final class UserState {
-    final List<CouponCell> cells = new ArrayList<>(2);
-  }
+    final String id;
+    final int index;
+    long head;
+    long tail;
 
-  /** A minute's set of expiring coupons, as remembered by {@link #trackExpiry}. */
-  private static final class ExpiryBucket {
-    final long minute;
-    final Set<CouponCell> cells;
-    volatile boolean removed;
-
-    ExpiryBucket(long minute, Set<CouponCell> cells) {
-      this.minute = minute;
-      this.cells = cells;
+    UserState(String id, int index) {
+      this.id = id;
+      this.index = index;
     }
   }
 
-  /** The current version of one coupon; written under its user's monitor, read without a lock. */
-  private static final class CouponCell {
-    volatile Coupon coupon;
-    /** The claim's idempotency key until the TTL passes; read and cleared under the template's monitor. */
-    String idempotencyKey;
-    /** Set once the coupon is in the user's list and the code index; a DUPLICATE answer waits for it. */
-    volatile boolean published;
-
-    CouponCell(Coupon coupon, String idempotencyKey) {
-      this.coupon = coupon;
-      this.idempotencyKey = idempotencyKey;
-    }
-  }
-
-  private record Order(String userId, List<CouponCell> cells, Instant reservedUntil,
+  private record Order(String userId, List<Slot> slots, Instant reservedUntil,
                        OrderStatus status, Map<String, BigDecimal> savings) {
     Order withStatus(OrderStatus s) {
-      return new Order(userId, cells, reservedUntil, s, savings);
+      return new Order(userId, slots, reservedUntil, s, savings);
     }
 
-    /** The order's codes (a coupon's code never changes, so they come from its cells). */
+    /** The order's codes (a coupon's code never changes). */
     Set<String> codes() {
       Set<String> out = new HashSet<>();
-      for (CouponCell cell : cells) {
-        out.add(cell.coupon.code());
+      for (Slot slot : slots) {
+        out.add(slot.ledger.code(slot.serial));
       }
       return out;
     }
 
-    /** Whether a late commit may re-take every coupon: each USABLE now (the cells are the user's own). */
+    /** Whether a late commit may re-take every coupon: each USABLE now (under the user's monitor). */
     boolean allUsableBy(Instant now) {
-      for (CouponCell cell : cells) {
-        if (cell.coupon.statusAt(now) != CouponStatus.USABLE) {
+      for (Slot slot : slots) {
+        if (slot.ledger.coupon(slot.serial, userId).statusAt(now) != CouponStatus.USABLE) {
           return false;
         }
       }
@@ -980,9 +962,9 @@ public final class InMemoryCouponStore implements CouponStore {
     }
 
     List<Coupon> coupons() {
-      List<Coupon> out = new ArrayList<>(cells.size());
-      for (CouponCell cell : cells) {
-        out.add(cell.coupon);
+      List<Coupon> out = new ArrayList<>(slots.size());
+      for (Slot slot : slots) {
+        out.add(slot.ledger.coupon(slot.serial, userId));
       }
       return out;
     }
