@@ -374,7 +374,12 @@ public final class CouponEngine implements AutoCloseable {
       expiry.passiveExpire(template, now);
     }
     ClaimCommand command = Distributions.command(template, request.userId(), request.idempotencyKey(), now);
-    ClaimResult result = StoreCalls.call("claim", () -> store.claim(command));
+    ClaimResult result;
+    try { // not StoreCalls.call: no capturing lambda on the claim path
+      result = store.claim(command);
+    } catch (RuntimeException e) {
+      throw StoreCalls.translate("claim", e);
+    }
     if (result.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
       events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, now, result.couponOrNull()));
     } else if (result.outcome() == ClaimOutcome.TEMPLATE_NOT_FOUND) {

@@ -24,6 +24,7 @@ public final class CouponIds {
   /** Crockford's base 32: digits and letters without I, L, O, U. */
   private static final byte[] BASE32 = "0123456789abcdefghjkmnpqrstvwxyz".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] VALUE = new byte[128];
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[LENGTH]);
 
   static {
     java.util.Arrays.fill(VALUE, (byte) -1);
@@ -42,7 +43,7 @@ public final class CouponIds {
    * @return 22 characters
    */
   public static String format(long millis, long randomBits) {
-    byte[] out = new byte[LENGTH];
+    byte[] out = SCRATCH.get(); // the String copies it anyway: one array per id, not two (this runs on every claim)
     long t = millis;
     for (int i = TIME_CHARS - 1; i >= 0; i--) {
       out[i] = BASE32[(int) (t & 31)];

@@ -91,7 +91,8 @@ public final class InMemoryCouponStore implements CouponStore {
   /** Most expired keys one claim forgets on its way in (the rest wait for the next claims or the sweep). */
   private static final int PURGE_PER_CLAIM = 8;
 
-  private final Duration idempotencyTtl;
+  /** How long a claim's idempotency key is remembered, in nanoseconds (at most 366 days: fits). */
+  private final long ttlNanos;
 
   /** Creates an empty store that remembers idempotency keys for {@link #DEFAULT_IDEMPOTENCY_TTL}. */
   public InMemoryCouponStore() {
@@ -99,7 +100,7 @@ public final class InMemoryCouponStore implements CouponStore {
   }
 
   private InMemoryCouponStore(Duration idempotencyTtl) {
-    this.idempotencyTtl = idempotencyTtl;
+    this.ttlNanos = idempotencyTtl.toNanos();
   }
 
   /**
@@ -452,7 +453,7 @@ public final class InMemoryCouponStore implements CouponStore {
     // after, so the hot template's critical section stays short. Nothing can fail in between, and a DUPLICATE waits
     // for the coupon to be published, so it never names a coupon that cannot be read yet.
     synchronized (s) {
-      s.forgetKeys(c.claimedAt().minus(idempotencyTtl), PURGE_PER_CLAIM);
+      s.forgetKeys(c.claimedAt(), ttlNanos, PURGE_PER_CLAIM);
       earlier = s.keyed(user.index, c.idempotencyKey());
       if (earlier < 0 && entry != null) {
         Attempts a = attempts.computeIfAbsent(c.userId(), u -> new Attempts());
@@ -586,6 +587,17 @@ public final class InMemoryCouponStore implements CouponStore {
     return n;
   }
 
+  /** Bytes the remembered idempotency keys hold (for tests of the bound). */
+  long retainedKeyBytes() {
+    long n = 0;
+    for (TemplateLedger s : templates.values()) {
+      synchronized (s) {
+        n += s.retainedKeyBytes();
+      }
+    }
+    return n;
+  }
+
   // ---- coupons -----------------------------------------------------------------------------------------------
 
   /** Where a code's coupon lives, and who held it when looked up (-1: nobody yet). */
@@ -681,11 +693,10 @@ public final class InMemoryCouponStore implements CouponStore {
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     Preconditions.requireArg(now, "now");
     Preconditions.requireRange(limit, 1, Integer.MAX_VALUE, "limit");
-    Instant cutoff = now.minus(idempotencyTtl);
     List<Coupon> out = new ArrayList<>();
     for (TemplateLedger s : templates.values()) {
       synchronized (s) {
-        s.forgetKeys(cutoff, Integer.MAX_VALUE);
+        s.forgetKeys(now, ttlNanos, Integer.MAX_VALUE);
       }
     }
     for (TemplateLedger s : templates.values()) {

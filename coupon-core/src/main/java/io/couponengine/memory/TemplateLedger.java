@@ -122,8 +122,11 @@ final class TemplateLedger {
     final int[] user;
     /** Under the user's monitor, see {@link #UNPUBLISHED}. */
     final byte[] status;
-    /** The order holding or having used the coupon. Under the user's monitor. */
-    final String[] orderId;
+    /**
+     * The order holding or having used the coupon, under the user's monitor; the array comes with the chunk's first
+     * reservation, under the ledger's monitor (users of one chunk reserve at once).
+     */
+    volatile String[] orderId;
     /** Allocated at the first claim with a start of validity (written once per serial, under the ledger). */
     Instant[] validFrom;
 
@@ -135,7 +138,6 @@ final class TemplateLedger {
       nextOfUser = new long[size];
       user = new int[size];
       status = new byte[size];
-      orderId = new String[size];
     }
   }
 
@@ -328,7 +330,7 @@ final class TemplateLedger {
   }
 
   private void insertKey(int serial, int hash) {
-    if ((keysLive + keysDead + 1) * 2 > keySlots.length) {
+    if ((keysLive + keysDead + 1) * 4L > keySlots.length * 3L) { // linear probing up to 3/4 full
       rehashKeys();
     }
     int m = keySlots.length - 1;
@@ -345,7 +347,8 @@ final class TemplateLedger {
 
   private void rehashKeys() {
     int[] old = keySlots;
-    keySlots = new int[Math.max(32, Integer.highestOneBit(Math.max(1, keysLive) * 4 - 1) << 1)];
+    // twice the live keys (rounded up to a power of two): tombstones go, and the table stays 3/8 to 3/4 full
+    keySlots = new int[Math.max(32, Integer.highestOneBit(Math.max(1, keysLive) * 4 - 1))];
     keysDead = 0;
     int m = keySlots.length - 1;
     for (int e : old) {
@@ -366,12 +369,14 @@ final class TemplateLedger {
   }
 
   /**
-   * Forgets up to {@code max} keys (oldest first) of claims made at or before {@code cutoff}.
+   * Forgets up to {@code max} keys (oldest first) of claims made at or before {@code now - ttl}. Compares
+   * nanoseconds, so a claim forgets without creating an instant.
    *
    * @return how many were forgotten
    */
-  int forgetKeys(Instant cutoff, int max) {
-    long cut = nanos(cutoff);
+  int forgetKeys(Instant now, long ttlNanos, int max) {
+    long nowNanos = nanos(now);
+    long cut = nowNanos == ODD || nowNanos - ttlNanos > nowNanos ? ODD : nowNanos - ttlNanos;
     int n = 0;
     while (n < max && !keyLog.isEmpty()) {
       int serial = keyLog.peek();
@@ -379,7 +384,7 @@ final class TemplateLedger {
       int o = serial & mask;
       long claimed = k.claimedAt[o];
       boolean after = claimed != ODD && cut != ODD ? claimed > cut
-          : claimedAt(k, serial).isAfter(cutoff);
+          : claimedAt(k, serial).isAfter(now.minusNanos(ttlNanos));
       if (after) {
         break;
       }
@@ -404,6 +409,11 @@ final class TemplateLedger {
   /** Keys that expire and are still remembered. */
   int rememberedKeys() {
     return keyLog.size();
+  }
+
+  /** Bytes the expiring keys hold (for tests of the bound). */
+  long retainedKeyBytes() {
+    return ttlKeys.retainedBytes();
   }
 
   // ---- expiry candidates (under the monitor) -------------------------------------------------------------------
@@ -469,7 +479,19 @@ final class TemplateLedger {
   void setStatus(int serial, CouponStatus status, String orderId) {
     Chunk k = chunks[serial >>> shift];
     k.status[serial & mask] = (byte) (status.ordinal() + 1);
-    k.orderId[serial & mask] = orderId;
+    String[] orders = k.orderId;
+    if (orders == null && orderId != null) {
+      synchronized (this) { // user → ledger is the allowed nesting
+        orders = k.orderId;
+        if (orders == null) {
+          orders = new String[1 << shift];
+          k.orderId = orders;
+        }
+      }
+    }
+    if (orders != null) {
+      orders[serial & mask] = orderId;
+    }
   }
 
   long nextOfUser(int serial) {
@@ -499,6 +521,7 @@ final class TemplateLedger {
     String couponId = claimed == ODD || oddIds.containsKey(serial) ? oddIds.get(serial)
         : CouponIds.format(Math.floorDiv(claimed, 1_000_000L), k.idBits[o]);
     return new Coupon(couponId, codes[serial], id, userId, claimedAt, expiresAt(serial),
-        STATUSES[k.status[o] - 1], k.orderId[o], k.validFrom == null ? null : k.validFrom[o]);
+        STATUSES[k.status[o] - 1], k.orderId == null ? null : k.orderId[o],
+        k.validFrom == null ? null : k.validFrom[o]);
   }
 }
