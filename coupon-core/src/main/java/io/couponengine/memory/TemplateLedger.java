@@ -158,11 +158,17 @@ final class TemplateLedger {
   /** Appends codes to the pool and the code index. */
   void add(List<String> batch) {
     String[] c = codes;
-    if (loaded + batch.size() > c.length) {
-      c = Arrays.copyOf(c, Math.max(loaded + batch.size(), c.length * 2));
+    int needed = loaded + batch.size();
+    // generation appends batch after batch up to the template's total: size for it at once (no copies), up to
+    // 4 M codes (48 MB of pool and index); past that, double
+    long upFront = Math.min(template.totalCount(), 1 << 22);
+    int target = needed <= upFront ? (int) upFront : Math.max(needed, c.length * 2);
+    if (needed > c.length) {
+      c = Arrays.copyOf(c, target);
     }
-    if ((loaded + batch.size()) * 2L > codeSlots.length) {
-      rehashCodes(Integer.highestOneBit((loaded + batch.size()) * 4 - 1));
+    if (needed * 2L > codeSlots.length) {
+      codes = c;
+      rehashCodes(Integer.highestOneBit(Math.max(needed, target) * 4 - 1));
     }
     for (String code : batch) {
       c[loaded] = code;
