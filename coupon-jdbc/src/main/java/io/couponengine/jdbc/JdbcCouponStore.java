@@ -132,6 +132,11 @@ public final class JdbcCouponStore implements CouponStore {
     Schema.drop(tables);
   }
 
+  /** Whether claims go through the schema's claim routine (one call); false on H2 or without the routine. */
+  boolean claimsByRoutine() {
+    return claims.byRoutine();
+  }
+
   /** The statements of a dialect's schema script for a prefix. */
   static List<String> schemaStatements(Dialect dialect, String prefix) {
     return Schema.statements(dialect, prefix);
