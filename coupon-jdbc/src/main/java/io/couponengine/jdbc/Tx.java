@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
- * Runs one unit of work as one transaction (READ COMMITTED, autocommit off), retrying transient failures a bounded
- * number of times with a short random back-off. Every unit the store runs is idempotent, which makes the retry
+ * Runs one unit of work as one transaction (READ COMMITTED, autocommit off; or, for the claim routine, as one
+ * autocommit statement or a procedure that runs its own transaction: {@link Mode}), retrying transient failures a
+ * bounded number of times with a short random back-off. Every unit the store runs is idempotent, which makes the retry
  * safe even when a commit's acknowledgement was lost. Thread-safe.
  */
 final class Tx {

@@ -1047,6 +1047,8 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
           .isEqualTo(ClaimOutcome.CLAIMED);
       assertThat(migrated.claim(new ClaimCommand(t.id(), "u1", "k5", "cp5", 5, T0, EXPIRES)).outcome())
           .isEqualTo(ClaimOutcome.LIMIT_REACHED);
+      // the migration installed the claim routine (PostgreSQL, MariaDB): the claims above went through it
+      assertThat(migrated.claimsByRoutine()).isEqualTo(expectedDialect() != Dialect.H2);
       // orders written by 0.1 go on (without savings): commit the reserved one, revert the committed one, reserve
       // and commit anew
       RedemptionResult committed = migrated.commit("o-2", T0.plusSeconds(1));
