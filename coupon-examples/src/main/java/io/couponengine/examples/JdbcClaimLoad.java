@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Uses its own table prefix and drops its tables at the end. Prints a summary and, as its last line, one JSON
  * object: codes, claimed, sold_out, limit_reached, over_issued, duplicate_codes, users_over_limit, claims_per_sec,
- * code_load_per_sec.
+ * code_load_per_sec, client_cpu_us_per_claim (this process's CPU over the measured claims, per claim).
  */
 public final class JdbcClaimLoad {
   private JdbcClaimLoad() {}
@@ -75,6 +75,12 @@ public final class JdbcClaimLoad {
     }
   }
 
+  /** CPU time of this process (all threads), or 0 where the JVM does not tell. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+  }
+
   private static void run(CouponEngine engine, JdbcCouponStore store, HikariDataSource ds, String url,
       int threads, int claims, int users, int limit, long codes, int warmup) throws Exception {
     if (warmup > 0) {
@@ -93,7 +99,11 @@ public final class JdbcClaimLoad {
         url.replaceAll("password=[^&]*", "password=***"), store.dialect(), t.id(), codes, loadSec, codeLoadPerSec);
 
     // no client retries: the same work as pgbench's run of the claim transaction
+    long cpu0 = processCpuNanos();
     ClaimLoad.Report r = ClaimLoad.run(engine, t.id(), claims, users, threads, false);
+    // this process's CPU over the claims (JIT and GC included): what the client costs beside the server, to set
+    // against pgbench's own CPU per transaction (time -f %U+%S over its transactions)
+    double clientCpuUs = (processCpuNanos() - cpu0) / 1e3 / claims;
 
     Map<String, List<String>> held = new HashMap<>();
     try (Connection c = ds.getConnection();
@@ -117,6 +127,8 @@ public final class JdbcClaimLoad {
     System.out.printf("database: %,d coupons (%,d distinct codes), %,d codes left, %,d users over the limit; "
         + "claimed answers %s stored coupons%n", stored, stored - r.duplicateCodes, r.remaining, r.usersOverLimit,
         stored == r.claimed.sum() ? "match" : "DO NOT MATCH");
-    System.out.println(r.json(codes, "code_load_per_sec", Math.round(codeLoadPerSec)));
+    System.out.printf("client CPU: %.1f µs per claim%n", clientCpuUs);
+    System.out.println(r.json(codes, "code_load_per_sec", Math.round(codeLoadPerSec), "client_cpu_us_per_claim",
+        Math.round(clientCpuUs * 10) / 10.0));
   }
 }
