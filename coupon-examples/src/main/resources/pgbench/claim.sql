@@ -1,11 +1,10 @@
--- pgbench custom script: the claim transaction of JdbcCouponStore (PostgreSQL dialect), one random user of 50,000
--- and a fresh idempotency key per transaction, per-user limit 2. Set up with setup.sh (tables prefix bench_).
-\set u random(1, 50000)
+-- pgbench custom script: the claim of JdbcCouponStore on PostgreSQL, the one statement it sends per claim (autocommit):
+-- SELECT * FROM <prefix>claim(...), the function the schema installs (schema-postgresql.sql). Set up with setup.sh
+-- (tables and function prefix bench_, template PGBNCH). Per-user limit 2, a fresh idempotency key and coupon id per
+-- transaction, the stripe of the template figures from the user number (the store takes it from the user id's hash).
+-- Users: -D users=N picks user-1 .. user-N at random each time.
+--   every claim a fresh user's, all on the success path (as JdbcClaimLoad --users = --claims):  -D users=2000000000
+--   the older mix, users claiming up to the limit and then refused (JdbcClaimLoad --users 50000):  -D users=50000
+\set u random(1, :users)
 \set k random(1, 2000000000)
-BEGIN;
-SELECT t.status, c.id FROM bench_templates t LEFT JOIN bench_coupons c ON c.template_id = t.id AND c.user_id = 'user-' || :u AND c.idem_key = 'pk-' || :client_id || '-' || :k WHERE t.id = 'PGBNCH';
-WITH bump AS (INSERT INTO bench_user_claims (template_id, user_id, claimed) VALUES ('PGBNCH', 'user-' || :u, 1) ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = bench_user_claims.claimed + 1 WHERE bench_user_claims.claimed < 2 RETURNING 1) SELECT count(*) AS ok FROM bump \gset
-\if :ok
-WITH taken AS (DELETE FROM bench_codes WHERE template_id = 'PGBNCH' AND seq = (SELECT seq FROM bench_codes WHERE template_id = 'PGBNCH' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code) INSERT INTO bench_coupons (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us, status) SELECT 'pb-' || :client_id || '-' || :k || '-' || :u, code, 'PGBNCH', 'user-' || :u, 'pk-' || :client_id || '-' || :k, 0, 604800000000, 'USABLE' FROM taken;
-\endif
-END;
+SELECT * FROM bench_claim('PGBNCH', 'user-' || :u, 'pk-' || :client_id || '-' || :k, NULL, 2, 'pb-' || :client_id || '-' || :k || '-' || :u, 0, 604800000000, NULL, :u % 16);

@@ -23,12 +23,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>{@code
  * java -cp coupon-examples/target/coupon-examples.jar io.couponengine.examples.JdbcClaimLoad \
  *     --jdbc 'jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres' \
- *     --threads 16 --claims 200000 --users 50000 --limit 2 [--codes 150000]
+ *     --threads 16 --claims 200000 --users 50000 --limit 2 [--codes 150000] [--warmup 20000]
  * }</pre>
+ *
+ * <p>Claim {@code i} is made by user {@code i % users} with a key of its own: with {@code --users} equal to
+ * {@code --claims} and {@code --codes} at least as many, every claim is a fresh user's and succeeds (the
+ * all-success path, what {@code pgbench/claim.sql} runs with {@code -D users=2000000000}); with fewer users each one
+ * claims up to the limit and is then refused. Before the measured claims, {@code --warmup} claims (default 20,000;
+ * 0 for none) on a template of their own, one per fresh user, warm up the JIT, the pool's connections and the
+ * server's prepared statements.
  *
  * <p>Uses its own table prefix and drops its tables at the end. Prints a summary and, as its last line, one JSON
  * object: codes, claimed, sold_out, limit_reached, over_issued, duplicate_codes, users_over_limit, claims_per_sec,
- * code_load_per_sec.
+ * code_load_per_sec, client_cpu_us_per_claim (this process's CPU over the measured claims, per claim).
  */
 public final class JdbcClaimLoad {
   private JdbcClaimLoad() {}
@@ -44,6 +51,7 @@ public final class JdbcClaimLoad {
     int users = Integer.parseInt(opt.getOrDefault("users", "50000"));
     int limit = Integer.parseInt(opt.getOrDefault("limit", "2"));
     long codes = Long.parseLong(opt.getOrDefault("codes", String.valueOf(claims * 3L / 4)));
+    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "20000"));
     String prefix = "load" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + "_";
 
     HikariConfig cfg = new HikariConfig();
@@ -60,15 +68,26 @@ public final class JdbcClaimLoad {
       JdbcCouponStore store = JdbcCouponStore.builder(ds).tablePrefix(prefix).build();
       store.createSchema();
       try (CouponEngine engine = CouponEngine.builder().store(store).generationBatchSize(20_000).build()) {
-        run(engine, store, ds, url, threads, claims, users, limit, codes);
+        run(engine, store, ds, url, threads, claims, users, limit, codes, warmup);
       } finally {
         store.dropSchema();
       }
     }
   }
 
+  /** CPU time of this process (all threads), or 0 where the JVM does not tell. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+  }
+
   private static void run(CouponEngine engine, JdbcCouponStore store, HikariDataSource ds, String url,
-      int threads, int claims, int users, int limit, long codes) throws Exception {
+      int threads, int claims, int users, int limit, long codes, int warmup) throws Exception {
+    if (warmup > 0) {
+      Template w = engine.generation(engine.createTemplate(ClaimLoad.spec("warm-up", warmup, 1)
+          .scope(Scope.goodsTypes("digital")).build()).id()).join();
+      ClaimLoad.run(engine, w.id(), warmup, warmup, threads, false);
+    }
     TemplateSpec spec = ClaimLoad.spec("load test", codes, limit)
         .scope(Scope.goodsTypes("digital"))
         .build();
@@ -80,7 +99,11 @@ public final class JdbcClaimLoad {
         url.replaceAll("password=[^&]*", "password=***"), store.dialect(), t.id(), codes, loadSec, codeLoadPerSec);
 
     // no client retries: the same work as pgbench's run of the claim transaction
+    long cpu0 = processCpuNanos();
     ClaimLoad.Report r = ClaimLoad.run(engine, t.id(), claims, users, threads, false);
+    // this process's CPU over the claims (JIT and GC included): what the client costs beside the server, to set
+    // against pgbench's own CPU per transaction (time -f %U+%S over its transactions)
+    double clientCpuUs = (processCpuNanos() - cpu0) / 1e3 / claims;
 
     Map<String, List<String>> held = new HashMap<>();
     try (Connection c = ds.getConnection();
@@ -104,6 +127,8 @@ public final class JdbcClaimLoad {
     System.out.printf("database: %,d coupons (%,d distinct codes), %,d codes left, %,d users over the limit; "
         + "claimed answers %s stored coupons%n", stored, stored - r.duplicateCodes, r.remaining, r.usersOverLimit,
         stored == r.claimed.sum() ? "match" : "DO NOT MATCH");
-    System.out.println(r.json(codes, "code_load_per_sec", Math.round(codeLoadPerSec)));
+    System.out.printf("client CPU: %.1f µs per claim%n", clientCpuUs);
+    System.out.println(r.json(codes, "code_load_per_sec", Math.round(codeLoadPerSec), "client_cpu_us_per_claim",
+        Math.round(clientCpuUs * 10) / 10.0));
   }
 }

@@ -13,6 +13,7 @@ import io.couponengine.template.TemplateStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,6 +31,13 @@ final class Claims {
   private final Failures failures;
   /** The store's test hook, read on each claim: run just before the first attempt commits. */
   private final Supplier<Consumer<Connection>> beforeCommit;
+  /** Whether claims call the schema's claim routine (PostgreSQL, MySQL/MariaDB) rather than run the statements. */
+  private volatile boolean routine;
+  /**
+   * Whether the routine may run as its own transaction; false once PostgreSQL refused a session that is not at READ
+   * COMMITTED (a pool configured otherwise), after which each call runs in a store transaction, which sets it.
+   */
+  private volatile boolean routineOwnsTransaction = true;
 
   Claims(Tables tables, Coupons coupons, Stats stats, Supplier<Consumer<Connection>> beforeCommit) {
     this.stats = stats;
@@ -39,6 +47,7 @@ final class Claims {
     this.coupons = coupons;
     this.beforeCommit = beforeCommit;
     this.failures = new Failures(tables);
+    this.routine = dialect != Dialect.H2;
   }
 
   /** The template's status, or the coupon an earlier claim with the same key issued. */
@@ -48,7 +57,98 @@ final class Claims {
   private record FreeCode(long seq, String code) {}
 
   ClaimResult claim(ClaimCommand cmd) {
+    if (routine) {
+      try {
+        return claimByRoutine(cmd);
+      } catch (RoutineUnusable e) {
+        routine = false; // a schema without the routine: the statements below do the same work
+      }
+    }
     return claim("claim", cmd, null);
+  }
+
+  boolean byRoutine() {
+    return routine;
+  }
+
+  /**
+   * PostgreSQL and MySQL/MariaDB: the whole claim is one call of the routine the schema installs ({@code <prefix>claim},
+   * see the schema scripts), one round trip. PostgreSQL runs it as its own statement (autocommit; the function checks
+   * READ COMMITTED itself), MySQL/MariaDB on the connection as it comes (the procedure runs its own READ COMMITTED
+   * transaction). With the test hook set, or when PostgreSQL sessions are not at READ COMMITTED, it runs inside a
+   * store transaction instead, still one call.
+   */
+  private ClaimResult claimByRoutine(ClaimCommand cmd) {
+    boolean ownStatement = beforeCommit.get() == null && routineOwnsTransaction;
+    Tx.Mode mode = !ownStatement ? Tx.Mode.TRANSACTION
+        : dialect == Dialect.POSTGRESQL ? Tx.Mode.AUTOCOMMIT : Tx.Mode.AS_IS;
+    Instant claimedAt = Micros.truncate(cmd.claimedAt());
+    Instant expiresAt = Micros.truncate(cmd.expiresAt());
+    Instant validFrom = Micros.truncateNullable(cmd.validFrom());
+    ClaimOutcome window = cmd.windowRefusal();
+    Object[] args = {cmd.templateId(), cmd.userId(), cmd.idempotencyKey(), window == null ? null : window.name(),
+        cmd.perUserLimit(), cmd.couponId(), Micros.of(claimedAt), Micros.of(expiresAt), Micros.ofNullable(validFrom),
+        Stats.stripe(cmd.userId()), ownStatement ? 1 : 0};
+    if (dialect == Dialect.POSTGRESQL) {
+      args = Arrays.copyOf(args, 10); // the function has no transaction flag: it never commits
+    }
+    Object[] bound = args;
+    boolean[] first = {true};
+    try {
+      return tx.run("claim", mode, c -> {
+        boolean firstAttempt = first[0];
+        first[0] = false;
+        try {
+          ClaimResult r = queryOne(c, sql.claimRoutine, rs -> {
+            ClaimOutcome outcome = ClaimOutcome.valueOf(rs.getString(1));
+            return switch (outcome) {
+              case CLAIMED -> ClaimResult.claimed(coupon(cmd, rs.getString(3), claimedAt, expiresAt, validFrom));
+              case DUPLICATE -> ClaimResult.duplicate(Rows.couponAt(rs, 2));
+              default -> ClaimResult.refused(outcome);
+            };
+          }, bound);
+          if (r == null) {
+            throw new SQLException("the claim routine answered no row");
+          }
+          return r.outcome() == ClaimOutcome.CLAIMED ? claimed(c, r.couponOrNull(), firstAttempt) : r;
+        } catch (SQLException e) {
+          if (SqlErrors.isMissingRoutine(e)) {
+            throw new RoutineUnusable();
+          }
+          if (SqlErrors.isNotReadCommitted(e)) {
+            routineOwnsTransaction = false; // sessions at another level: the store's transactions set it
+            throw new RoutineUnusable();
+          }
+          if (!SqlErrors.isUniqueViolation(e)) {
+            throw e;
+          }
+          // two claims raced with the same idempotency key and the other one inserted its coupon first: the routine's
+          // statement (or procedure) is rolled back; in a store transaction roll it back before reading
+          if (mode == Tx.Mode.TRANSACTION) {
+            c.rollback();
+          }
+          Coupon earlier = findByIdempotencyKey(c, cmd);
+          if (earlier == null) {
+            throw e;
+          }
+          return ClaimResult.duplicate(earlier);
+        }
+      });
+    } catch (RoutineUnusable e) {
+      if (!routineOwnsTransaction && ownStatement && routine) {
+        return claimByRoutine(cmd); // once: now inside a store transaction
+      }
+      throw e;
+    }
+  }
+
+  /** The claim routine cannot serve this store (missing from the schema); thrown through {@link Tx} unchanged. */
+  private static final class RoutineUnusable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RoutineUnusable() {
+      super("claim routine unusable", null, false, false);
+    }
   }
 
   /**

@@ -36,7 +36,9 @@ import javax.sql.DataSource;
  * <p>Every method is one database transaction (READ COMMITTED) whose concurrency is settled by the database: a claim
  * takes a free code with {@code SELECT ... FOR UPDATE SKIP LOCKED} (H2: under a lock on the template row), enforces
  * the per-user limit through a per-(template, user) counter row it locks, records the coupon with its idempotency key
- * under a unique index and commits. Transient failures (serialization failure, deadlock, lock timeout, a lost
+ * under a unique index and commits. On PostgreSQL and MySQL/MariaDB that whole claim is one call of a routine the
+ * schema installs ({@code <prefix>claim}: a PL/pgSQL function run as its own READ COMMITTED statement, a stored
+ * procedure running its own transaction), one round trip per claim. Transient failures (serialization failure, deadlock, lock timeout, a lost
  * connection) are retried up to {@link Builder#maxAttempts(int) 5 attempts} by default; anything else is a
  * {@link CouponException} with {@code STORE_UNAVAILABLE} and the cause. Durability is the database's: an
  * acknowledged call has been committed.
@@ -114,8 +116,9 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   /**
-   * Creates the tables and indexes of this prefix by running the dialect's script
-   * ({@code io/couponengine/jdbc/schema-<dialect>.sql} in this jar). Fails when they exist.
+   * Creates the tables and indexes of this prefix, and on PostgreSQL and MySQL/MariaDB the claim routine
+   * {@code <prefix>claim}, by running the dialect's script ({@code io/couponengine/jdbc/schema-<dialect>.sql} in this
+   * jar). Fails when they exist.
    *
    * @throws CouponException STORE_UNAVAILABLE when a statement fails
    */
@@ -124,12 +127,17 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   /**
-   * Drops the tables of this prefix (for tests and throw-away runs). Missing tables are ignored.
+   * Drops the tables of this prefix and its claim routine (for tests and throw-away runs). Missing ones are ignored.
    *
    * @throws CouponException STORE_UNAVAILABLE when a statement fails
    */
   public void dropSchema() {
     Schema.drop(tables);
+  }
+
+  /** Whether claims go through the schema's claim routine (one call); false on H2 or without the routine. */
+  boolean claimsByRoutine() {
+    return claims.byRoutine();
   }
 
   /** The statements of a dialect's schema script for a prefix. */

@@ -8,7 +8,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Creates and drops the tables of a prefix from the dialect's script ({@code schema-<dialect>.sql}). */
+/**
+ * Creates and drops the tables of a prefix, and the claim routine of PostgreSQL and MySQL/MariaDB, from the
+ * dialect's script ({@code schema-<dialect>.sql}).
+ */
 final class Schema {
   private Schema() {}
 
@@ -27,6 +30,13 @@ final class Schema {
   static void drop(Tables tables) {
     tables.tx().run("drop schema", c -> {
       try (Statement st = c.createStatement()) {
+        // the claim routine first (PostgreSQL names a function by its argument types)
+        switch (tables.dialect()) {
+          case POSTGRESQL -> st.execute("DROP FUNCTION IF EXISTS " + tables.prefix() + "claim(VARCHAR, VARCHAR, VARCHAR,"
+              + " VARCHAR, INT, VARCHAR, BIGINT, BIGINT, BIGINT, INT)");
+          case MYSQL -> st.execute("DROP PROCEDURE IF EXISTS " + tables.prefix() + "claim");
+          case H2 -> { }
+        }
         for (String table : List.of("code_failures", "entry_codes", "code_index", "template_stats", "applied_events",
             "order_codes", "orders", "coupons", "user_claims", "codes", "templates")) {
           st.execute("DROP TABLE IF EXISTS " + tables.prefix() + table);
@@ -50,7 +60,12 @@ final class Schema {
     return script(dialect.migrationResource(version), prefix);
   }
 
-  /** The statements of a script resource beside this class, comments dropped, {@code ${prefix}} replaced. */
+  /**
+   * The statements of a script resource beside this class, comment lines dropped, {@code ${prefix}} replaced. A
+   * statement ends at the delimiter ({@code ;}, or what a {@code DELIMITER} line sets, as the MariaDB/MySQL client
+   * reads it), never inside a {@code $$}-quoted body (PostgreSQL functions), so a script feeds psql, the mariadb
+   * client and this method alike.
+   */
   static List<String> script(String resource, String prefix) {
     String script;
     try (InputStream in = Schema.class.getResourceAsStream(resource)) {
@@ -61,18 +76,42 @@ final class Schema {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    StringBuilder noComments = new StringBuilder();
-    for (String line : script.split("\n")) {
-      if (!line.strip().startsWith("--")) {
-        noComments.append(line).append('\n');
-      }
-    }
     List<String> out = new ArrayList<>();
-    for (String s : noComments.toString().replace("${prefix}", prefix).split(";")) {
-      if (!s.isBlank()) {
-        out.add(s.strip());
+    StringBuilder current = new StringBuilder();
+    String delimiter = ";";
+    boolean dollarQuoted = false;
+    for (String line : script.replace("${prefix}", prefix).split("\n")) {
+      String stripped = line.strip();
+      if (stripped.startsWith("--")) {
+        continue;
       }
+      if (!dollarQuoted && stripped.regionMatches(true, 0, "DELIMITER ", 0, 10)) {
+        add(out, current);
+        delimiter = stripped.substring(10).strip();
+        continue;
+      }
+      for (int i = 0; i < line.length(); i++) {
+        if (line.startsWith("$$", i)) {
+          dollarQuoted = !dollarQuoted;
+          current.append("$$");
+          i++;
+        } else if (!dollarQuoted && line.startsWith(delimiter, i)) {
+          add(out, current);
+          i += delimiter.length() - 1;
+        } else {
+          current.append(line.charAt(i));
+        }
+      }
+      current.append('\n');
     }
+    add(out, current);
     return out;
+  }
+
+  private static void add(List<String> out, StringBuilder statement) {
+    if (!statement.toString().isBlank()) {
+      out.add(statement.toString().strip());
+    }
+    statement.setLength(0);
   }
 }

@@ -23,6 +23,7 @@ final class Sql {
   final String countCodes;
   final String upsertUserCountPg;
   final String claimCodePg;
+  final String claimRoutine;
   final String insertCodesPg;
   final String claimLookup;
   final String findByIdempotencyKey;
@@ -151,6 +152,12 @@ final class Sql {
         + " RETURNING code), counted AS (INSERT INTO " + p + "template_stats AS s (template_id, stripe, issued,"
         + " reserved, used, expired, discount) SELECT ?, ?, 1, 0, 0, 0, 0 FROM ins"
         + " ON CONFLICT (template_id, stripe) DO UPDATE SET issued = s.issued + 1) SELECT code FROM ins";
+    // the whole claim in one call of the routine the schema installs (schema-<dialect>.sql; H2 has none)
+    claimRoutine = switch (dialect) {
+      case POSTGRESQL -> "SELECT * FROM " + p + "claim(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      case MYSQL -> "CALL " + p + "claim(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      case H2 -> null;
+    };
     firstCode = "SELECT seq, code FROM " + codes + " WHERE template_id = ? ORDER BY seq LIMIT 1";
     firstCodeSkipLocked = firstCode + " FOR UPDATE SKIP LOCKED";
     deleteCode = "DELETE FROM " + codes + " WHERE template_id = ? AND seq = ?";

@@ -72,6 +72,22 @@ final class SqlErrors {
     return false;
   }
 
+  /** MySQL/MariaDB ER_SP_DOES_NOT_EXIST. */
+  private static final int MYSQL_NO_ROUTINE = 1305;
+
+  /**
+   * Whether the schema's claim routine is missing: 42883 undefined function (PostgreSQL), MySQL 1305 (a schema
+   * created before the routine existed).
+   */
+  static boolean isMissingRoutine(SQLException e) {
+    return "42883".equals(e.getSQLState()) || e.getErrorCode() == MYSQL_NO_ROUTINE;
+  }
+
+  /** Whether the PostgreSQL claim function refused to run outside READ COMMITTED (its own SQLSTATE, CE001). */
+  static boolean isNotReadCommitted(SQLException e) {
+    return "CE001".equals(e.getSQLState());
+  }
+
   /**
    * The exception the store throws for a failure it did not handle: CONFLICT for a unique-key violation (an id
    * taken by a concurrent writer), STORE_UNAVAILABLE with the cause for everything else.

@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
- * Runs one unit of work as one transaction (READ COMMITTED, autocommit off), retrying transient failures a bounded
- * number of times with a short random back-off. Every unit the store runs is idempotent, which makes the retry
+ * Runs one unit of work as one transaction (READ COMMITTED, autocommit off; or, for the claim routine, as one
+ * autocommit statement or a procedure that runs its own transaction: {@link Mode}), retrying transient failures a
+ * bounded number of times with a short random back-off. Every unit the store runs is idempotent, which makes the retry
  * safe even when a commit's acknowledgement was lost. Thread-safe.
  */
 final class Tx {
@@ -26,14 +27,36 @@ final class Tx {
     this.maxAttempts = maxAttempts;
   }
 
+  /** How a unit of work meets its connection. */
+  enum Mode {
+    /** A transaction of the store: autocommit off, READ COMMITTED, committed after the work. */
+    TRANSACTION,
+    /**
+     * One statement that is its own transaction: autocommit on (PostgreSQL's driver switches it without a round
+     * trip), isolation as the connection has it (the statement checks what it needs itself).
+     */
+    AUTOCOMMIT,
+    /** The connection as the pool hands it out: the work (a stored procedure) runs and ends its own transaction. */
+    AS_IS
+  }
+
   /**
    * Runs {@code work} and commits. A unit that wants its changes undone calls {@code c.rollback()} itself before
    * returning; the commit that follows is then empty.
    */
   <T> T run(String operation, Work<T> work) {
+    return run(operation, Mode.TRANSACTION, work);
+  }
+
+  /** Runs {@code work} in the given mode, retried as {@link #run(String, Work)} is. */
+  <T> T run(String operation, Mode mode, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return runOnce(work);
+        return switch (mode) {
+          case TRANSACTION -> runOnce(work);
+          case AUTOCOMMIT -> runAutoCommit(work);
+          case AS_IS -> runAsIs(work);
+        };
       } catch (SQLException e) {
         if (attempt >= maxAttempts || !SqlErrors.isTransient(e)) {
           throw SqlErrors.translate(operation, e);
@@ -71,14 +94,36 @@ final class Tx {
     }
   }
 
+  private <T> T runAutoCommit(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (!autoCommit) {
+        c.setAutoCommit(true);
+      }
+      try {
+        return work.run(c);
+      } finally {
+        if (!autoCommit) {
+          restore(c, false, Connection.TRANSACTION_READ_COMMITTED);
+        }
+      }
+    }
+  }
+
+  private <T> T runAsIs(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    }
+  }
+
   private static void restore(Connection c, boolean autoCommit, int isolation) {
     try {
       if (!c.isClosed()) {
         if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
           c.setTransactionIsolation(isolation);
         }
-        if (autoCommit) {
-          c.setAutoCommit(true);
+        if (autoCommit != c.getAutoCommit()) {
+          c.setAutoCommit(autoCommit);
         }
       }
     } catch (SQLException ignored) {

@@ -66,3 +66,97 @@ CREATE TABLE ${prefix}code_failures (
   window_index BIGINT       NOT NULL,
   failures     INT          NOT NULL
 );
+
+-- the claim in one call (schema 0.2): key, template status (share-locked until commit, so a pause waits for it),
+-- claim window, per-user limit, a free code (SKIP LOCKED), the coupon and its figure, in one round trip. Called by
+-- JdbcCouponStore as its own statement (autocommit) or inside a transaction of the store, always at READ COMMITTED
+-- (anything else is refused with SQLSTATE CE001): each statement of the body then reads the latest committed rows,
+-- so a refusal re-reads the key after the counter row's lock wait (a claim with the same key may have committed
+-- meanwhile) and answers DUPLICATE, as the rolled-back multi-statement claim did. p_window: the claim-window
+-- refusal (NOT_STARTED, CLAIM_CLOSED) or NULL, decided by the engine from the command. Answers one row: the outcome,
+-- then for DUPLICATE the earlier coupon's columns, for CLAIMED the code (the rest is the caller's command). A refusal
+-- gives the counter back, still locked by this transaction, so it leaves what a rollback would. A unique violation
+-- (the same key inserted by a claim that passed the counter first) aborts the statement; the caller then answers
+-- DUPLICATE with the earlier coupon.
+CREATE FUNCTION ${prefix}claim(p_template VARCHAR, p_user VARCHAR, p_key VARCHAR, p_window VARCHAR, p_limit INT,
+    p_id VARCHAR, p_claimed_us BIGINT, p_expires_us BIGINT, p_valid_from_us BIGINT, p_stripe INT,
+    OUT o_outcome VARCHAR, OUT o_id VARCHAR, OUT o_code VARCHAR, OUT o_template_id VARCHAR, OUT o_user_id VARCHAR,
+    OUT o_claimed_at_us BIGINT, OUT o_expires_at_us BIGINT, OUT o_status VARCHAR, OUT o_order_id VARCHAR,
+    OUT o_valid_from_us BIGINT)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_status VARCHAR;
+  v_claimed INT;
+  v_refusal VARCHAR;
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'the coupon claim needs READ COMMITTED, not %', current_setting('transaction_isolation')
+      USING ERRCODE = 'CE001';
+  END IF;
+  <<decide>>
+  BEGIN
+    SELECT t.status, c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id,
+           c.valid_from_us
+      INTO v_status, o_id, o_code, o_template_id, o_user_id, o_claimed_at_us, o_expires_at_us, o_status, o_order_id,
+           o_valid_from_us
+      FROM ${prefix}templates t
+      LEFT JOIN ${prefix}coupons c ON c.template_id = t.id AND c.user_id = p_user AND c.idem_key = p_key
+      WHERE t.id = p_template FOR SHARE OF t;
+    IF NOT FOUND THEN
+      o_outcome := 'TEMPLATE_NOT_FOUND';
+      RETURN;
+    END IF;
+    IF o_id IS NOT NULL THEN
+      o_outcome := 'DUPLICATE';
+      RETURN;
+    END IF;
+    IF v_status <> 'AVAILABLE' THEN
+      v_refusal := CASE v_status WHEN 'EXPIRED' THEN 'TEMPLATE_EXPIRED' WHEN 'PAUSED' THEN 'TEMPLATE_PAUSED'
+                   ELSE 'TEMPLATE_NOT_READY' END;
+      EXIT decide;
+    END IF;
+    IF p_window IS NOT NULL THEN
+      v_refusal := p_window;
+      EXIT decide;
+    END IF;
+    -- the counter row, locked until the end whether it is bumped or not (ON CONFLICT locks the row it meets and
+    -- checks claimed on its latest version)
+    INSERT INTO ${prefix}user_claims AS uc (template_id, user_id, claimed) VALUES (p_template, p_user, 1)
+      ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = uc.claimed + 1 WHERE uc.claimed < p_limit
+      RETURNING uc.claimed INTO v_claimed;
+    IF v_claimed IS NULL OR v_claimed > p_limit THEN
+      v_refusal := 'LIMIT_REACHED';
+      EXIT decide;
+    END IF;
+    -- the lowest free code: the scalar subquery runs once (an InitPlan)
+    DELETE FROM ${prefix}codes WHERE template_id = p_template AND seq = (SELECT k.seq FROM ${prefix}codes k
+      WHERE k.template_id = p_template ORDER BY k.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING code INTO o_code;
+    IF o_code IS NULL THEN
+      v_refusal := 'SOLD_OUT';
+      EXIT decide;
+    END IF;
+    INSERT INTO ${prefix}coupons (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us, status,
+        order_id, valid_from_us)
+      VALUES (p_id, o_code, p_template, p_user, p_key, p_claimed_us, p_expires_us, 'USABLE', NULL, p_valid_from_us);
+    INSERT INTO ${prefix}template_stats AS s (template_id, stripe, issued, reserved, used, expired, discount)
+      VALUES (p_template, p_stripe, 1, 0, 0, 0, 0)
+      ON CONFLICT (template_id, stripe) DO UPDATE SET issued = s.issued + 1;
+    o_outcome := 'CLAIMED';
+    RETURN;
+  END;
+  -- a refusal: the counter back (still locked by this transaction), then the key as it is now
+  IF v_claimed = 1 THEN
+    -- created (or raised from 0) by this claim: no claim counted, so no row, as after a rollback
+    DELETE FROM ${prefix}user_claims WHERE template_id = p_template AND user_id = p_user;
+  ELSIF v_claimed IS NOT NULL THEN
+    UPDATE ${prefix}user_claims SET claimed = claimed - 1 WHERE template_id = p_template AND user_id = p_user;
+  END IF;
+  SELECT c.id, c.code, c.template_id, c.user_id, c.claimed_at_us, c.expires_at_us, c.status, c.order_id,
+         c.valid_from_us
+    INTO o_id, o_code, o_template_id, o_user_id, o_claimed_at_us, o_expires_at_us, o_status, o_order_id,
+         o_valid_from_us
+    FROM ${prefix}coupons c WHERE c.template_id = p_template AND c.user_id = p_user AND c.idem_key = p_key;
+  o_outcome := CASE WHEN FOUND THEN 'DUPLICATE' ELSE v_refusal END;
+END
+$$;

@@ -782,6 +782,182 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     }
   }
 
+  // ---- the claim in one call: its own race windows, over two stores --------------------------------------------
+
+  /** Runs {@code tasks} on {@code threads} threads, all released at once, and answers their results in task order. */
+  private static <T> List<T> race(int threads, List<java.util.concurrent.Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (java.util.concurrent.Callable<T> task : tasks) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return task.call();
+        }));
+      }
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(120, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The sum of the per-user counters of a template (committed rows). */
+  protected long counterSum(String templateId) throws SQLException {
+    try (Connection c = jdbc().dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(claimed), 0) FROM " + jdbc().tablePrefix()
+             + "user_claims WHERE template_id = ?")) {
+      ps.setString(1, templateId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long n = rs.getLong(1);
+        c.rollback();
+        return n;
+      }
+    }
+  }
+
+  private static final AtomicInteger COUPON_IDS = new AtomicInteger();
+
+  /** A claim as the engine makes it: a fresh coupon id for every call, even a retry of the same key. */
+  private static ClaimCommand raceClaim(String templateId, String user, String key, int limit) {
+    return new ClaimCommand(templateId, user, key, "rc-" + COUPON_IDS.incrementAndGet(), limit, T0, EXPIRES);
+  }
+
+  @Test
+  void claimRace_oneUsersClaimsRacingTheLimit_overTwoStores_stopAtTheLimit() throws Exception {
+    int users = 24;
+    int perUser = 12;
+    int limit = 3;
+    Template t = available("RL1", users * perUser);
+    CouponStore other = newStoreSharingWith(store);
+    List<java.util.concurrent.Callable<ClaimResult>> tasks = new ArrayList<>();
+    for (int i = 0; i < perUser; i++) {
+      for (int u = 0; u < users; u++) {
+        CouponStore s = (i + u) % 2 == 0 ? store : other;
+        String key = "k" + i;
+        String user = "u" + u;
+        tasks.add(() -> s.claim(raceClaim(t.id(), user, key, limit)));
+      }
+    }
+    List<ClaimResult> results = race(16, tasks);
+    Map<String, Integer> claimedBy = new LinkedHashMap<>();
+    int limitReached = 0;
+    for (int n = 0; n < results.size(); n++) {
+      ClaimResult r = results.get(n);
+      if (r.outcome() == ClaimOutcome.CLAIMED) {
+        claimedBy.merge(r.couponOrNull().userId(), 1, Integer::sum);
+      } else {
+        assertThat(r.outcome()).as("claim %d", n).isEqualTo(ClaimOutcome.LIMIT_REACHED);
+        limitReached++;
+      }
+    }
+    assertThat(limitReached).isEqualTo(users * (perUser - limit));
+    for (int u = 0; u < users; u++) {
+      assertThat(claimedBy.get("u" + u)).as("coupons of u%d", u).isEqualTo(limit);
+      assertThat(store.findCouponsByUser("u" + u)).hasSize(limit);
+      assertThat(userCount(t.id(), "u" + u)).isEqualTo(limit);
+    }
+    assertThat(store.remainingCodes(t.id())).isEqualTo(users * (perUser - limit));
+    assertThat(store.stats(t.id()).orElseThrow().issued()).isEqualTo(users * limit);
+    assertThat(jdbc().claimsByRoutine()).isEqualTo(expectedDialect() != Dialect.H2);
+  }
+
+  @Test
+  void claimRace_oneKeyRacingItselfAndTheLimit_overTwoStores_claimsOnce_theRestDuplicateOrLimit() throws Exception {
+    int users = 30;
+    int copies = 6;
+    Template t = available("RK1", users * 2);
+    CouponStore other = newStoreSharingWith(store);
+    List<java.util.concurrent.Callable<ClaimResult>> tasks = new ArrayList<>();
+    // each user, limit 1: key "a" sent 6 times and key "b" sent 6 times, interleaved over both stores
+    for (int i = 0; i < copies; i++) {
+      for (int u = 0; u < users; u++) {
+        String user = "u" + u;
+        tasks.add(() -> store.claim(raceClaim(t.id(), user, "a", 1)));
+        tasks.add(() -> other.claim(raceClaim(t.id(), user, "b", 1)));
+      }
+    }
+    List<ClaimResult> results = race(16, tasks);
+    for (int u = 0; u < users; u++) {
+      String user = "u" + u;
+      List<Coupon> held = store.findCouponsByUser(user);
+      assertThat(held).as("coupons of %s", user).hasSize(1);
+      Coupon coupon = held.get(0);
+      List<ClaimOutcome> winnerKey = new ArrayList<>();
+      List<ClaimOutcome> loserKey = new ArrayList<>();
+      int pos = 0;
+      for (int i = 0; i < copies; i++) {
+        for (int v = 0; v < users; v++) {
+          for (int k = 0; k < 2; k++) {
+            ClaimResult r = results.get(pos++);
+            if (v != u) {
+              continue;
+            }
+            boolean winner = r.outcome() == ClaimOutcome.CLAIMED || r.outcome() == ClaimOutcome.DUPLICATE;
+            if (winner) {
+              // a DUPLICATE answers the one coupon of the key, never a coupon of its own
+              assertThat(r.couponOrNull()).as("%s %s", user, r).isEqualTo(coupon);
+            }
+            (k == 0 ? winnerKey : loserKey).add(r.outcome());
+          }
+        }
+      }
+      // one key won: one CLAIMED and the rest DUPLICATE; the other key: LIMIT_REACHED every time
+      List<ClaimOutcome> won = winnerKey.contains(ClaimOutcome.CLAIMED) ? winnerKey : loserKey;
+      List<ClaimOutcome> lost = won == winnerKey ? loserKey : winnerKey;
+      assertThat(won).as(user).containsOnlyOnce(ClaimOutcome.CLAIMED);
+      assertThat(won).as(user).containsOnly(ClaimOutcome.CLAIMED, ClaimOutcome.DUPLICATE);
+      assertThat(lost).as(user).containsOnly(ClaimOutcome.LIMIT_REACHED);
+      assertThat(userCount(t.id(), user)).as("counter of %s", user).isEqualTo(1);
+    }
+    assertThat(store.remainingCodes(t.id())).isEqualTo(users);
+    assertThat(store.stats(t.id()).orElseThrow().issued()).isEqualTo(users);
+    assertThat(counterSum(t.id())).isEqualTo(users);
+  }
+
+  @Test
+  void claimRace_soldOutOverTwoStores_issuesEveryCodeOnce_andCountsOnlyClaims() throws Exception {
+    int codes = 150;
+    int users = 120;
+    Template t = available("RS1", codes);
+    CouponStore other = newStoreSharingWith(store);
+    List<java.util.concurrent.Callable<ClaimResult>> tasks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      for (int u = 0; u < users; u++) {
+        CouponStore s = (i + u) % 2 == 0 ? store : other;
+        String user = "u" + u;
+        String key = "k" + i;
+        tasks.add(() -> s.claim(raceClaim(t.id(), user, key, 2)));
+      }
+    }
+    List<ClaimResult> results = race(16, tasks);
+    Set<String> codesOut = new HashSet<>();
+    Map<String, Integer> perUser = new LinkedHashMap<>();
+    for (ClaimResult r : results) {
+      assertThat(r.outcome()).isIn(ClaimOutcome.CLAIMED, ClaimOutcome.SOLD_OUT, ClaimOutcome.LIMIT_REACHED);
+      if (r.outcome() == ClaimOutcome.CLAIMED) {
+        assertThat(codesOut.add(r.couponOrNull().code())).as("code issued twice: %s", r).isTrue();
+        perUser.merge(r.couponOrNull().userId(), 1, Integer::sum);
+      }
+    }
+    assertThat(codesOut).hasSize(codes);
+    assertThat(perUser.values()).allMatch(n -> n <= 2);
+    assertThat(store.remainingCodes(t.id())).isZero();
+    assertThat(couponCount(t.id())).isEqualTo(codes);
+    // a SOLD_OUT gave its counter back: the counters add up to the coupons, user by user
+    assertThat(counterSum(t.id())).isEqualTo(codes);
+    for (int u = 0; u < users; u++) {
+      assertThat(userCount(t.id(), "u" + u)).as("counter of u%d", u).isEqualTo(perUser.getOrDefault("u" + u, 0));
+    }
+    assertThat(store.stats(t.id()).orElseThrow().issued()).isEqualTo(codes);
+  }
+
   // ---- migration 0.1 -> 0.2 -------------------------------------------------------------------------------------
 
   private String scriptName() {
@@ -871,6 +1047,8 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
           .isEqualTo(ClaimOutcome.CLAIMED);
       assertThat(migrated.claim(new ClaimCommand(t.id(), "u1", "k5", "cp5", 5, T0, EXPIRES)).outcome())
           .isEqualTo(ClaimOutcome.LIMIT_REACHED);
+      // the migration installed the claim routine (PostgreSQL, MariaDB): the claims above went through it
+      assertThat(migrated.claimsByRoutine()).isEqualTo(expectedDialect() != Dialect.H2);
       // orders written by 0.1 go on (without savings): commit the reserved one, revert the committed one, reserve
       // and commit anew
       RedemptionResult committed = migrated.commit("o-2", T0.plusSeconds(1));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.couponengine.error.ErrorCode;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,32 @@ class SqlErrorsTest {
     assertThatThrownBy(() -> JdbcCouponStore.builder(ds).maxAttempts(0))
         .isInstanceOf(io.couponengine.error.CouponException.class);
     assertThat(JdbcCouponStore.builder(ds).dialect(Dialect.H2).build().tablePrefix()).isEqualTo("coupon_");
+  }
+
+  @Test
+  void claimRoutineStates_missingRoutineAndNotReadCommitted() {
+    assertThat(SqlErrors.isMissingRoutine(new SQLException("no function", "42883"))).isTrue();
+    assertThat(SqlErrors.isMissingRoutine(new SQLException("no procedure", "42000", 1305))).isTrue();
+    assertThat(SqlErrors.isMissingRoutine(new SQLException("syntax", "42601"))).isFalse();
+    assertThat(SqlErrors.isNotReadCommitted(new SQLException("isolation", "CE001"))).isTrue();
+    assertThat(SqlErrors.isTransient(new SQLException("isolation", "CE001"))).isFalse();
+  }
+
+  @Test
+  void schemaStatements_claimRoutineIsOneStatement_withItsBodyWhole() {
+    List<String> pg = JdbcCouponStore.schemaStatements(Dialect.POSTGRESQL, "p_");
+    String function = pg.stream().filter(st -> st.startsWith("CREATE FUNCTION p_claim(")).findFirst().orElseThrow();
+    assertThat(function).contains("LANGUAGE plpgsql").contains("FOR UPDATE SKIP LOCKED").endsWith("$$");
+    assertThat(function.split("\\$\\$", -1)).hasSize(3);
+    List<String> my = JdbcCouponStore.schemaStatements(Dialect.MYSQL, "p_");
+    String procedure = my.stream().filter(st -> st.startsWith("CREATE PROCEDURE p_claim(")).findFirst().orElseThrow();
+    assertThat(procedure).contains("START TRANSACTION").contains("RESIGNAL").endsWith("END");
+    assertThat(String.join("\n", my)).doesNotContain("DELIMITER").doesNotContain("//");
+    assertThat(JdbcCouponStore.schemaStatements(Dialect.H2, "p_")).noneMatch(st -> st.contains("p_claim"));
+    for (Dialect d : List.of(Dialect.POSTGRESQL, Dialect.MYSQL)) {
+      assertThat(Schema.migrationStatements(d, "0.2", "p_")).as(d.name())
+          .anyMatch(st -> st.startsWith("CREATE FUNCTION p_claim(") || st.startsWith("CREATE PROCEDURE p_claim("));
+    }
   }
 
   @Test
