@@ -29,7 +29,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * <p><b>Layout.</b> Shard {@code s} has a <i>tag id</i>; its keys are the template-slot keys of {@link Keys} built
  * from the tag id instead of the template id, so every template script ({@code claim.lua}, {@code grant.lua},
  * {@code append.lua}) runs unchanged on a shard. Shard 0's tag id is the template id itself (k = 1 is exactly the
- * unsharded layout); shard {@code s > 0}'s is {@code <templateId>\u001Fs<s>.<salt>}: U+001F is a control character,
+ * unsharded layout); shard {@code s > 0}'s is {@code <templateId><U+001F>s<s>.<salt>}: U+001F is a control character,
  * which no id may hold ({@code Preconditions.requireId}), so no template's tag can ever equal a shard's. The salt is
  * the smallest that puts the shard's slot in the s-th k-th of the 16,384 slots (away from its edges), shard 0 taking
  * whichever k-th its own slot falls in: on an evenly split cluster of k masters each shard has its own master.
