@@ -32,7 +32,7 @@ import java.util.Set;
  * <p>Construction validates every field in one pass and throws {@link CouponException} with
  * {@link ErrorCode#INVALID_TEMPLATE} listing all violations; a spec that exists is valid. Defaults: no description,
  * per-user limit 1, {@link Scope#all()}, {@link Stacking#none()}, no operator, the category's code prefix, no
- * minimums.
+ * minimums, one pool ({@link #shards()} 1).
  *
  * <p><b>Minimums</b> (any category): a coupon applies only when the cart's lines in its scope, at their undiscounted
  * prices, reach {@code minimumSubtotal} and hold at least {@code minimumQuantity} items (the sum of their
@@ -64,6 +64,11 @@ import java.util.Set;
  *     binds a code to whoever enters it first and takes no shared code
  * @param externalCodes optional: the template's codes are imported ({@code engine.importCodes}) under these rules
  *     instead of generated; {@code totalCount} must then be 0 (the total is what was imported)
+ * @param shards into how many sub-pools a store may split the template's pool, 1 (default) to {@value #MAX_SHARDS}:
+ *     a hint for stores that spread one hot template over several servers (Redis Cluster: each sub-pool in its own
+ *     hash slot, a user always served by the same one, codes moved between them when one runs dry); stores with one
+ *     pool (in-memory, JDBC) ignore it, with the same semantics. Above 1 only for a generated {@link
+ *     Distribution#CLAIM} template without a shared code
  */
 public record TemplateSpec(
     String name,
@@ -83,7 +88,8 @@ public record TemplateSpec(
     ClaimWindow claimWindow,
     String sharedCode,
     Distribution distribution,
-    CodeRules externalCodes) {
+    CodeRules externalCodes,
+    int shards) {
 
   /** The largest number of coupons one template may have. */
   public static final long MAX_TOTAL_COUNT = 100_000_000L;
@@ -95,6 +101,8 @@ public record TemplateSpec(
   public static final int MAX_PER_USER_LIMIT = 1_000;
   /** The largest minimum quantity. */
   public static final int MAX_MINIMUM_QUANTITY = 1_000_000;
+  /** The most sub-pools a template's pool may be split into ({@link #shards()}). */
+  public static final int MAX_SHARDS = 64;
 
   /**
    * Applies defaults, then validates every field at once.
@@ -111,7 +119,39 @@ public record TemplateSpec(
     Discount.bounded(minimumSubtotal, "minimumSubtotal");
     TemplateSpecValidator.requireValid(name, description, category, productLine, totalCount, perUserLimit,
         validity, discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow,
-        sharedCode, distribution, externalCodes);
+        sharedCode, distribution, externalCodes, shards);
+  }
+
+  /**
+   * A spec in one pool ({@link #shards()} 1): the form before sharding existed.
+   *
+   * @param name display name
+   * @param description optional text
+   * @param category the category
+   * @param productLine the business line
+   * @param totalCount how many coupons exist
+   * @param perUserLimit how many one user may claim
+   * @param validity when claimed coupons can be used
+   * @param discount what a coupon takes off
+   * @param scope which goods it applies to
+   * @param stacking which other coupons it combines with
+   * @param operatorId optional operator id
+   * @param codePrefix optional code prefix
+   * @param minimumSubtotal optional in-scope subtotal
+   * @param minimumQuantity in-scope items, 0 for none
+   * @param claimWindow optional claim window
+   * @param sharedCode optional shared code
+   * @param distribution how codes leave the pool, null for CLAIM
+   * @param externalCodes optional rules of imported codes
+   * @throws CouponException INVALID_TEMPLATE listing every broken field rule, as the canonical constructor
+   */
+  public TemplateSpec(String name, String description, CouponCategory category, String productLine,
+      long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
+      String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity,
+      ClaimWindow claimWindow, String sharedCode, Distribution distribution, CodeRules externalCodes) {
+    this(name, description, category, productLine, totalCount, perUserLimit, validity, discount, scope, stacking,
+        operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow, sharedCode, distribution,
+        externalCodes, 1);
   }
 
   /**
@@ -204,7 +244,8 @@ public record TemplateSpec(
 
   /**
    * The JSON creator: every component by name, so {@link #fromJson} stays strict about unknown fields. A missing
-   * {@code minimumSubtotal} or {@code minimumQuantity} (JSON written before minimums existed) means none.
+   * {@code minimumSubtotal} or {@code minimumQuantity} (JSON written before minimums existed) means none; a missing
+   * {@code shards} (JSON written before sharding existed) means 1.
    */
   @JsonCreator
   private static TemplateSpec json(@JsonProperty("name") String name,
@@ -224,10 +265,11 @@ public record TemplateSpec(
       @JsonProperty("claimWindow") ClaimWindow claimWindow,
       @JsonProperty("sharedCode") String sharedCode,
       @JsonProperty("distribution") Distribution distribution,
-      @JsonProperty("externalCodes") CodeRules externalCodes) {
+      @JsonProperty("externalCodes") CodeRules externalCodes,
+      @JsonProperty("shards") Integer shards) {
     return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity, discount,
         scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity == null ? 0 : minimumQuantity,
-        claimWindow, sharedCode, distribution, externalCodes);
+        claimWindow, sharedCode, distribution, externalCodes, shards == null ? 1 : shards);
   }
 
   /**
@@ -296,6 +338,7 @@ public record TemplateSpec(
     private String sharedCode;
     private Distribution distribution;
     private CodeRules externalCodes;
+    private int shards = 1;
 
     /** The setters already called. */
     private final Set<String> assigned = new HashSet<>();
@@ -549,6 +592,26 @@ public record TemplateSpec(
     }
 
     /**
+     * Splits the template's pool into {@code shards} sub-pools (default 1) in stores that can spread one hot template
+     * over several servers: on Redis Cluster each sub-pool has its own hash slot, chosen so that the sub-pools land
+     * on different masters of an evenly split cluster; a user is always served by the same sub-pool (so the per-user
+     * limit stays one atomic step) and codes move to a sub-pool that ran dry while others still hold some, so
+     * SOLD_OUT still means no code is left anywhere. Stores with one pool (in-memory, JDBC) ignore it. Only for a
+     * generated {@link Distribution#CLAIM} template without a shared code: {@link #build()} refuses it with
+     * {@link #distribution(Distribution) CODE_ENTRY}, a {@link #sharedCode(String) shared code} or
+     * {@link #externalCodes(CodeRules) external codes}.
+     *
+     * @param shards 1 to {@value TemplateSpec#MAX_SHARDS}; checked by {@link #build()} (INVALID_TEMPLATE)
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when already set
+     */
+    public Builder shards(int shards) {
+      once("shards", this.shards);
+      this.shards = shards;
+      return this;
+    }
+
+    /**
      * Validates and builds the spec.
      *
      * @return the immutable spec
@@ -557,7 +620,7 @@ public record TemplateSpec(
     public TemplateSpec build() {
       return new TemplateSpec(name, description, category, productLine, totalCount, perUserLimit, validity,
           discount, scope, stacking, operatorId, codePrefix, minimumSubtotal, minimumQuantity, claimWindow,
-          sharedCode, distribution, externalCodes);
+          sharedCode, distribution, externalCodes, shards);
     }
   }
 }

@@ -25,7 +25,7 @@ final class TemplateSpecValidator {
   static void requireValid(String name, String description, CouponCategory category, String productLine,
       long totalCount, int perUserLimit, Validity validity, Discount discount, Scope scope, Stacking stacking,
       String operatorId, String codePrefix, BigDecimal minimumSubtotal, int minimumQuantity,
-      ClaimWindow claimWindow, String sharedCode, Distribution distribution, CodeRules externalCodes) {
+      ClaimWindow claimWindow, String sharedCode, Distribution distribution, CodeRules externalCodes, int shards) {
     List<Violation> v = new ArrayList<>();
     text(v, "name", name, MAX_NAME, true);
     text(v, "description", description, MAX_DESCRIPTION, false);
@@ -35,6 +35,7 @@ final class TemplateSpecValidator {
       v.add(new Violation("category", "must not be null"));
     }
     distribution(v, totalCount, sharedCode, distribution, externalCodes);
+    shards(v, shards, sharedCode, distribution, externalCodes);
     if (perUserLimit < 1 || perUserLimit > TemplateSpec.MAX_PER_USER_LIMIT) {
       v.add(new Violation("perUserLimit", "must be between 1 and " + TemplateSpec.MAX_PER_USER_LIMIT));
     }
@@ -97,6 +98,27 @@ final class TemplateSpecValidator {
       }
       if (distribution == Distribution.CODE_ENTRY) {
         v.add(new Violation("distribution", "must be CLAIM with a shared code"));
+      }
+    }
+  }
+
+  /**
+   * The sub-pool count: 1 to MAX_SHARDS, and above 1 only where a store can split the pool exactly: a generated
+   * CLAIM pool (a code entered by a user, a shared code and imported codes have no user-to-sub-pool rule).
+   */
+  private static void shards(List<Violation> v, int shards, String sharedCode, Distribution distribution,
+      CodeRules externalCodes) {
+    if (shards < 1 || shards > TemplateSpec.MAX_SHARDS) {
+      v.add(new Violation("shards", "must be between 1 and " + TemplateSpec.MAX_SHARDS));
+    } else if (shards > 1) {
+      if (distribution == Distribution.CODE_ENTRY) {
+        v.add(new Violation("shards", "must be 1 for a CODE_ENTRY template (a code is bound by whoever enters it)"));
+      }
+      if (sharedCode != null) {
+        v.add(new Violation("shards", "must be 1 with a shared code"));
+      }
+      if (externalCodes != null) {
+        v.add(new Violation("shards", "must be 1 for external (imported) codes"));
       }
     }
   }

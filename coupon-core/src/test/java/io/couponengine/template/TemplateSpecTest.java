@@ -76,6 +76,53 @@ class TemplateSpecTest {
     assertThat(s.scope()).isEqualTo(Scope.all());
     assertThat(s.stacking()).isEqualTo(Stacking.none());
     assertThat(s.effectiveCodePrefix()).isEqualTo("DR");
+    assertThat(s.shards()).isEqualTo(1);
+  }
+
+  @Test
+  void shards_roundTripThroughJson_andMissingMeansOne() {
+    TemplateSpec spec = base().shards(TemplateSpec.MAX_SHARDS).build();
+    assertThat(spec.shards()).isEqualTo(64);
+    assertThat(spec.toJson()).contains("\"shards\":64");
+    assertThat(TemplateSpec.fromJson(spec.toJson())).isEqualTo(spec);
+    String old = base().build().toJson().replace(",\"shards\":1", "");
+    assertThat(old).doesNotContain("shards");
+    assertThat(TemplateSpec.fromJson(old).shards()).isEqualTo(1);
+  }
+
+  @Test
+  void shards_outOfRange_isASpecificViolation() {
+    for (int bad : new int[] {0, -1, 65, Integer.MAX_VALUE}) {
+      CouponException e = catchInvalid(() -> base().shards(bad).build());
+      assertThat(e.violations()).containsExactly(new Violation("shards", "must be between 1 and 64"));
+    }
+    assertThat(base().shards(3).build().shards()).isEqualTo(3);
+    String json = base().build().toJson().replace("\"shards\":1", "\"shards\":0");
+    assertThat(catchInvalid(() -> TemplateSpec.fromJson(json)).violations()).extracting(Violation::field)
+        .containsExactly("shards");
+  }
+
+  @Test
+  void shards_aboveOne_onlyForAGeneratedClaimPool() {
+    assertThat(catchInvalid(() -> base().shards(2).distribution(Distribution.CODE_ENTRY).build()).violations())
+        .extracting(Violation::field).containsExactly("shards");
+    assertThat(catchInvalid(() -> base().shards(2).sharedCode("SUMMER20").build()).violations())
+        .extracting(Violation::field).containsExactly("shards");
+    CouponException e = catchInvalid(() -> TemplateSpec.builder().name("n").productLine("p")
+        .category(CouponCategory.THRESHOLD).validity(Validity.rolling(Duration.ofDays(7)))
+        .discount(Discount.threshold(new BigDecimal("100.00"), new BigDecimal("20.00")))
+        .externalCodes(CodeRules.of("ABCDEFGHJK", 4, 12)).shards(2).build());
+    assertThat(e.violations()).extracting(Violation::message)
+        .containsExactly("must be 1 for external (imported) codes");
+    // one pool: every distribution as before
+    assertThat(base().shards(1).distribution(Distribution.CODE_ENTRY).build().shards()).isEqualTo(1);
+  }
+
+  @Test
+  void shards_setTwice_isRefused() {
+    assertThatThrownBy(() -> base().shards(2).shards(3))
+        .isInstanceOf(CouponException.class)
+        .extracting(x -> ((CouponException) x).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
   }
 
   @Test

@@ -60,7 +60,19 @@ final class Claims {
    * @return the outcome
    */
   ClaimResult claim(ClaimCommand c) {
-    return single(CLAIM, c, null);
+    return single(CLAIM, c, null, c.templateId());
+  }
+
+  /**
+   * One claim from one sub-pool of a sharded template ({@link Shards}): {@code claim.lua} unchanged, on the keys
+   * built from the shard's tag id (the template id for shard 0).
+   *
+   * @param c the claim
+   * @param tagId the shard's tag id
+   * @return the outcome
+   */
+  ClaimResult claim(ClaimCommand c, String tagId) {
+    return single(CLAIM, c, null, tagId);
   }
 
   /**
@@ -72,14 +84,15 @@ final class Claims {
    * @return the outcome: CODE_TAKEN and CODE_NOT_FOUND are failed entries
    */
   ClaimResult bind(ClaimCommand c, String code) {
-    return single(BIND, c, code);
+    return single(BIND, c, code, c.templateId());
   }
 
-  private ClaimResult single(LuaScript script, ClaimCommand c, String code) {
+  private ClaimResult single(LuaScript script, ClaimCommand c, String code, String tagId) {
     String t = c.templateId();
     String[] headTail = CouponRecord.headAndTail(c);
-    String[] tk = keys.templateKeys(t);
-    String idem = keys.idempotency(t, c.userId(), c.idempotencyKey());
+    // keys by the slot's tag id: the template id, or a sub-pool's of a sharded template (Shards)
+    String[] tk = keys.templateKeys(tagId);
+    String idem = keys.idempotency(tagId, c.userId(), c.idempotencyKey());
     // the claim pops the list 'pool', a bind removes its code from the sorted set 'epool'
     String pool = code == null ? tk[1] : tk[7];
     // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
@@ -177,12 +190,25 @@ final class Claims {
    * @return one result per command, in order
    */
   List<ClaimResult> grant(List<ClaimCommand> commands) {
+    return grant(commands, null);
+  }
+
+  /**
+   * Claims for many users, each in the slot of its tag id (the template id, or the user's sub-pool of a sharded
+   * template: {@link Shards}); consecutive commands with one tag id share a script.
+   *
+   * @param commands the claims
+   * @param tags each command's slot tag id, in order; null for every command's template id
+   * @return one result per command, in order
+   */
+  List<ClaimResult> grant(List<ClaimCommand> commands, List<String> tags) {
     int n = commands.size();
+    java.util.function.IntFunction<String> tagOf = tags == null ? i -> commands.get(i).templateId() : tags::get;
     List<int[]> ranges = new ArrayList<>();
     for (int from = 0; from < n; ) {
-      String t = commands.get(from).templateId();
+      String t = tagOf.apply(from);
       int to = from + 1;
-      while (to < n && to - from < GRANT_CHUNK && commands.get(to).templateId().equals(t)) {
+      while (to < n && to - from < GRANT_CHUNK && tagOf.apply(to).equals(t)) {
         to++;
       }
       ranges.add(new int[] {from, to});
@@ -194,7 +220,8 @@ final class Claims {
       int from = ranges.get(r)[0];
       int to = ranges.get(r)[1];
       String t = commands.get(from).templateId();
-      String[] tk = keys.templateKeys(t);
+      String tag = tagOf.apply(from);
+      String[] tk = keys.templateKeys(tag);
       int size = to - from;
       List<String> k = new ArrayList<>(7 + size * (cluster ? 1 : 2));
       k.add(tk[0]);
@@ -210,7 +237,7 @@ final class Claims {
       a.add(t);
       for (int i = from; i < to; i++) {
         ClaimCommand c = commands.get(i);
-        k.add(keys.idempotency(t, c.userId(), c.idempotencyKey()));
+        k.add(keys.idempotency(tag, c.userId(), c.idempotencyKey()));
         headTails[i] = CouponRecord.headAndTail(c);
         ClaimOutcome window = c.windowRefusal();
         a.add(c.userId());

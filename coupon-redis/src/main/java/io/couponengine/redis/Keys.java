@@ -127,6 +127,29 @@ final class Keys {
     return t(templateId, "events");
   }
 
+  // ---- sub-pools of a sharded template (see Shards) ------------------------------------------------------------
+  // A shard's keys are the template-slot keys above built from its tag id instead of the template id (shard 0's tag
+  // id is the template id itself), so every script runs unchanged on a shard; these three exist only for shards.
+
+  /**
+   * Hash of one shard's pool bookkeeping: {@code status} ({@code SHARD}: {@code append.lua} takes it as its meta),
+   * {@code loaded} (codes of this shard's serials appended), {@code mvseq} (moves taken from this shard),
+   * {@code mvin} (moves applied to this shard).
+   */
+  String shardState(String tagId) {
+    return t(tagId, "shard");
+  }
+
+  /** Hash of the moves taken from this shard and not yet finished: move id → {@code <receiver>|<codes>}. */
+  String moves(String tagId) {
+    return t(tagId, "moves");
+  }
+
+  /** Set of the move ids applied to this shard's pool (never shrinks: a late apply of a finished move is a no-op). */
+  String movesApplied(String tagId) {
+    return t(tagId, "mvapplied");
+  }
+
   /**
    * The template whose slot holds a code's claim record, read from the code itself.
    *

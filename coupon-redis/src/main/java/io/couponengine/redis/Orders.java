@@ -39,8 +39,10 @@ final class Orders {
   private final Keys keys;
   private final long streamMaxLen;
   private final CodeIndex codeIndex;
+  private final Shards shards;
 
-  Orders(UnifiedJedis jedis, Keys keys, long streamMaxLen, CodeIndex codeIndex) {
+  Orders(UnifiedJedis jedis, Keys keys, long streamMaxLen, CodeIndex codeIndex, Shards shards) {
+    this.shards = shards;
     this.jedis = jedis;
     this.keys = keys;
     this.streamMaxLen = streamMaxLen;
@@ -66,12 +68,21 @@ final class Orders {
     // 2. the claim records (immutable) of every code, one pipelined round trip over the template slots (one more,
     // to the code index, only for imported codes: their template is not in the code)
     List<String> templates = codeIndex.templatesOf(cmd.codes());
-    List<Response<String>> recs = new ArrayList<>(cmd.codes().size());
+    // a sharded template's record is in the claiming user's sub-pool: one HGET per sub-pool (a code of another
+    // user must still be found, to be refused as that user's)
+    Map<String, String[]> sub = shards.tags(templates.stream().filter(java.util.Objects::nonNull).distinct().toList());
+    List<List<Response<String>>> recs = new ArrayList<>(cmd.codes().size());
     try (AbstractPipeline p = jedis.pipelined()) {
       for (int i = 0; i < cmd.codes().size(); i++) {
         String code = cmd.codes().get(i);
         String t = templates.get(i);
-        recs.add(t == null ? null : p.hget(keys.claims(t), code));
+        List<Response<String>> in = new ArrayList<>(1);
+        if (t != null) {
+          for (String tag : sub.get(t)) {
+            in.add(p.hget(keys.claims(tag), code));
+          }
+        }
+        recs.add(in);
       }
       p.sync();
     }
@@ -86,7 +97,10 @@ final class Orders {
     args.add(Long.toString(streamMaxLen));
     args.add(Integer.toString(cmd.codes().size()));
     for (int i = 0; i < cmd.codes().size(); i++) {
-      String rec = recs.get(i) == null ? null : recs.get(i).get();
+      String rec = null;
+      for (Response<String> r : recs.get(i)) {
+        rec = rec != null ? rec : r.get();
+      }
       args.add(cmd.codes().get(i));
       if (rec == null) {
         args.add("");
@@ -129,7 +143,7 @@ final class Orders {
       if (!usable.isEmpty()) {
         try (AbstractPipeline p = jedis.pipelined()) {
           for (Coupon c : usable) {
-            p.zadd(keys.due(c.templateId()), c.expiresAt().toEpochMilli(), c.code());
+            p.zadd(keys.due(shards.tagOf(c.templateId(), c.userId())), c.expiresAt().toEpochMilli(), c.code());
           }
           p.sync();
         }

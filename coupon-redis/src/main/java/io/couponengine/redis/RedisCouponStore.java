@@ -83,7 +83,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * STORE_UNAVAILABLE (translated in one place).
  */
 public final class RedisCouponStore implements CouponStore {
-  private static final LuaScript APPEND = LuaScript.load("append");
+  static final LuaScript APPEND = LuaScript.load("append");
   private static final LuaScript INSERT = LuaScript.load("insert");
   private static final LuaScript STATUS = LuaScript.load("status");
   private static final LuaScript EXPIRE = LuaScript.load("expire");
@@ -104,6 +104,7 @@ public final class RedisCouponStore implements CouponStore {
   private final CodeIndex codeIndex;
   private final CodePool pools;
   private final FailedEntries failures;
+  private final Shards shards;
 
   private RedisCouponStore(Builder b) {
     this.jedis = b.jedis;
@@ -114,9 +115,10 @@ public final class RedisCouponStore implements CouponStore {
     this.waitTimeout = b.waitTimeout;
     this.idempotencyTtlSeconds = b.idempotencyTtl.toSeconds();
     this.streamMaxLen = b.streamMaxLen;
-    this.lists = new UserListCache(jedis, keys, b.listTtl);
+    this.shards = new Shards(jedis, keys);
+    this.lists = new UserListCache(jedis, keys, b.listTtl, shards);
     this.codeIndex = new CodeIndex(jedis, keys);
-    this.orders = new Orders(jedis, keys, streamMaxLen, codeIndex);
+    this.orders = new Orders(jedis, keys, streamMaxLen, codeIndex, shards);
     this.claims = new Claims(jedis, keys, cluster, lists, waitReplicas, waitTimeout, idempotencyTtlSeconds,
         streamMaxLen);
     this.pools = new CodePool(jedis, keys, cluster);
@@ -173,7 +175,11 @@ public final class RedisCouponStore implements CouponStore {
     return call("insert template", () -> {
       String shared = template.spec().sharedCode();
       if (shared == null) {
-        return insertMeta(template);
+        boolean inserted = insertMeta(template);
+        if (template.spec().shards() > 1) {
+          shards.init(template); // sharded: every sub-pool's meta (again on a retried insert; creates only what is absent)
+        }
+        return inserted;
       }
       // the registry entry comes after the code is taken: a template refused for its code leaves nothing behind
       return codeIndex.insert(template.id(), shared, () -> insertMeta(template), () -> {
@@ -264,6 +270,9 @@ public final class RedisCouponStore implements CouponStore {
       if (json == null) {
         return false;
       }
+      if (Template.fromJson(json).spec().shards() > 1) { // sharded: to every sub-pool before returning
+        return shards.updateStatus(shards.tags(templateId), json, expected, next, reason);
+      }
       Template changed = Template.fromJson(json).withStatus(next, reason);
       Object r = STATUS.run(jedis, List.of(keys.meta(templateId)),
           List.of(expected.name(), next.name(), changed.toJson()));
@@ -287,6 +296,10 @@ public final class RedisCouponStore implements CouponStore {
   @Override
   public long appendCodes(String templateId, long offset, List<String> codes) {
     return call("append codes", () -> {
+      String[] sub = shards.tags(templateId);
+      if (sub.length > 1) { // sharded: serial i to sub-pool i mod k, idempotent by offset in each
+        return shards.append(sub, templateId, offset, codes);
+      }
       List<String> k = List.of(keys.meta(templateId), keys.pool(templateId), keys.entryPool(templateId));
       if (codes.isEmpty()) {
         return (Long) APPEND.run(jedis, k, List.of(Long.toString(offset)));
@@ -401,6 +414,14 @@ public final class RedisCouponStore implements CouponStore {
       if (!exists.get()) {
         return Optional.empty();
       }
+      long issuedCount = issued.get();
+      long remainingCount = remaining.get() + entryRemaining.get();
+      String[] sub = shards.tags(templateId);
+      if (sub.length > 1) { // sharded: summed over the sub-pools, plus codes in moves not applied yet
+        long[] ir = shards.issuedAndRemaining(sub);
+        issuedCount = ir[0];
+        remainingCount = ir[1];
+      }
       long[] sum = new long[fields.length];
       for (Response<List<String>> r : buckets) {
         List<String> v = r.get();
@@ -415,8 +436,8 @@ public final class RedisCouponStore implements CouponStore {
         discount = discount.add(BigDecimal.valueOf(sum[4], 8)).stripTrailingZeros();
         discount = discount.setScale(Math.max(2, discount.scale()));
       }
-      return Optional.of(new TemplateStats(templateId, issued.get(), Math.max(0, sum[0]), Math.max(0, sum[1]),
-          Math.max(0, sum[2]), remaining.get() + entryRemaining.get(), discount.signum() < 0 ? BigDecimal.ZERO.setScale(2) : discount));
+      return Optional.of(new TemplateStats(templateId, issuedCount, Math.max(0, sum[0]), Math.max(0, sum[1]),
+          Math.max(0, sum[2]), remainingCount, discount.signum() < 0 ? BigDecimal.ZERO.setScale(2) : discount));
     });
   }
 
@@ -427,7 +448,10 @@ public final class RedisCouponStore implements CouponStore {
    */
   @Override
   public long remainingCodes(String templateId) {
-    return call("remaining codes", () -> pools.remaining(templateId));
+    return call("remaining codes", () -> {
+      String[] sub = shards.tags(templateId);
+      return sub.length > 1 ? shards.issuedAndRemaining(sub)[1] : pools.remaining(templateId);
+    });
   }
 
   /**
@@ -445,7 +469,13 @@ public final class RedisCouponStore implements CouponStore {
   public long importCodes(String templateId, List<String> codes) {
     Preconditions.requireId(templateId, "templateId");
     Preconditions.requireElements(codes, "codes");
-    return call("import codes", () -> pools.importCodes(templateId, codes));
+    return call("import codes", () -> {
+      if (shards.tags(templateId).length > 1) { // the spec refuses external codes with shards; this guards the SPI
+        throw CouponException.invalidField("templateId", "template '%s' is sharded; only a template with one pool "
+            + "imports codes", templateId);
+      }
+      return pools.importCodes(templateId, codes);
+    });
   }
 
   /**
@@ -460,7 +490,12 @@ public final class RedisCouponStore implements CouponStore {
     Preconditions.requireRange(batchSize, 1, Integer.MAX_VALUE, "batchSize");
     Preconditions.requireArg(sink, "sink");
     call("scan pool", () -> {
-      pools.scan(templateId, batchSize, sink);
+      String[] sub = shards.tags(templateId);
+      if (sub.length > 1) {
+        shards.scan(sub, pools, batchSize, sink);
+      } else {
+        pools.scan(templateId, batchSize, sink);
+      }
       return null;
     });
   }
@@ -469,7 +504,10 @@ public final class RedisCouponStore implements CouponStore {
 
   @Override
   public ClaimResult claim(ClaimCommand c) {
-    return call("claim", () -> claims.claim(c));
+    return call("claim", () -> {
+      String[] sub = shards.tags(c.templateId());
+      return sub.length == 1 ? claims.claim(c) : shards.claim(claims, sub, c); // sharded: the user's sub-pool
+    });
   }
 
   /**
@@ -537,7 +575,12 @@ public final class RedisCouponStore implements CouponStore {
     if (commands.isEmpty()) {
       return List.of();
     }
-    return call("grant", () -> claims.grant(commands));
+    return call("grant", () -> {
+      java.util.Set<String> templates = new java.util.HashSet<>();
+      commands.forEach(c -> templates.add(c.templateId()));
+      boolean sharded = shards.tags(templates).values().stream().anyMatch(t -> t.length > 1);
+      return sharded ? shards.grant(claims, commands) : claims.grant(commands);
+    });
   }
 
   // ---- coupons -----------------------------------------------------------------------------------------------
@@ -562,7 +605,7 @@ public final class RedisCouponStore implements CouponStore {
       if (t == null) {
         return Optional.empty();
       }
-      String rec = jedis.hget(keys.claims(t), code);
+      String rec = shards.record(t, code); // a sharded template's claiming sub-pool is not in the code
       if (rec == null) {
         return Optional.empty();
       }
@@ -578,7 +621,7 @@ public final class RedisCouponStore implements CouponStore {
     return call("expire coupon", () -> {
       // the claim record (template slot) is the issued coupon, found by its code; the decision is the expire
       // script's, on the current state in the owner's slot
-      String rec = jedis.hget(keys.claims(coupon.templateId()), coupon.code());
+      String rec = jedis.hget(keys.claims(shards.tagOf(coupon.templateId(), coupon.userId())), coupon.code());
       if (rec == null) {
         return Optional.empty();
       }
@@ -608,7 +651,8 @@ public final class RedisCouponStore implements CouponStore {
       List<Coupon> out = new ArrayList<>();
       double max = now.toEpochMilli();
       int page = Math.max(limit, 100);
-      for (String t : jedis.smembers(keys.registry())) {
+      // every template's slot, and every sub-pool's of a sharded one (each has its own claim records and candidates)
+      for (String t : shards.allTags(jedis.smembers(keys.registry()))) {
         int offset = 0;
         while (out.size() < limit) {
           List<String> codes = jedis.zrangeByScore(keys.due(t), Double.NEGATIVE_INFINITY, max, offset, page);
@@ -810,10 +854,18 @@ public final class RedisCouponStore implements CouponStore {
     return pools;
   }
 
+  Shards shards() {
+    return shards;
+  }
+
+  Claims claims() {
+    return claims;
+  }
+
   static List<LuaScript> scripts() {
     return Collections.unmodifiableList(List.of(Claims.CLAIM, APPEND, INSERT, STATUS, Orders.RESERVE, Orders.FINISH,
         EXPIRE, UserListCache.CACHE, CODE_KEY, TOTAL, Claims.BIND, Claims.GRANT, CodeIndex.CAS, CodePool.INDEX,
-        CodePool.IMPORT, CodePool.IMPORT_ONE, FailedEntries.ATTEMPT));
+        CodePool.IMPORT, CodePool.IMPORT_ONE, FailedEntries.ATTEMPT, Shards.META, Shards.MOVE));
   }
 
   static Map<String, String> describe() {

@@ -57,6 +57,7 @@ public final class RedisEventConsumer implements AutoCloseable {
 
   private final UnifiedJedis jedis;
   private final Keys keys;
+  private final Shards shards;
   private final String group;
   private final String consumer;
   private final CouponEventListener listener;
@@ -70,6 +71,7 @@ public final class RedisEventConsumer implements AutoCloseable {
   private RedisEventConsumer(Builder b) {
     this.jedis = b.jedis;
     this.keys = new Keys(b.prefix);
+    this.shards = new Shards(jedis, keys);
     this.group = b.group;
     this.consumer = b.consumer;
     this.listener = b.listener;
@@ -116,8 +118,8 @@ public final class RedisEventConsumer implements AutoCloseable {
    */
   List<String> streams() {
     List<String> out = new ArrayList<>();
-    for (String t : jedis.smembers(keys.registry())) {
-      out.add(keys.templateEvents(t));
+    for (String t : shards.allTags(jedis.smembers(keys.registry()))) {
+      out.add(keys.templateEvents(t)); // every sub-pool's stream of a sharded template
     }
     for (int b = 0; b < Keys.USER_BUCKETS; b++) {
       out.add(keys.bucketEvents(b));

@@ -28,7 +28,10 @@ final class UserListCache {
   private final Keys keys;
   private final Duration listTtl;
 
-  UserListCache(UnifiedJedis jedis, Keys keys, Duration listTtl) {
+  private final Shards shards;
+
+  UserListCache(UnifiedJedis jedis, Keys keys, Duration listTtl, Shards shards) {
+    this.shards = shards;
     this.jedis = jedis;
     this.keys = keys;
     this.listTtl = listTtl;
@@ -90,9 +93,13 @@ final class UserListCache {
   private List<Coupon> rebuild(String userId, String gen) {
     List<String> templates = new ArrayList<>(jedis.smembers(keys.registry()));
     Map<String, Response<String>> codesByTemplate = new LinkedHashMap<>();
+    // a sharded template keeps the user's claims in the user's sub-pool: its tag id instead of the template id
+    Map<String, String[]> sub = shards.tags(templates);
     try (AbstractPipeline p = jedis.pipelined()) {
       for (String t : templates) {
-        codesByTemplate.put(t, p.hget(keys.userClaims(t), "c:" + userId));
+        String[] tags = sub.get(t);
+        String tag = tags[Shards.shardOf(userId, tags.length)];
+        codesByTemplate.put(tag, p.hget(keys.userClaims(tag), "c:" + userId));
       }
       p.sync();
     }
