@@ -31,6 +31,12 @@ final class Claims {
    * about 10 ms each, sent in one pipeline, rather than one of 200 ms.
    */
   static final int GRANT_CHUNK = 500;
+  /**
+   * Whether concurrent claims share pipelines ({@link ScriptBatcher}) on a standalone server. On by default;
+   * {@code -Dio.couponengine.redis.batchClaims=false} sends each claim on its own (for comparing the two).
+   */
+  static final boolean BATCH_CLAIMS =
+      !"false".equalsIgnoreCase(System.getProperty("io.couponengine.redis.batchClaims"));
 
   private final UnifiedJedis jedis;
   private final Keys keys;
@@ -40,6 +46,8 @@ final class Claims {
   private final Duration waitTimeout;
   private final String idempotencyTtlSeconds;
   private final String streamMaxLen;
+  /** Standalone only (a batch's calls may be in any slot); null on a cluster or when switched off. */
+  private final ScriptBatcher claimBatcher;
 
   Claims(UnifiedJedis jedis, Keys keys, boolean cluster, UserListCache lists, int waitReplicas,
       Duration waitTimeout, long idempotencyTtlSeconds, long streamMaxLen) {
@@ -51,6 +59,7 @@ final class Claims {
     this.waitTimeout = waitTimeout;
     this.idempotencyTtlSeconds = Long.toString(idempotencyTtlSeconds);
     this.streamMaxLen = Long.toString(streamMaxLen);
+    this.claimBatcher = cluster || !BATCH_CLAIMS ? null : new ScriptBatcher(jedis, CLAIM);
   }
 
   /**
@@ -103,7 +112,8 @@ final class Claims {
     if (window != null) {
       a.add(window.name());
     }
-    List<?> reply = (List<?>) script.run(jedis, k, a);
+    List<?> reply = (List<?>) (script == CLAIM && claimBatcher != null ? claimBatcher.run(k, a)
+        : script.run(jedis, k, a));
     ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
     if (cluster && outcome.hasCoupon()) {
       // a DUPLICATE invalidates too: a retry then repairs a cache left stale by a client that died before it
