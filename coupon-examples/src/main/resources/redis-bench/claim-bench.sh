@@ -18,11 +18,10 @@ cli hset "${TAG}meta" status AVAILABLE loaded "$CODES" >/dev/null
 cli eval "local n=tonumber(ARGV[1]) for i=1,n,5000 do local t={} for j=i,math.min(i+4999,n) do t[#t+1]='DR-BNCH22-'..j end redis.call('RPUSH',KEYS[1],unpack(t)) end return redis.call('LLEN',KEYS[1])" 1 "${TAG}pool" "$CODES" >/dev/null
 CLAIM_LUA=${CLAIM_LUA:-$DIR/../../../../../coupon-redis/src/main/resources/io/couponengine/redis/claim.lua}
 SHA=$(cli -x script load < "$CLAIM_LUA")
-HEAD='{"id":"cid","code":"'
-TAIL='","templateId":"BNCH22","userId":"u","claimedAt":"2026-11-25T00:00:00Z","expiresAt":"2026-12-02T00:00:00Z","status":"USABLE","orderId":null}'
+REC='1764028800|1764633600||3|cidu' # CouponRecord: claimedAt|expiresAt|validFrom|id length|id+user
 redis-benchmark -h "$H" -p "$P" -c "$C" -n "$N" -r "$USERS" -q \
-  evalsha "$SHA" 9 "${TAG}meta" "${TAG}pool" "${TAG}uc" "${TAG}cp" "${TAG}ids" "${TAG}due" "${TAG}idem:__rand_int__" \
-  "${TAG}events" "$PFX:{u:0}:gen:user-__rand_int__" "user-__rand_int__" "cid-__rand_int__" "$LIMIT" "$HEAD" "$TAIL" 1796083200000 86400 1000000 \
-  2026-11-25T00:00:00Z "$T" | tr '\r' '\n' | grep "requests per second" | tail -1 | sed "s/.*: \([0-9.]* requests per second\)/redis-benchmark claim.lua: \1/"
+  evalsha "$SHA" 9 "${TAG}meta" "${TAG}pool" "${TAG}uc" "${TAG}cp" "${TAG}due:1764633600000" "${TAG}dueb" \
+  "${TAG}idem:__rand_int__" "${TAG}events" "$PFX:{u:0}:list:user-__rand_int__" "user-__rand_int__" "$LIMIT" "$REC" \
+  86400 1000000 1764633600000 | tr '\r' '\n' | grep "requests per second" | tail -1 | sed "s/.*: \([0-9.]* requests per second\)/redis-benchmark claim.lua: \1/"
 echo "claimed (claim records): $(cli hlen "${TAG}cp"), left in pool: $(cli llen "${TAG}pool")"
 cli --scan --pattern "$PFX:*" | xargs -r -n 1000 redis-cli -h "$H" -p "$P" unlink >/dev/null

@@ -101,10 +101,8 @@ public final class RedisClaimLoad {
         // 3. invariants from Redis's data: the template's per-user codes, claim records and pool
         String tag = prefix + ":{t:" + t.id() + "}:";
         List<List<String>> held = new ArrayList<>();
-        for (Map.Entry<String, String> e : jedis.hgetAll(tag + "uc").entrySet()) {
-          if (e.getKey().startsWith("c:")) {
-            held.add(List.of(e.getValue().split(" ")));
-          }
+        for (String userCodes : jedis.hvals(tag + "uc")) { // user -> the user's codes, space separated
+          held.add(List.of(userCodes.split(" ")));
         }
         long records = jedis.hlen(tag + "cp");
         ClaimLoad.recount(held, records, jedis.llen(tag + "pool"), codes, limit, r);

@@ -17,10 +17,10 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The claim paths of {@link RedisCouponStore}, each decided by one script in the template's slot: a claim from the
  * pool ({@code claim.lua}), the binding of an entered code of a CODE_ENTRY template ({@code bind.lua}) and an
- * operator's grant, many claims per script ({@code grant.lua}). Each writes the same things: the claim record, coupon
- * id → code, the user's count and codes, the expiry candidate, the idempotency key, the CLAIMED event and, on a
- * standalone server, the user's list-cache generation (on a cluster that key is in another slot, so it is bumped
- * after the script). Raw Jedis exceptions pass through; the store translates them.
+ * operator's grant, many claims per script ({@code grant.lua}). Each writes the same things: the claim record
+ * ({@link CouponRecord}), the user's codes (which are also the user's count), the code in its expiry bucket, the
+ * idempotency key, the CLAIMED event (the code: the consumer reads the record) and, on a standalone server, deletes
+ * the user's list cache (on a cluster that key is in another slot, so it is deleted after the script). Raw Jedis exceptions pass through; the store translates them.
  */
 final class Claims {
   static final LuaScript CLAIM = LuaScript.load("claim");
@@ -31,6 +31,12 @@ final class Claims {
    * about 10 ms each, sent in one pipeline, rather than one of 200 ms.
    */
   static final int GRANT_CHUNK = 500;
+  /**
+   * Whether concurrent claims share pipelines ({@link ScriptBatcher}) on a standalone server. On by default;
+   * {@code -Dio.couponengine.redis.batchClaims=false} sends each claim on its own (for comparing the two).
+   */
+  static final boolean BATCH_CLAIMS =
+      !"false".equalsIgnoreCase(System.getProperty("io.couponengine.redis.batchClaims"));
 
   private final UnifiedJedis jedis;
   private final Keys keys;
@@ -40,6 +46,8 @@ final class Claims {
   private final Duration waitTimeout;
   private final String idempotencyTtlSeconds;
   private final String streamMaxLen;
+  /** Standalone only (a batch's calls may be in any slot); null on a cluster or when switched off. */
+  private final ScriptBatcher claimBatcher;
 
   Claims(UnifiedJedis jedis, Keys keys, boolean cluster, UserListCache lists, int waitReplicas,
       Duration waitTimeout, long idempotencyTtlSeconds, long streamMaxLen) {
@@ -51,6 +59,7 @@ final class Claims {
     this.waitTimeout = waitTimeout;
     this.idempotencyTtlSeconds = Long.toString(idempotencyTtlSeconds);
     this.streamMaxLen = Long.toString(streamMaxLen);
+    this.claimBatcher = cluster || !BATCH_CLAIMS ? null : new ScriptBatcher(jedis, CLAIM);
   }
 
   /**
@@ -89,69 +98,63 @@ final class Claims {
 
   private ClaimResult single(LuaScript script, ClaimCommand c, String code, String tagId) {
     String t = c.templateId();
-    String[] headTail = CouponRecord.headAndTail(c);
     // keys by the slot's tag id: the template id, or a sub-pool's of a sharded template (Shards)
     String[] tk = keys.templateKeys(tagId);
     String idem = keys.idempotency(tagId, c.userId(), c.idempotencyKey());
+    long bucket = Keys.dueBucket(c.expiresAt().toEpochMilli());
+    String due = keys.due(tagId, bucket);
     // the claim pops the list 'pool', a bind removes its code from the sorted set 'epool'
-    String pool = code == null ? tk[1] : tk[7];
-    // standalone: the script also bumps the user's list-cache generation (another slot, fine without a cluster)
-    List<String> k = cluster ? List.of(tk[0], pool, tk[2], tk[3], tk[4], tk[5], idem, tk[6])
-        : List.of(tk[0], pool, tk[2], tk[3], tk[4], tk[5], idem, tk[6], lists.generationKey(c.userId()));
+    String pool = code == null ? tk[1] : tk[6];
+    // standalone: the script also deletes the user's list cache (another slot, fine without a cluster)
+    List<String> k = cluster ? List.of(tk[0], pool, tk[2], tk[3], due, tk[4], idem, tk[5])
+        : List.of(tk[0], pool, tk[2], tk[3], due, tk[4], idem, tk[5], lists.key(c.userId()));
     // the claim window is a pure function of the command: decided here (exact to the nanosecond), applied by
     // the script after the idempotency key and the status (a retried key answers DUPLICATE whatever the time)
     ClaimOutcome window = c.windowRefusal();
-    List<String> a = new ArrayList<>(12);
+    String record = CouponRecord.of(c);
+    List<String> a = new ArrayList<>(8);
     a.add(c.userId());
-    a.add(c.couponId());
     a.add(Integer.toString(c.perUserLimit()));
-    a.add(headTail[0]);
-    a.add(headTail[1]);
-    a.add(Long.toString(c.expiresAt().toEpochMilli()));
+    a.add(record);
     a.add(idempotencyTtlSeconds);
     a.add(streamMaxLen);
-    a.add(c.claimedAt().toString());
-    a.add(t);
+    a.add(Long.toString(bucket));
     if (code != null) {
       a.add(code);
     }
     if (window != null) {
       a.add(window.name());
     }
-    List<?> reply = (List<?>) script.run(jedis, k, a);
+    List<?> reply = (List<?>) (script == CLAIM && claimBatcher != null ? claimBatcher.run(k, a)
+        : script.run(jedis, k, a));
     ClaimOutcome outcome = ClaimOutcome.valueOf((String) reply.get(0));
     if (cluster && outcome.hasCoupon()) {
-      // a DUPLICATE bumps too: a retry then repairs a cache left stale by a client that died before its bump
+      // a DUPLICATE invalidates too: a retry then repairs a cache left stale by a client that died before it
       lists.invalidate(c.userId());
     }
     if (!outcome.hasCoupon()) {
       return ClaimResult.refused(outcome);
     }
-    String record = (String) reply.get(1);
-    Coupon coupon = ownRecord(c, headTail, record);
+    String issued = (String) reply.get(1);
     if (outcome == ClaimOutcome.CLAIMED) {
-      awaitReplicas(k.get(0), "coupon '" + coupon.id() + "'");
-      return ClaimResult.claimed(coupon);
+      awaitReplicas(k.get(0), "coupon '" + c.couponId() + "'");
+      return ClaimResult.claimed(coupon(c, issued));
     }
-    String current = jedis.hget(keys.states(c.userId()), coupon.code());
-    return ClaimResult.duplicate(current == null ? coupon : Coupon.fromJson(current));
+    Coupon earlier = ownRecord(c, record, issued, (String) reply.get(2));
+    String current = jedis.hget(keys.states(c.userId()), earlier.code());
+    return ClaimResult.duplicate(current == null ? earlier : Coupon.fromJson(current));
   }
 
   /**
-   * The coupon of a claim record a script answered: built from the command when it is the record this command
-   * wrote (no need to parse the JSON just written), else parsed.
+   * The coupon of a claim record a script answered with its code: built from the command when it is the record
+   * this command would write (no need to parse it), else parsed.
    */
-  private static Coupon ownRecord(ClaimCommand c, String[] headTail, String record) {
+  private static Coupon ownRecord(ClaimCommand c, String own, String code, String record) {
     if (record.isEmpty()) {
       throw CouponException.of(ErrorCode.STORE_UNAVAILABLE,
           "idempotency key of user '%s' on template '%s' points to a missing coupon", c.userId(), c.templateId());
     }
-    String head = headTail[0];
-    String tail = headTail[1];
-    if (record.startsWith(head) && record.endsWith(tail)) {
-      return coupon(c, record.substring(head.length(), record.length() - tail.length()));
-    }
-    return Coupon.fromJson(record);
+    return record.equals(own) ? coupon(c, code) : CouponRecord.read(record, code, c.templateId());
   }
 
   private static Coupon coupon(ClaimCommand c, String code) {
@@ -177,13 +180,14 @@ final class Claims {
       return null;
     }
     String current = jedis.hget(keys.states(c.userId()), code);
-    return ClaimResult.duplicate(Coupon.fromJson(current == null ? record : current));
+    return ClaimResult.duplicate(current == null ? CouponRecord.read(record, code, c.templateId())
+        : Coupon.fromJson(current));
   }
 
   /**
    * Claims for many users (see {@link RedisCouponStore#grant}): consecutive commands of one template go to one
    * script in chunks of {@value #GRANT_CHUNK}, every chunk of the call in one pipeline; then, on a cluster, one
-   * pipeline of the list-cache generation bumps of the users who got a coupon, and one pipeline reading the current
+   * pipeline deleting the list caches of the users who got a coupon, and one pipeline reading the current
    * status of every DUPLICATE's coupon.
    *
    * @param commands the claims
@@ -214,7 +218,7 @@ final class Claims {
       ranges.add(new int[] {from, to});
       from = to;
     }
-    String[][] headTails = new String[n][];
+    String[] records = new String[n];
     // each chunk's arguments are built as the pipeline takes it: the server runs the first chunks meanwhile
     List<Object> replies = GRANT.runAll(jedis, ranges.size(), r -> {
       int from = ranges.get(r)[0];
@@ -223,35 +227,35 @@ final class Claims {
       String tag = tagOf.apply(from);
       String[] tk = keys.templateKeys(tag);
       int size = to - from;
-      List<String> k = new ArrayList<>(7 + size * (cluster ? 1 : 2));
+      List<String> k = new ArrayList<>(6 + size * (cluster ? 2 : 3));
       k.add(tk[0]);
       k.add(tk[1]);
       k.add(tk[2]);
       k.add(tk[3]);
       k.add(tk[4]);
       k.add(tk[5]);
-      k.add(tk[6]);
-      List<String> a = new ArrayList<>(3 + size * 8);
+      List<String> a = new ArrayList<>(2 + size * 5);
       a.add(Integer.toString(size));
       a.add(streamMaxLen);
-      a.add(t);
       for (int i = from; i < to; i++) {
         ClaimCommand c = commands.get(i);
         k.add(keys.idempotency(tag, c.userId(), c.idempotencyKey()));
-        headTails[i] = CouponRecord.headAndTail(c);
+      }
+      for (int i = from; i < to; i++) {
+        ClaimCommand c = commands.get(i);
+        long bucket = Keys.dueBucket(c.expiresAt().toEpochMilli());
+        k.add(keys.due(tag, bucket));
+        records[i] = CouponRecord.of(c);
         ClaimOutcome window = c.windowRefusal();
         a.add(c.userId());
-        a.add(c.couponId());
         a.add(Integer.toString(c.perUserLimit()));
-        a.add(headTails[i][0]);
-        a.add(headTails[i][1]);
-        a.add(Long.toString(c.expiresAt().toEpochMilli()));
-        a.add(c.claimedAt().toString());
+        a.add(records[i]);
+        a.add(Long.toString(bucket));
         a.add(window == null ? "" : window.name());
       }
       if (!cluster) {
         for (int i = from; i < to; i++) {
-          k.add(lists.generationKey(commands.get(i).userId())); // standalone: bumped by the script itself
+          k.add(lists.key(commands.get(i).userId())); // standalone: deleted by the script itself
         }
       }
       return new LuaScript.Call(k, a);
@@ -259,12 +263,14 @@ final class Claims {
 
     ClaimOutcome[] outcomes = new ClaimOutcome[n];
     String[] values = new String[n];
+    String[] earlierRecords = new String[n];
     for (int r = 0; r < ranges.size(); r++) {
       List<?> reply = (List<?>) replies.get(r);
       int from = ranges.get(r)[0];
       for (int i = from; i < ranges.get(r)[1]; i++) {
-        outcomes[i] = ClaimOutcome.valueOf((String) reply.get(2 * (i - from)));
-        values[i] = (String) reply.get(2 * (i - from) + 1);
+        outcomes[i] = ClaimOutcome.valueOf((String) reply.get(3 * (i - from)));
+        values[i] = (String) reply.get(3 * (i - from) + 1);
+        earlierRecords[i] = (String) reply.get(3 * (i - from) + 2);
       }
     }
     List<ClaimResult> out = new ArrayList<>(n);
@@ -277,7 +283,7 @@ final class Claims {
         switch (outcomes[i]) {
           case CLAIMED -> {
             if (cluster) {
-              p.incr(keys.generation(c.userId())); // in the user's slot: after the script, as after a claim
+              p.del(lists.key(c.userId())); // in the user's slot: after the script, as after a claim
             }
             lastSlotKey = keys.meta(c.templateId());
             claimed++;
@@ -286,9 +292,9 @@ final class Claims {
           }
           case DUPLICATE -> {
             if (cluster) {
-              p.incr(keys.generation(c.userId())); // as a claim's DUPLICATE: a re-run repairs a missed bump
+              p.del(lists.key(c.userId())); // as a claim's DUPLICATE: a re-run repairs a missed invalidation
             }
-            Coupon earlier = ownRecord(c, headTails[i], values[i]);
+            Coupon earlier = ownRecord(c, records[i], values[i], earlierRecords[i]);
             out.add(ClaimResult.duplicate(earlier));
             states.add(p.hget(keys.states(c.userId()), earlier.code()));
           }

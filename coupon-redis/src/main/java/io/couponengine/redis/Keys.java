@@ -54,15 +54,14 @@ final class Keys {
   }
 
   /**
-   * The claim scripts' fixed keys of a template, built once per template: meta, pool, uc, cp, ids, due, events,
-   * epool.
+   * The claim scripts' fixed keys of a template, built once per template: meta, pool, uc, cp, dueb, events, epool.
    *
    * @param templateId the template
-   * @return eight keys, in that order (do not modify)
+   * @return seven keys, in that order (do not modify)
    */
   String[] templateKeys(String templateId) {
     return templateKeys.computeIfAbsent(templateId, id -> new String[] {
-        meta(id), pool(id), userClaims(id), claims(id), ids(id), due(id), templateEvents(id), entryPool(id)});
+        meta(id), pool(id), userClaims(id), claims(id), dueBuckets(id), templateEvents(id), entryPool(id)});
   }
 
   /** Template ids reach here only after the engine found the template, so this stays as small as the catalogue. */
@@ -97,24 +96,52 @@ final class Keys {
     return t(templateId, "imp");
   }
 
-  /** Hash: {@code n:<user>} claims held, {@code c:<user>} the user's codes in claim order (space separated). */
+  /**
+   * Hash: user → the user's codes of the template in claim order, space separated. The number of codes is the
+   * number of claims the user made (codes are never removed), so it is also the per-user count.
+   */
   String userClaims(String templateId) {
     return t(templateId, "uc");
   }
 
-  /** Hash: code → claim record (the coupon as issued, USABLE; never changed afterwards). */
+  /** Hash: code → claim record ({@link CouponRecord}: the coupon as issued, USABLE; never changed afterwards). */
   String claims(String templateId) {
     return t(templateId, "cp");
   }
 
-  /** Hash: coupon id → code. */
-  String ids(String templateId) {
-    return t(templateId, "ids");
+  /**
+   * Width of one expiry bucket. A claim appends its code to the bucket of its expiry (RPUSH, O(1), no ordering
+   * work); the sweep reads the buckets that started at or before now and checks each code's own expiry. Narrow
+   * enough that the bucket in progress (read again by every sweep until it has passed) holds minutes of claims,
+   * wide enough that a template has few keys (2,016 per week of expiries). Buckets are named by their start, so
+   * changing the width needs no migration.
+   */
+  static final long DUE_BUCKET_MILLIS = 300_000;
+
+  /**
+   * The start of the expiry bucket of an instant.
+   *
+   * @param expiresAtMillis the coupon's expiry, epoch millis
+   * @return the bucket's start, epoch millis
+   */
+  static long dueBucket(long expiresAtMillis) {
+    return Math.floorDiv(expiresAtMillis, DUE_BUCKET_MILLIS) * DUE_BUCKET_MILLIS;
   }
 
-  /** Sorted set: code by expiresAt millis; candidates of the active expiry sweep. */
-  String due(String templateId) {
-    return t(templateId, "due");
+  /**
+   * List: the codes claimed (or made USABLE again by a revert) whose expiry falls in the bucket starting at
+   * {@code bucketStart}, in the order they came; candidates of the active expiry sweep.
+   */
+  String due(String templateId, long bucketStart) {
+    return t(templateId, "due:" + bucketStart);
+  }
+
+  /**
+   * Sorted set: the start of every non-empty expiry bucket (member and score), written by the claim that creates
+   * the bucket's list and removed by the sweep that empties it, so the sweep finds due buckets by score.
+   */
+  String dueBuckets(String templateId) {
+    return t(templateId, "dueb");
   }
 
   /** String with TTL: the code issued to a (user, idempotency key). */
@@ -210,12 +237,10 @@ final class Keys {
     return b(bucket(userId), "st:" + userId);
   }
 
-  /** Generation counter of the user's list cache, bumped after each claim. */
-  String generation(String userId) {
-    return b(bucket(userId), "gen:" + userId);
-  }
-
-  /** String with TTL: {@code <generation>|<JSON array of claim records>}, the user's coupon list cache. */
+  /**
+   * String with TTL: the user's coupon list cache, a JSON array of the user's coupons as issued, or
+   * {@code ?<token>} while a rebuild is in progress; a claim deletes it ({@link UserListCache}).
+   */
   String list(String userId) {
     return b(bucket(userId), "list:" + userId);
   }

@@ -27,6 +27,7 @@ import redis.clients.jedis.UnifiedJedis;
 final class Orders {
   static final LuaScript RESERVE = LuaScript.load("reserve");
   static final LuaScript FINISH = LuaScript.load("finish");
+  static final LuaScript DUE = LuaScript.load("due");
   /** The finish script's answer when it needs the coupons' window letters to decide. */
   private static final String TIMES = "TIMES";
   /**
@@ -107,8 +108,8 @@ final class Orders {
         args.add("");
         args.add("0");
       } else {
-        Coupon c = Coupon.fromJson(rec);
-        args.add(rec);
+        Coupon c = CouponRecord.read(rec, cmd.codes().get(i), templates.get(i));
+        args.add(c.toJson()); // the scripts of the user's slot read a coupon's JSON
         args.add(c.userId());
         args.add(window(c, cmd.now()));
       }
@@ -140,13 +141,12 @@ final class Orders {
       // USABLE again: back among its template's expiry candidates (another slot, so after the script; a retried
       // revert adds them again). A candidate that is no longer USABLE when the sweep reaches it is dropped there.
       List<Coupon> usable = r.coupons().stream().filter(c -> c.status() == CouponStatus.USABLE).toList();
-      if (!usable.isEmpty()) {
-        try (AbstractPipeline p = jedis.pipelined()) {
-          for (Coupon c : usable) {
-            p.zadd(keys.due(shards.tagOf(c.templateId(), c.userId())), c.expiresAt().toEpochMilli(), c.code());
-          }
-          p.sync();
-        }
+      for (Coupon c : usable) {
+        // the coupon's record is in the slot of the user's sub-pool (the template's own for an unsharded one)
+        String tag = shards.tagOf(c.templateId(), c.userId());
+        long bucket = Keys.dueBucket(c.expiresAt().toEpochMilli());
+        DUE.run(jedis, List.of(keys.due(tag, bucket), keys.dueBuckets(tag)),
+            List.of(Long.toString(bucket), c.code()));
       }
     }
     return r;

@@ -52,8 +52,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <h2>Layout</h2>
  * Keys of a template share the hash tag {@code {t:<templateId>}}: meta (JSON, status, loaded and added counts,
  * code key, distribution), the code pool (a list; a sorted set by load serial for a CODE_ENTRY template, so an
- * entered code is removed in O(log n)), the codes ever imported, per-user claim counts and codes, claim records by
- * code, coupon id → code, the expiry candidates, the idempotency keys and the template's event stream. The claim
+ * entered code is removed in O(log n)), the codes ever imported, each user's codes (which are also the user's
+ * count), compact claim records by code, the expiry candidates in time buckets, the idempotency keys and the
+ * template's event stream. The claim
  * scripts touch only these, so they run unchanged on Redis Cluster. Keys of a user share {@code {u:<bucket>}} (64
  * buckets by CRC32 of the user id): the user's changed coupon states, the bucket's orders, reservations, event stream
  * and per-template figures ({@link #stats}), the user's list cache and failed code entries per window. Shared and
@@ -87,6 +88,9 @@ public final class RedisCouponStore implements CouponStore {
   private static final LuaScript INSERT = LuaScript.load("insert");
   private static final LuaScript STATUS = LuaScript.load("status");
   private static final LuaScript EXPIRE = LuaScript.load("expire");
+  private static final LuaScript DUE_TRIM = LuaScript.load("duetrim");
+  /** Codes per page of an expiry bucket (a page's codes are one script's arguments: kept far below Lua's 8,000). */
+  private static final int SWEEP_PAGE = 500;
   private static final LuaScript CODE_KEY = LuaScript.load("codekey");
   private static final LuaScript TOTAL = LuaScript.load("total");
   static final int APPEND_BATCH = 10_000;
@@ -565,8 +569,8 @@ public final class RedisCouponStore implements CouponStore {
    *
    * <p>Consecutive commands of one template are decided by {@code grant.lua} in the template's slot, 500 per script
    * (each exactly as {@code claim.lua}, in order, the idempotency key SET without expiry), all scripts of the call
-   * in one pipeline. On a standalone server the script bumps each served user's list-cache generation; on a
-   * cluster the bumps follow in one pipeline (the users' slots), as after a claim.
+   * in one pipeline. On a standalone server the script deletes each served user's list cache; on a cluster the
+   * deletes follow in one pipeline (the users' slots), as after a claim.
    */
   @Override
   public List<ClaimResult> grant(List<ClaimCommand> commands) {
@@ -588,10 +592,10 @@ public final class RedisCouponStore implements CouponStore {
   /**
    * {@inheritDoc}
    *
-   * <p>A cache hit costs one round trip (the user's generation, cached list and changed states are in one slot).
-   * The cached list holds the user's immutable claim records; statuses are always read live. A miss rebuilds the
-   * list from the template slots (the source of truth) and stores it only if no claim bumped the generation
-   * meanwhile; a user without coupons is cached as an explicit empty list.
+   * <p>A cache hit costs one round trip (the user's cached list and changed states are in one slot). The cached
+   * list holds the user's coupons as issued (immutable); statuses are always read live. A miss marks the cache key,
+   * rebuilds the list from the template slots (the source of truth) and stores it only if no claim deleted the
+   * mark meanwhile; a user without coupons is cached as an explicit empty list.
    */
   @Override
   public List<Coupon> findCouponsByUser(String userId) {
@@ -609,7 +613,7 @@ public final class RedisCouponStore implements CouponStore {
       if (rec == null) {
         return Optional.empty();
       }
-      Coupon c = Coupon.fromJson(rec);
+      Coupon c = CouponRecord.read(rec, code, t);
       String now = jedis.hget(keys.states(c.userId()), code);
       Coupon current = now == null ? c : Coupon.fromJson(now);
       return Optional.of(current);
@@ -625,77 +629,102 @@ public final class RedisCouponStore implements CouponStore {
       if (rec == null) {
         return Optional.empty();
       }
-      List<?> r = runExpire(Coupon.fromJson(rec), rec, now);
+      List<?> r = runExpire(CouponRecord.read(rec, coupon.code(), coupon.templateId()), now);
       return "EXPIRED".equals(r.get(0)) ? Optional.of(Coupon.fromJson((String) r.get(1))) : Optional.empty();
     });
   }
 
-  private List<?> runExpire(Coupon record, String rec, Instant now) {
+  private List<?> runExpire(Coupon record, Instant now) {
     int bucket = Keys.bucket(record.userId());
     return (List<?>) EXPIRE.run(jedis, List.of(keys.states(record.userId()), keys.bucketEvents(bucket),
         keys.stats(bucket)),
-        List.of(record.code(), rec, Long.toString(record.expiresAt().toEpochMilli()),
+        List.of(record.code(), record.toJson(), Long.toString(record.expiresAt().toEpochMilli()),
             Long.toString(now.toEpochMilli()), now.toString(), Long.toString(streamMaxLen)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Walks each template's expiry candidates (a sorted set by expiry written by the claim script); the decision
-   * is the expire script's, in the owner's slot, so two sweepers never expire one coupon twice. Candidates that
-   * became final (USED, EXPIRED) are removed; RESERVED ones stay, since a release makes them USABLE again.
+   * <p>Walks each template's expiry buckets that started at or before {@code now} (lists of codes appended by the
+   * claim script, found through the template's bucket index), page by page, checking each code's own expiry; the
+   * decision is the expire script's, in the owner's slot, so two sweepers never expire one coupon twice. Codes that
+   * became final (USED, EXPIRED) leave the bucket by a compare-and-set of the page ({@code duetrim.lua}); RESERVED
+   * ones and those not due yet stay, since a release makes a reserved coupon USABLE again.
    */
   @Override
   public List<Coupon> expireDueCoupons(Instant now, int limit) {
     return call("expire coupons", () -> {
       List<Coupon> out = new ArrayList<>();
-      double max = now.toEpochMilli();
-      int page = Math.max(limit, 100);
+      long nowMillis = now.toEpochMilli();
       // every template's slot, and every sub-pool's of a sharded one (each has its own claim records and candidates)
-      for (String t : shards.allTags(jedis.smembers(keys.registry()))) {
-        int offset = 0;
-        while (out.size() < limit) {
-          List<String> codes = jedis.zrangeByScore(keys.due(t), Double.NEGATIVE_INFINITY, max, offset, page);
-          if (codes.isEmpty()) {
-            break;
-          }
-          List<String> recs = jedis.hmget(keys.claims(t), codes.toArray(new String[0]));
-          List<String> gone = new ArrayList<>();
-          int kept = 0;
-          for (int i = 0; i < codes.size(); i++) {
-            String rec = recs.get(i);
-            if (rec == null) {
-              gone.add(codes.get(i));
-              continue;
-            }
+      Map<String, String[]> byTemplate = shards.tags(jedis.smembers(keys.registry()));
+      for (Map.Entry<String, String[]> e : byTemplate.entrySet()) {
+        for (String t : e.getValue()) {
+          for (String start : jedis.zrangeByScore(keys.dueBuckets(t), Double.NEGATIVE_INFINITY, nowMillis)) {
+            sweepBucket(e.getKey(), t, start, now, limit, out);
             if (out.size() >= limit) {
-              kept++;
-              continue;
-            }
-            List<?> r = runExpire(Coupon.fromJson(rec), rec, now);
-            switch ((String) r.get(0)) {
-              case "EXPIRED" -> {
-                out.add(Coupon.fromJson((String) r.get(1)));
-                gone.add(codes.get(i));
-              }
-              case "GONE" -> gone.add(codes.get(i));
-              default -> kept++;
+              return out;
             }
           }
-          if (!gone.isEmpty()) {
-            jedis.zrem(keys.due(t), gone.toArray(new String[0]));
-          }
-          if (codes.size() < page) {
-            break;
-          }
-          offset += kept;
-        }
-        if (out.size() >= limit) {
-          break;
         }
       }
       return out;
     });
+  }
+
+  /** Sweeps one expiry bucket of the slot of tag id {@code t} (a sub-pool's of a sharded template {@code templateId}). */
+  private void sweepBucket(String templateId, String t, String start, Instant now, int limit, List<Coupon> out) {
+    String key = keys.due(t, Long.parseLong(start));
+    String index = keys.dueBuckets(t);
+    int offset = 0;
+    while (true) {
+      List<String> codes = jedis.lrange(key, offset, offset + SWEEP_PAGE - 1);
+      if (codes.isEmpty()) {
+        if (offset == 0) {
+          DUE_TRIM.run(jedis, List.of(key, index), List.of(start, "0", "0")); // an empty bucket leaves the index
+        }
+        return;
+      }
+      List<String> recs = jedis.hmget(keys.claims(t), codes.toArray(new String[0]));
+      List<String> args = new ArrayList<>(3 + 2 * codes.size());
+      args.add(start);
+      args.add(Integer.toString(offset));
+      args.add(Integer.toString(codes.size()));
+      args.addAll(codes);
+      int kept = 0;
+      boolean full = false;
+      for (int i = 0; i < codes.size(); i++) {
+        boolean keep = true;
+        String rec = recs.get(i);
+        if (rec == null) {
+          keep = false; // no such coupon (a code written by hand): nothing to expire
+        } else if (out.size() >= limit) {
+          full = true; // the rest waits for the next sweep
+        } else {
+          Coupon c = CouponRecord.read(rec, codes.get(i), templateId);
+          if (!now.isBefore(c.expiresAt())) {
+            List<?> r = runExpire(c, now);
+            switch ((String) r.get(0)) {
+              case "EXPIRED" -> {
+                out.add(Coupon.fromJson((String) r.get(1)));
+                keep = false;
+              }
+              case "GONE" -> keep = false;
+              default -> { } // HELD (reserved): stays a candidate
+            }
+          }
+        }
+        kept += keep ? 1 : 0;
+        args.add(keep ? "1" : "0");
+      }
+      boolean trimmed = kept < codes.size()
+          && ((Long) DUE_TRIM.run(jedis, List.of(key, index), args)) == 1L;
+      if (full || (kept == codes.size() && codes.size() < SWEEP_PAGE)) {
+        return;
+      }
+      // trimmed: the kept ones stay before the next page; unchanged: skip the page; raced: read it again
+      offset += trimmed || kept == codes.size() ? kept : 0;
+    }
   }
 
   // ---- redemption --------------------------------------------------------------------------------------------

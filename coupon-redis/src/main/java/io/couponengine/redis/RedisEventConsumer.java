@@ -65,6 +65,10 @@ public final class RedisEventConsumer implements AutoCloseable {
   private final Duration minIdle;
   private final Duration pause;
   private final Set<String> grouped = ConcurrentHashMap.newKeySet();
+  /** Template stream → its template, for CLAIMED entries, which name only the code. */
+  private final Map<String, String> templateOfStream = new ConcurrentHashMap<>();
+  /** A template stream's slot tag id: the template id, or a sub-pool's of a sharded template (its claim records). */
+  private final Map<String, String> tagOfStream = new ConcurrentHashMap<>();
   private volatile boolean running;
   private Thread thread;
 
@@ -118,8 +122,13 @@ public final class RedisEventConsumer implements AutoCloseable {
    */
   List<String> streams() {
     List<String> out = new ArrayList<>();
-    for (String t : shards.allTags(jedis.smembers(keys.registry()))) {
-      out.add(keys.templateEvents(t)); // every sub-pool's stream of a sharded template
+    for (Map.Entry<String, String[]> e : shards.tags(jedis.smembers(keys.registry())).entrySet()) {
+      for (String tag : e.getValue()) { // every sub-pool's stream of a sharded template
+        String stream = keys.templateEvents(tag);
+        templateOfStream.put(stream, e.getKey());
+        tagOfStream.put(stream, tag);
+        out.add(stream);
+      }
     }
     for (int b = 0; b < Keys.USER_BUCKETS; b++) {
       out.add(keys.bucketEvents(b));
@@ -156,6 +165,27 @@ public final class RedisEventConsumer implements AutoCloseable {
   }
 
   private int deliver(String stream, List<StreamEntry> entries) {
+    // a CLAIMED entry names the code; its claim record (immutable, beside the stream) is read for the whole batch
+    // in one HMGET
+    String template = templateOfStream.get(stream);
+    Map<String, String> records = Map.of();
+    if (template != null) {
+      List<String> codes = new ArrayList<>();
+      for (StreamEntry entry : entries) {
+        if (entry != null && entry.getFields() != null && entry.getFields().get("c") != null) {
+          codes.add(entry.getFields().get("c"));
+        }
+      }
+      if (!codes.isEmpty()) {
+        List<String> recs = jedis.hmget(keys.claims(tagOfStream.get(stream)), codes.toArray(new String[0]));
+        records = new java.util.HashMap<>();
+        for (int i = 0; i < codes.size(); i++) {
+          if (recs.get(i) != null) {
+            records.put(codes.get(i), recs.get(i));
+          }
+        }
+      }
+    }
     int n = 0;
     for (StreamEntry entry : entries) {
       if (entry == null || entry.getFields() == null) {
@@ -163,7 +193,7 @@ public final class RedisEventConsumer implements AutoCloseable {
       }
       CouponEvent event;
       try {
-        event = toEvent(entry.getFields());
+        event = toEvent(entry.getFields(), template, records);
       } catch (RuntimeException e) {
         log.warn("unreadable event {} in {}: acknowledged and skipped", entry.getID(), stream, e);
         jedis.xack(stream, group, entry.getID());
@@ -182,7 +212,26 @@ public final class RedisEventConsumer implements AutoCloseable {
     return n;
   }
 
-  static CouponEvent toEvent(Map<String, String> f) {
+  /**
+   * The event of one stream entry.
+   *
+   * @param f the entry's fields
+   * @param template the template of a template stream, or null for a user bucket's stream
+   * @param records the claim records of the batch's CLAIMED entries, by code
+   * @return the event
+   */
+  static CouponEvent toEvent(Map<String, String> f, String template, Map<String, String> records) {
+    String code = f.get("c");
+    if (code != null && f.get("type") == null) {
+      // CLAIMED as claim.lua writes it: the code only
+      String rec = records.get(code);
+      if (rec == null || template == null) {
+        throw new IllegalStateException("no claim record for code '" + code + "'");
+      }
+      Coupon c = CouponRecord.read(rec, code, template);
+      return new CouponEvent("CLAIMED:" + c.id(), EventType.CLAIMED, c.claimedAt(), template, c.userId(), null,
+          List.of(c), Map.of());
+    }
     String json = f.get("coupons");
     List<Coupon> coupons = json == null ? List.of() : Json.read(json, COUPONS);
     return new CouponEvent(f.get("id"), EventType.valueOf(f.get("type")), Instant.parse(f.get("at")),

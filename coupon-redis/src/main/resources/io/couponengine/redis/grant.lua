@@ -1,45 +1,48 @@
 -- Claims for many users of one template (an operator's grant), in the template's slot {t:<id>}: each command
 -- exactly as claim.lua, in order, except that its idempotency key is kept for good (SET without EX).
--- KEYS: 1 meta, 2 pool, 3 uc, 4 cp, 5 ids, 6 due, 7 events, then n idempotency keys (one per command), then
---       (standalone only, other slots) n list-cache generation keys, one per command's user
--- ARGV: 1 n, 2 stream MAXLEN, 3 templateId, then 8 values per command: userId, couponId, perUserLimit, record head,
---       record tail, expiresAt millis, claimedAt ISO, the claim window's refusal ('' when none)
--- Returns 2 values per command: the outcome, then the code (CLAIMED), the earlier claim record (DUPLICATE) or ''.
--- Reads and writes in bulk (one MGET of the keys, one HMGET of the users' counts and codes, one LPOP of as many
--- codes as the batch takes, one variadic write per structure; XADD and INCR stay per coupon), deciding the commands
--- one by one in between on what the earlier ones of the batch did, so the outcome is the sequential one.
-local n, maxlen, tpl = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local gens = #KEYS >= 7 + 2 * n
+-- KEYS: 1 meta, 2 pool, 3 uc, 4 cp, 5 dueb, 6 events, then n idempotency keys (one per command), then n expiry
+--       bucket keys (one per command), then (standalone only, other slots) n list-cache keys, one per command's user
+-- ARGV: 1 n, 2 stream MAXLEN, then 5 values per command: userId, perUserLimit, claim record, the expiry bucket's
+--       start, the claim window's refusal ('' when none)
+-- Returns 3 values per command: the outcome, the code (CLAIMED, DUPLICATE) or '', the earlier claim record
+-- (DUPLICATE) or ''.
+-- Reads and writes in bulk (one MGET of the keys, one HMGET of the users' codes, one LPOP of as many codes as the
+-- batch takes, one variadic write per structure; XADD stays per coupon), deciding the commands one by one in
+-- between on what the earlier ones of the batch did, so the outcome is the sequential one.
+local n, maxlen = tonumber(ARGV[1]), ARGV[2]
+local lists = #KEYS >= 6 + 3 * n
 local status = redis.call('HGET', KEYS[1], 'status')
 local refusal
 if not status then refusal = 'TEMPLATE_NOT_FOUND'
 elseif status == 'PAUSED' then refusal = 'TEMPLATE_PAUSED'
 elseif status == 'EXPIRED' then refusal = 'TEMPLATE_EXPIRED'
 elseif status ~= 'AVAILABLE' then refusal = 'TEMPLATE_NOT_READY' end
-local prevs = redis.call('MGET', unpack(KEYS, 8, 7 + n))
-local fields = {}
-for i = 0, n - 1 do
-  local u = ARGV[4 + i * 8]
-  fields[#fields + 1] = 'n:' .. u
-  fields[#fields + 1] = 'c:' .. u
-end
-local current = redis.call('HMGET', KEYS[3], unpack(fields))
+local prevs = redis.call('MGET', unpack(KEYS, 7, 6 + n))
+local users = {}
+for i = 0, n - 1 do users[#users + 1] = ARGV[3 + i * 5] end
+local current = redis.call('HMGET', KEYS[3], unpack(users))
 local held, codes = {}, {}
-for i = 0, n - 1 do
-  local u = ARGV[4 + i * 8]
+for i = 1, n do
+  local u = users[i]
   if held[u] == nil then
-    held[u] = tonumber(current[2 * i + 1] or '0')
-    codes[u] = current[2 * i + 2] or false
+    local c = current[i]
+    if c then
+      local _, spaces = string.gsub(c, ' ', ' ')
+      held[u] = spaces + 1
+    else
+      held[u] = 0
+    end
+    codes[u] = c or false
   end
 end
 local avail = refusal and 0 or redis.call('LLEN', KEYS[2])
-local outcome, value, taker = {}, {}, {}
+local outcome, value, record, taker = {}, {}, {}, {}
 local byKey = {} -- idempotency key -> the command of this batch that claimed with it
 local earlier, earlierAt = {}, {}
 local takes = 0
 for i = 1, n do
-  local a = 4 + (i - 1) * 8
-  local u, key = ARGV[a], KEYS[7 + i]
+  local a = 3 + (i - 1) * 5
+  local u, key = ARGV[a], KEYS[6 + i]
   if prevs[i] then
     outcome[i] = 'DUPLICATE'
     earlier[#earlier + 1] = prevs[i]
@@ -49,9 +52,9 @@ for i = 1, n do
     taker[i] = byKey[key]
   elseif refusal then
     outcome[i] = refusal
-  elseif ARGV[a + 7] ~= '' then
-    outcome[i] = ARGV[a + 7]
-  elseif held[u] >= tonumber(ARGV[a + 2]) then
+  elseif ARGV[a + 4] ~= '' then
+    outcome[i] = ARGV[a + 4]
+  elseif held[u] >= tonumber(ARGV[a + 1]) then
     outcome[i] = 'LIMIT_REACHED'
   elseif takes >= avail then
     outcome[i] = 'SOLD_OUT'
@@ -65,71 +68,67 @@ for i = 1, n do
 end
 if #earlier > 0 then
   local recs = redis.call('HMGET', KEYS[4], unpack(earlier))
-  for j, i in ipairs(earlierAt) do value[i] = recs[j] or '' end
+  for j, i in ipairs(earlierAt) do
+    value[i] = prevs[i]
+    record[i] = recs[j] or ''
+  end
 end
 if takes > 0 then
   local popped = redis.call('LPOP', KEYS[2], takes)
-  local recs, ids, idems, due, counts = {}, {}, {}, {}, {}
-  local recOf = {}
+  local recs, idems, dels, uc = {}, {}, {}, {}
+  local due, dueOrder, dueStart = {}, {}, {}
+  local recOf, codeOf, changed = {}, {}, {}
   for i = 1, n do
     if outcome[i] == 'CLAIMED' then
-      local a = 4 + (i - 1) * 8
-      local u, cid, code = ARGV[a], ARGV[a + 1], popped[taker[i]]
-      local rec = ARGV[a + 3] .. code .. ARGV[a + 4]
-      recOf[taker[i]] = rec
+      local a = 3 + (i - 1) * 5
+      local u, code = ARGV[a], popped[taker[i]]
+      recOf[taker[i]] = ARGV[a + 2]
+      codeOf[taker[i]] = code
       value[i] = code
       recs[#recs + 1] = code
-      recs[#recs + 1] = rec
-      ids[#ids + 1] = cid
-      ids[#ids + 1] = code
-      idems[#idems + 1] = KEYS[7 + i]
+      recs[#recs + 1] = ARGV[a + 2]
+      idems[#idems + 1] = KEYS[6 + i]
       idems[#idems + 1] = code
-      due[#due + 1] = ARGV[a + 5]
-      due[#due + 1] = code
-      if codes[u] then codes[u] = codes[u] .. ' ' .. code else codes[u] = code end
-      counts[u] = true
-      redis.call('XADD', KEYS[7], 'MAXLEN', '~', maxlen, '*', 'id', 'CLAIMED:' .. cid, 'type', 'CLAIMED',
-        'at', ARGV[a + 6], 'tpl', tpl, 'user', u, 'coupons', '[' .. rec .. ']')
-    end
-  end
-  if gens then
-    -- the list-cache generations: one MGET and one MSET of value + claims instead of an INCR per coupon (the
-    -- script is atomic, so this is the same as the INCRs)
-    local gk, bump = {}, {}
-    for i = 1, n do
-      if outcome[i] == 'CLAIMED' then
-        local k = KEYS[7 + n + i]
-        if not bump[k] then gk[#gk + 1] = k end
-        bump[k] = (bump[k] or 0) + 1
+      local dk = KEYS[6 + n + i]
+      if not due[dk] then
+        due[dk] = {}
+        dueOrder[#dueOrder + 1] = dk
+        dueStart[dk] = ARGV[a + 3]
       end
+      table.insert(due[dk], code)
+      if codes[u] then codes[u] = codes[u] .. ' ' .. code else codes[u] = code end
+      if not changed[u] then
+        changed[u] = true
+        if lists then dels[#dels + 1] = KEYS[6 + 2 * n + i] end
+      end
+      redis.call('XADD', KEYS[6], 'MAXLEN', '~', maxlen, '*', 'c', code)
     end
-    local gv = redis.call('MGET', unpack(gk))
-    local set = {}
-    for j, k in ipairs(gk) do
-      set[#set + 1] = k
-      set[#set + 1] = tonumber(gv[j] or '0') + bump[k]
-    end
-    redis.call('MSET', unpack(set))
   end
-  local uc = {}
-  for u in pairs(counts) do
-    uc[#uc + 1] = 'n:' .. u
-    uc[#uc + 1] = held[u]
-    uc[#uc + 1] = 'c:' .. u
+  for u in pairs(changed) do
+    uc[#uc + 1] = u
     uc[#uc + 1] = codes[u]
   end
   redis.call('HSET', KEYS[4], unpack(recs))
-  redis.call('HSET', KEYS[5], unpack(ids))
   redis.call('HSET', KEYS[3], unpack(uc))
-  redis.call('ZADD', KEYS[6], unpack(due))
+  for _, dk in ipairs(dueOrder) do
+    if redis.call('RPUSH', dk, unpack(due[dk])) == #due[dk] then
+      redis.call('ZADD', KEYS[5], dueStart[dk], dueStart[dk])
+    end
+  end
   redis.call('MSET', unpack(idems))
+  -- standalone: the served users' list caches, deleted atomically with the claims (one variadic DEL)
+  if #dels > 0 then redis.call('DEL', unpack(dels)) end
   for i = 1, n do
-    if outcome[i] == 'DUPLICATE' and taker[i] then value[i] = recOf[taker[i]] end
+    if outcome[i] == 'DUPLICATE' and taker[i] then
+      value[i] = codeOf[taker[i]]
+      record[i] = recOf[taker[i]]
+    end
   end
 end
 local out = {}
 for i = 1, n do
   out[#out + 1] = outcome[i]
   out[#out + 1] = value[i] or ''
+  out[#out + 1] = record[i] or ''
 end
 return out

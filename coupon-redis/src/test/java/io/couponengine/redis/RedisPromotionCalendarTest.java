@@ -99,8 +99,16 @@ class RedisPromotionCalendarTest {
     return store.findCouponByCode(c.code()).orElseThrow();
   }
 
-  private Double due(Coupon c) {
-    return jedis.zscore(store.keys().due(c.templateId()), c.code());
+  /** Whether the coupon's code is in its expiry bucket, and the bucket in the template's bucket index. */
+  private boolean due(Coupon c) {
+    long bucket = Keys.dueBucket(c.expiresAt().toEpochMilli());
+    return jedis.lpos(store.keys().due(c.templateId(), bucket), c.code()) != null
+        && jedis.zscore(store.keys().dueBuckets(c.templateId()), Long.toString(bucket)) != null;
+  }
+
+  /** Takes the coupon's code out of its expiry bucket. */
+  private void undue(Coupon c) {
+    jedis.lrem(store.keys().due(c.templateId(), Keys.dueBucket(c.expiresAt().toEpochMilli())), 0, c.code());
   }
 
   // ---- claim window --------------------------------------------------------------------------------------------
@@ -220,7 +228,7 @@ class RedisPromotionCalendarTest {
     assertThat(c.validFrom()).isEqualTo(from);
     assertThat(c.expiresAt()).isEqualTo(to);
     assertThat(c.statusAt(T0)).isEqualTo(CouponStatus.PENDING);
-    assertThat(jedis.hget(store.keys().claims(t.id()), c.code())).isEqualTo(c.toJson());
+    assertThat(CouponRecord.read(jedis.hget(store.keys().claims(t.id()), c.code()), c.code(), t.id())).isEqualTo(c);
     assertThat(stored(c)).isEqualTo(c);
     assertThat(store.findCouponsByUser("u1")).containsExactly(c);
     assertThat(engine.claim(new ClaimRequest("u1", t.id(), "k1")).coupon()).contains(c);
@@ -228,8 +236,9 @@ class RedisPromotionCalendarTest {
     // a rolling template's coupon has none, and its record has no validFrom field
     Coupon rolling = claim(ready(5, 1), "u1", "k2");
     assertThat(rolling.validFrom()).isNull();
-    assertThat(jedis.hget(store.keys().claims(rolling.templateId()), rolling.code())).isEqualTo(rolling.toJson())
-        .doesNotContain("validFrom");
+    String record = jedis.hget(store.keys().claims(rolling.templateId()), rolling.code());
+    assertThat(CouponRecord.read(record, rolling.code(), rolling.templateId())).isEqualTo(rolling);
+    assertThat(record).matches("[^|]+\\|[^|]+\\|\\|.*"); // the third field, validFrom, is empty
   }
 
   @Test
@@ -326,7 +335,8 @@ class RedisPromotionCalendarTest {
     engine.reserve("u1", "o1", List.of(a.code(), b.code()));
     engine.commit("o1");
     assertThat(store.findCouponsByUser("u1")).allMatch(c -> c.status() == CouponStatus.USED); // list now cached
-    jedis.zrem(store.keys().due(t.id()), a.code(), b.code()); // as a sweep on a clock ahead would have
+    undue(a); // as a sweep on a clock ahead would have
+    undue(b);
 
     RedemptionResult r = engine.revert("o1");
     assertThat(r.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
@@ -335,8 +345,8 @@ class RedisPromotionCalendarTest {
     assertThat(r.coupons()).containsExactly(a, b);
     assertThat(store.findCouponsByUser("u1")).containsExactly(a, b);
     assertThat(stored(a)).isEqualTo(a);
-    assertThat(due(a)).isEqualTo((double) a.expiresAt().toEpochMilli());
-    assertThat(due(b)).isEqualTo((double) b.expiresAt().toEpochMilli());
+    assertThat(due(a)).isTrue();
+    assertThat(due(b)).isTrue();
 
     RedemptionResult replay = engine.revert("o1");
     assertThat(replay.outcome()).isEqualTo(RedemptionOutcome.REVERTED);
@@ -360,7 +370,7 @@ class RedisPromotionCalendarTest {
     Coupon a = claim(t, "u1", "k1");
     engine.reserve("u1", "o1", List.of(a.code()));
     engine.commit("o1");
-    jedis.zrem(store.keys().due(t.id()), a.code());
+    undue(a);
     clock.advance(Duration.ofDays(7));
 
     RedemptionResult r = engine.revert("o1");
@@ -371,7 +381,7 @@ class RedisPromotionCalendarTest {
           assertThat(c.orderId()).isNull();
         });
     assertThat(stored(a).status()).isEqualTo(CouponStatus.EXPIRED);
-    assertThat(due(a)).isNull();
+    assertThat(due(a)).isFalse();
     assertThat(engine.revert("o1").replayed()).isTrue();
     assertThat(store.expireDueCoupons(clock.instant(), 10)).isEmpty();
   }
