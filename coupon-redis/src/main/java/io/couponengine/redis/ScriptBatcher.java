@@ -74,7 +74,11 @@ final class ScriptBatcher {
   Object run(List<String> keys, List<String> args) {
     Pending me = new Pending(keys, args);
     queue.add(me);
+    // the call is on the wire or queued for it and cannot be taken back: an interrupt is kept for the caller to see
+    // after the reply, and cleared meanwhile, since parking with the flag set would return at once (a busy spin)
+    boolean interrupted = false;
     while (!me.done) {
+      interrupted |= Thread.interrupted();
       if (writers.tryAcquire()) {
         try {
           send();
@@ -89,6 +93,9 @@ final class ScriptBatcher {
       } else if (!me.done) {
         LockSupport.parkNanos(this, PARK_NANOS);
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (me.error != null) {
       throw me.error;
