@@ -105,10 +105,8 @@ public final class ClusterClaimLoad {
             for (HostAndPort m : masters) {
               try (Jedis j = new Jedis(m)) {
                 for (String key : scan(j, prefix + ":{t:" + t.id() + "*}:uc")) {
-                  for (Map.Entry<String, String> e : j.hgetAll(key).entrySet()) {
-                    if (e.getKey().startsWith("c:")) {
-                      held.add(List.of(e.getValue().split(" ")));
-                    }
+                  for (String userCodes : j.hvals(key)) { // user -> the user's codes, space separated
+                    held.add(List.of(userCodes.split(" ")));
                   }
                 }
                 for (String key : scan(j, prefix + ":{t:" + t.id() + "*}:cp")) {
