@@ -43,8 +43,14 @@ final class Failures {
    */
   boolean tryFail(Connection c, CodeClaimCommand e) throws SQLException {
     long window = e.windowIndex();
-    insertIfMissing(c, e.userId(), window);
+    // lock first, insert only when there is no row yet: on MySQL/MariaDB an INSERT IGNORE that meets an existing row
+    // takes a shared lock on it, and many entries of one user each holding it and then asking for the exclusive
+    // lock deadlock one another (40 racing entries exhausted the retries); a plain FOR UPDATE takes it at once
     Row row = queryOne(c, sql.lockFailures, Failures::row, e.userId());
+    if (row == null) {
+      insertIfMissing(c, e.userId(), window);
+      row = queryOne(c, sql.lockFailures, Failures::row, e.userId());
+    }
     if (row == null) {
       throw new SQLException("failure counter of " + e.userId() + " vanished under its lock", "40001");
     }
