@@ -380,6 +380,12 @@ public final class NearCachedStore implements CouponStore {
     }
   }
 
+  /** Pings the delegate: a health check is never answered from the cache. */
+  @Override
+  public void ping() {
+    delegate.ping();
+  }
+
   @Override
   public Optional<String> findTemplateIdByCode(String code) {
     return delegate.findTemplateIdByCode(code); // a code's template never changes, but a miss can become a hit

@@ -313,6 +313,21 @@ public interface CouponStore extends AutoCloseable {
    */
   List<String> findStaleReservations(Instant now, int limit);
 
+  /**
+   * Checks that the store can answer now, for health checks: one cheap round trip to the backend (Redis
+   * {@code PING}, a JDBC connection validity check). Decorators such as the near-cache pass it on to their
+   * delegate: a health check is never answered from a cache. The default implementation reads a template that
+   * never exists ({@link #findTemplate} of {@value #PING_TEMPLATE_ID}).
+   *
+   * @throws io.couponengine.error.CouponException STORE_UNAVAILABLE when the store cannot answer
+   */
+  default void ping() {
+    findTemplate(PING_TEMPLATE_ID);
+  }
+
+  /** The template id the default {@link #ping()} reads; no template ever has it (ids are generated, upper-case). */
+  String PING_TEMPLATE_ID = "ping";
+
   /** Releases resources the store opened itself; never closes clients handed to it. */
   @Override
   default void close() {}

@@ -147,6 +147,13 @@ public abstract class CouponStoreContractTest {
   // ---- invariant 1 and 3: never over-issued, no code twice, claim atomic ----------------------------------------
 
   @Test
+  void ping_answers() {
+    store.ping(); // a reachable store answers without throwing, before and after writes
+    ready(engine(), 3, 1);
+    store.ping();
+  }
+
+  @Test
   void claim_recordsCouponAndTakesCode() {
     CouponEngine engine = engine();
     Template t = ready(engine, 3, 1);

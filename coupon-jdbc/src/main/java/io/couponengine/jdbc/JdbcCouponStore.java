@@ -158,6 +158,17 @@ public final class JdbcCouponStore implements CouponStore {
     return imports.templateIdOf(code);
   }
 
+  /** Takes a connection from the data source and checks it ({@link Connection#isValid(int)}, 5 seconds). */
+  @Override
+  public void ping() {
+    tables.tx().run("ping", Tx.Mode.AS_IS, c -> {
+      if (!c.isValid(5)) {
+        throw new SQLException("the connection is not valid", "08006");
+      }
+      return null;
+    });
+  }
+
   @Override
   public Optional<Template> findTemplate(String templateId) {
     return templates.find(templateId);

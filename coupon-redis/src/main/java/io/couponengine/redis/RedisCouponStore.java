@@ -225,6 +225,12 @@ public final class RedisCouponStore implements CouponStore {
    * one in its JSON; a template stored before that field existed reads as 0. The code key (field {@code key}) is
    * never read here.
    */
+  /** Sends {@code PING}. */
+  @Override
+  public void ping() {
+    call("ping", jedis::ping);
+  }
+
   @Override
   public Optional<Template> findTemplate(String templateId) {
     return call("find template", () -> {

@@ -319,6 +319,15 @@ public final class ResilientCouponStore implements CouponStore {
     return call("insertTemplate", false, () -> delegate.insertTemplate(template));
   }
 
+  /**
+   * Pings the delegate directly, past the circuit breaker and the bulkhead: a health check reports the store, not
+   * the breaker's memory of it, and is not counted as a call.
+   */
+  @Override
+  public void ping() {
+    delegate.ping();
+  }
+
   @Override
   public Optional<String> findTemplateIdByCode(String code) {
     return call("findTemplateIdByCode", false, () -> delegate.findTemplateIdByCode(code));
