@@ -19,6 +19,7 @@ import io.couponengine.error.ErrorCode;
 import io.couponengine.error.Violation;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EngineObserver;
 import io.couponengine.event.EventType;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.memory.InMemoryCouponStore;
@@ -769,6 +770,7 @@ public final class CouponEngine implements AutoCloseable {
     private Clock clock;
     private Executor executor;
     private final List<CouponEventListener> listeners = new ArrayList<>();
+    private final List<EngineObserver> observers = new ArrayList<>();
     private Duration expirySweep;
     private Duration reservationTimeout;
     private int generationBatchSize;
@@ -849,6 +851,21 @@ public final class CouponEngine implements AutoCloseable {
      */
     public Builder listener(CouponEventListener listener) {
       listeners.add(requireArg(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds an observer of the engine's operations and their timings, for metrics (may be called several times;
+     * observers run in the order added). See {@link EngineObserver} for what is reported and when; an observer that
+     * throws is logged and never fails the operation. {@code coupon-micrometer}'s {@code CouponEngineMetrics} is
+     * one.
+     *
+     * @param observer the observer
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null
+     */
+    public Builder observer(EngineObserver observer) {
+      observers.add(requireArg(observer, "observer"));
       return this;
     }
 
@@ -960,7 +977,8 @@ public final class CouponEngine implements AutoCloseable {
           settlementPolicy != null ? settlementPolicy : SettlementPolicy.defaults(),
           settlementExecutors,
           codeEntryWindow != null ? codeEntryMaxFailures : 10,
-          codeEntryWindow != null ? codeEntryWindow : Duration.ofMinutes(15)));
+          codeEntryWindow != null ? codeEntryWindow : Duration.ofMinutes(15),
+          observers));
     }
   }
 }
