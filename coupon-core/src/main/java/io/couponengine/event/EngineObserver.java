@@ -29,9 +29,9 @@ import io.couponengine.spi.CouponStore;
  * order they were added to the builder.
  *
  * <p>Timings are {@link System#nanoTime()} differences, taken around the whole engine call (argument checks, store
- * calls, events). An operation is reported once it passed the engine's closed check: a call on a closed engine is
- * not reported; an argument the engine refuses (INVALID_ARGUMENT, INVALID_CODE) is reported as a failure with that
- * code.
+ * calls, events). Every call is reported, with its outcome or, when it throws, its error code (an argument the
+ * engine refuses is a failure with INVALID_ARGUMENT or INVALID_CODE), except a call a closed engine refuses with
+ * ENGINE_CLOSED.
  */
 public interface EngineObserver {
   /** An observer that does nothing; the engine's default when none is added. */
@@ -64,8 +64,9 @@ public interface EngineObserver {
    * A claim ended with an outcome: {@code CouponEngine.claim} and {@code CouponEngine.claimByCode} (one call each).
    * Grants are not claims here: they are reported per outcome by {@link #onGrant}.
    *
-   * @param templateId the template claimed; for a claim by code, the template the code belongs to, or null when the
-   *     code matches no template
+   * @param templateId the template id the caller asked for (also for TEMPLATE_NOT_FOUND: any well-formed id, so
+   *     do not use it as a metric tag for that outcome); for a claim by code, the template the code belongs to, or
+   *     null when the code matches no template
    * @param outcome how the claim ended (CLAIMED, DUPLICATE or a refusal)
    * @param nanos how long the claim took, in nanoseconds
    */
@@ -127,8 +128,11 @@ public interface EngineObserver {
   default void onSettleFailed(ErrorCode error, long nanos) {}
 
   /**
-   * A batch of a template's codes was generated and loaded, on the generation executor. Called after each batch of
-   * the first generation and of {@code addCodes}; {@code generated == total} on the last one.
+   * A template's code generation progressed, on the generation executor: called once when a generation (the first
+   * one, or one of {@code addCodes}) starts, with the codes already loaded (0 for a first generation), then after
+   * each batch loaded; {@code generated == total} on the last call of a generation that succeeds. A generation
+   * that fails makes no further call (its template's {@code TEMPLATE_FAILED} event, or the future of
+   * {@code addCodes}, tells).
    *
    * @param templateId the template
    * @param generated codes loaded so far (the template's serials below this number are in the store)

@@ -69,7 +69,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Defaults and cardinality</h2>
  * By default no meter has a {@code template} tag, so the number of time series does not grow with the number of
  * templates; {@link Builder#templateTag(boolean) templateTag(true)} adds it (one series per template and outcome
- * that occurred). Timers publish no percentiles and no histogram unless {@link Builder#percentiles(double...)} or
+ * that occurred; ids of templates that do not exist are tagged {@value #UNKNOWN_TEMPLATE}). Timers publish no percentiles and no histogram unless {@link Builder#percentiles(double...)} or
  * {@link Builder#percentileHistogram(boolean)} is set.
  *
  * <h2>Binding</h2>
@@ -85,8 +85,12 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
   /** The outcome tag of a call that threw instead of returning an outcome. */
   public static final String ERROR_OUTCOME = "ERROR";
-  /** The template tag of a claim by a code that matches no template (with {@code templateTag(true)}). */
-  public static final String NO_TEMPLATE = "none";
+  /**
+   * The template tag (with {@code templateTag(true)}) of a claim of a template that does not exist
+   * (TEMPLATE_NOT_FOUND), of a claim by a code that matches no template, and of a claim that threw before its
+   * template was ever seen by these metrics: ids callers make up never become series of their own.
+   */
+  public static final String UNKNOWN_TEMPLATE = "unknown";
 
   private static final ClaimOutcome[] CLAIM_OUTCOMES = ClaimOutcome.values();
   private static final RedemptionOutcome[] REDEMPTION_OUTCOMES = RedemptionOutcome.values();
@@ -191,7 +195,7 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
    */
   @Override
   public void onClaim(String templateId, ClaimOutcome outcome, long nanos) {
-    PerTemplate t = of(templateId);
+    PerTemplate t = outcome == ClaimOutcome.TEMPLATE_NOT_FOUND ? of(null) : of(templateId);
     t.claim(outcome.ordinal()).increment();
     t.claimTimer.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -206,7 +210,8 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
    */
   @Override
   public void onClaimFailed(String templateId, ErrorCode error, long nanos) {
-    PerTemplate t = of(templateId);
+    PerTemplate t = templateTag && templateId != null && byTemplate.containsKey(templateId) ? of(templateId)
+        : of(null);
     t.claim(CLAIM_OUTCOMES.length).increment();
     t.claimTimer.record(nanos, TimeUnit.NANOSECONDS);
     error(CLAIM, error);
@@ -319,7 +324,7 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
     if (!templateTag) {
       return untagged;
     }
-    String id = templateId == null ? NO_TEMPLATE : templateId;
+    String id = templateId == null ? UNKNOWN_TEMPLATE : templateId;
     PerTemplate t = byTemplate.get(id);
     return t != null ? t : byTemplate.computeIfAbsent(id, k -> new PerTemplate(Tags.of("template", k)));
   }
