@@ -10,7 +10,7 @@ module io.couponengine.core {
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
-  requires com.github.benmanes.caffeine;
+  requires transitive com.github.benmanes.caffeine; // NearCachedStore.caches() returns Caffeine caches
   requires org.slf4j;
 
   exports io.couponengine;

@@ -75,6 +75,7 @@ final class CodeGenerationJob implements Runnable {
       CodeGenerator generator = CodeGenerator.withKey(template.spec().effectiveCodePrefix(), template.id(), key);
       List<String> batch = new ArrayList<>(batchSize);
       long offset = from;
+      events.observers().onGenerationProgress(template.id(), offset, total);
       while (offset < total) {
         batch.clear();
         long end = Math.min(total, offset + batchSize);
@@ -87,6 +88,7 @@ final class CodeGenerationJob implements Runnable {
           continue;
         }
         offset = end;
+        events.observers().onGenerationProgress(template.id(), end, total);
         events.publish(CouponEvent.ofTemplate(EventType.GENERATION_PROGRESS, clock.instant(), template.id(),
             Map.of("generated", Long.toString(end), "total", Long.toString(total))));
         if (Thread.currentThread().isInterrupted()) {

@@ -19,6 +19,7 @@ import io.couponengine.error.ErrorCode;
 import io.couponengine.error.Violation;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EngineObserver;
 import io.couponengine.event.EventType;
 import io.couponengine.internal.Preconditions;
 import io.couponengine.memory.InMemoryCouponStore;
@@ -97,6 +98,7 @@ public final class CouponEngine implements AutoCloseable {
   private final ExecutorService ownExecutor;
   private final ScheduledExecutorService scheduler;
   private final EventBus events;
+  private final Observers observers;
   private final Generations generations;
   private final Expiry expiry;
   private final Checkout checkout;
@@ -109,7 +111,8 @@ public final class CouponEngine implements AutoCloseable {
     this.config = config;
     this.store = config.store();
     this.clock = config.clock();
-    this.events = new EventBus(config.listeners());
+    this.observers = new Observers(config.observers());
+    this.events = new EventBus(config.listeners(), observers);
     Executor executor;
     if (config.executor() == null) {
       this.ownExecutor = Executors.newFixedThreadPool(2, daemonThreads("coupon-generation"));
@@ -134,6 +137,7 @@ public final class CouponEngine implements AutoCloseable {
       long ms = config.expirySweepInterval().toMillis();
       scheduler.scheduleWithFixedDelay(expiry::sweep, ms, ms, TimeUnit.MILLISECONDS);
     }
+    observers.onEngineStarted(store);
   }
 
   /**
@@ -357,6 +361,22 @@ public final class CouponEngine implements AutoCloseable {
    */
   public ClaimResult claim(ClaimRequest request) {
     ensureOpen();
+    if (!observers.active()) {
+      return claimUnobserved(request);
+    }
+    long start = System.nanoTime();
+    ClaimResult result;
+    try {
+      result = claimUnobserved(request);
+    } catch (CouponException e) {
+      observers.onClaimFailed(request == null ? null : request.templateId(), e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onClaim(request.templateId(), result.outcome(), System.nanoTime() - start);
+    return result;
+  }
+
+  private ClaimResult claimUnobserved(ClaimRequest request) {
     if (request == null) {
       throw CouponException.invalidField("request", "must not be null");
     }
@@ -413,8 +433,6 @@ public final class CouponEngine implements AutoCloseable {
    */
   public ClaimResult claimByCode(String userId, String code, String idempotencyKey) {
     ensureOpen();
-    requireId(userId, "userId");
-    requireId(idempotencyKey, "idempotencyKey");
     return distributions.claimByCode(userId, code, idempotencyKey);
   }
 
@@ -564,7 +582,19 @@ public final class CouponEngine implements AutoCloseable {
    */
   public RedemptionResult reserve(String userId, String orderId, List<String> codes) {
     ensureOpen();
-    return checkout.reserve(userId, orderId, codes);
+    if (!observers.active()) {
+      return checkout.reserve(userId, orderId, codes);
+    }
+    long start = System.nanoTime();
+    RedemptionResult result;
+    try {
+      result = checkout.reserve(userId, orderId, codes);
+    } catch (CouponException e) {
+      observers.onReserveFailed(e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onReserve(result.outcome(), System.nanoTime() - start);
+    return result;
   }
 
   /**
@@ -586,7 +616,19 @@ public final class CouponEngine implements AutoCloseable {
    */
   public PricedReservation reserve(Cart cart, String orderId, List<String> codes) {
     ensureOpen();
-    return checkout.reserve(cart, orderId, codes);
+    if (!observers.active()) {
+      return checkout.reserve(cart, orderId, codes);
+    }
+    long start = System.nanoTime();
+    PricedReservation result;
+    try {
+      result = checkout.reserve(cart, orderId, codes);
+    } catch (CouponException e) {
+      observers.onReserveFailed(e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onReserve(result.reservation().outcome(), System.nanoTime() - start);
+    return result;
   }
 
   /**
@@ -652,7 +694,19 @@ public final class CouponEngine implements AutoCloseable {
    *     STORE_UNAVAILABLE
    */
   public SettlementResult settle(Cart cart, List<String> codes) {
-    return checkout.settle(cart, codes);
+    if (!observers.active()) {
+      return checkout.settle(cart, codes);
+    }
+    long start = System.nanoTime();
+    SettlementResult result;
+    try {
+      result = checkout.settle(cart, codes);
+    } catch (CouponException e) {
+      observers.onSettleFailed(e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onSettle(System.nanoTime() - start);
+    return result;
   }
 
   /**
@@ -670,7 +724,19 @@ public final class CouponEngine implements AutoCloseable {
    * @throws CouponException INVALID_ARGUMENT for a null cart, STORE_UNAVAILABLE
    */
   public BestCombinationResult bestCombination(Cart cart) {
-    return checkout.bestCombination(cart);
+    if (!observers.active()) {
+      return checkout.bestCombination(cart);
+    }
+    long start = System.nanoTime();
+    BestCombinationResult result;
+    try {
+      result = checkout.bestCombination(cart);
+    } catch (CouponException e) {
+      observers.onSettleFailed(e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onSettle(System.nanoTime() - start);
+    return result;
   }
 
   // ---- expiry ------------------------------------------------------------------------------------------------
@@ -722,6 +788,7 @@ public final class CouponEngine implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      observers.onEngineClosed(store);
     }
   }
 
@@ -769,6 +836,7 @@ public final class CouponEngine implements AutoCloseable {
     private Clock clock;
     private Executor executor;
     private final List<CouponEventListener> listeners = new ArrayList<>();
+    private final List<EngineObserver> observers = new ArrayList<>();
     private Duration expirySweep;
     private Duration reservationTimeout;
     private int generationBatchSize;
@@ -849,6 +917,21 @@ public final class CouponEngine implements AutoCloseable {
      */
     public Builder listener(CouponEventListener listener) {
       listeners.add(requireArg(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds an observer of the engine's operations and their timings, for metrics (may be called several times;
+     * observers run in the order added). See {@link EngineObserver} for what is reported and when; an observer that
+     * throws is logged and never fails the operation. {@code coupon-micrometer}'s {@code CouponEngineMetrics} is
+     * one.
+     *
+     * @param observer the observer
+     * @return this builder
+     * @throws CouponException INVALID_ARGUMENT when null
+     */
+    public Builder observer(EngineObserver observer) {
+      observers.add(requireArg(observer, "observer"));
       return this;
     }
 
@@ -960,7 +1043,8 @@ public final class CouponEngine implements AutoCloseable {
           settlementPolicy != null ? settlementPolicy : SettlementPolicy.defaults(),
           settlementExecutors,
           codeEntryWindow != null ? codeEntryMaxFailures : 10,
-          codeEntryWindow != null ? codeEntryWindow : Duration.ofMinutes(15)));
+          codeEntryWindow != null ? codeEntryWindow : Duration.ofMinutes(15),
+          observers));
     }
   }
 }

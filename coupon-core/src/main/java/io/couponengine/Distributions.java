@@ -96,7 +96,41 @@ final class Distributions {
 
   // ---- code entry -----------------------------------------------------------------------------------------------
 
+  /**
+   * A claim by a typed code, reported to the engine's observers (the code's template, once known).
+   *
+   * @param userId the user
+   * @param input what the user typed
+   * @param idempotencyKey the caller's key
+   * @return the claim's result
+   * @throws CouponException INVALID_ARGUMENT, INVALID_CODE, STORE_UNAVAILABLE
+   */
   ClaimResult claimByCode(String userId, String input, String idempotencyKey) {
+    Observers observers = events.observers();
+    if (!observers.active()) {
+      return claimTyped(userId, typed(userId, input, idempotencyKey), idempotencyKey);
+    }
+    long start = System.nanoTime();
+    Typed typed = null;
+    ClaimResult result;
+    try {
+      typed = typed(userId, input, idempotencyKey);
+      result = claimTyped(userId, typed, idempotencyKey);
+    } catch (CouponException e) {
+      observers.onClaimFailed(typed == null ? null : typed.templateId(), e.code(), System.nanoTime() - start);
+      throw e;
+    }
+    observers.onClaim(typed.templateId(), result.outcome(), System.nanoTime() - start);
+    return result;
+  }
+
+  /** A typed code as the store knows it, and the template issuing it (null when none does). */
+  private record Typed(String code, String templateId) {}
+
+  /** Checks the arguments and finds the template of the typed code. */
+  private Typed typed(String userId, String input, String idempotencyKey) {
+    Preconditions.requireId(userId, "userId");
+    Preconditions.requireId(idempotencyKey, "idempotencyKey");
     if (input == null) {
       throw CouponException.invalidCode("null");
     }
@@ -119,6 +153,12 @@ final class Distributions {
         templateId = StoreCalls.call("find code", () -> store.findTemplateIdByCode(typed)).orElse(null);
       }
     }
+    return new Typed(code, templateId);
+  }
+
+  private ClaimResult claimTyped(String userId, Typed typed, String idempotencyKey) {
+    String code = typed.code();
+    String templateId = typed.templateId();
     Template t = templateId == null ? null : claimTemplate.apply(templateId);
     Instant now = clock.instant();
     CodeClaimCommand entry;
@@ -391,13 +431,20 @@ final class Distributions {
           + "finish (users already served are not granted twice)", grantId);
     }
     List<ClaimResult> results = StoreCalls.call("grant", () -> store.grant(batch));
+    long[] inBatch = new long[ClaimOutcome.values().length];
     for (ClaimResult r : results) {
+      inBatch[r.outcome().ordinal()]++;
       counts.merge(r.outcome(), 1L, Long::sum);
       if (r.outcome() == ClaimOutcome.CLAIMED && events.hasListeners()) {
         events.publish(CouponEvent.ofCoupon(EventType.CLAIMED, r.couponOrNull().claimedAt(), r.couponOrNull()));
       }
     }
     batch.clear();
+    for (ClaimOutcome o : ClaimOutcome.values()) {
+      if (inBatch[o.ordinal()] > 0) {
+        events.observers().onGrant(t.id(), o, inBatch[o.ordinal()]);
+      }
+    }
     events.publish(CouponEvent.ofTemplate(EventType.GRANT_PROGRESS, clock.instant(), t.id(), Map.of(
         "grantId", grantId, "processed", Long.toString(processed),
         "granted", Long.toString(counts.getOrDefault(ClaimOutcome.CLAIMED, 0L)))));

@@ -6,6 +6,7 @@ import static io.couponengine.internal.Preconditions.requireRange;
 
 import io.couponengine.error.CouponException;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EngineObserver;
 import io.couponengine.settlement.SettlementExecutor;
 import io.couponengine.settlement.SettlementPolicy;
 import io.couponengine.spi.CouponStore;
@@ -32,12 +33,13 @@ import java.util.concurrent.Executor;
  * @param codeEntryMaxFailures failed code entries a user may make per {@code codeEntryWindow} before entries
  *     answer TOO_MANY_ATTEMPTS
  * @param codeEntryWindow the fixed window failed entries are counted in
+ * @param observers observers of operations and their timings (metrics), called in order; empty for none
  */
 public record EngineConfig(CouponStore store, Clock clock, Executor executor, List<CouponEventListener> listeners,
                            Duration expirySweepInterval, Duration reservationTimeout, int generationBatchSize,
                            int sweepBatchSize, SettlementPolicy settlementPolicy,
                            List<SettlementExecutor> settlementExecutors, int codeEntryMaxFailures,
-                           Duration codeEntryWindow) {
+                           Duration codeEntryWindow, List<EngineObserver> observers) {
   /** Shortest sweep interval and reservation timeout. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
   /** Longest sweep interval and reservation timeout; the bound keeps instant arithmetic from overflowing. */
@@ -66,5 +68,6 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
     settlementExecutors = requireElements(settlementExecutors, "settlementExecutors");
     requireRange(codeEntryMaxFailures, 1, MAX_CODE_ENTRY_FAILURES, "codeEntryMaxFailures");
     requireRange(codeEntryWindow, MIN_INTERVAL, MAX_INTERVAL, "codeEntryWindow");
+    observers = requireElements(observers, "observers");
   }
 }

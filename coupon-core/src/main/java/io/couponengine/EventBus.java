@@ -9,18 +9,33 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers events to the configured listeners; a failing listener is logged and never fails the operation. */
+/**
+ * Delivers events to the configured listeners; a failing listener is logged and never fails the operation. Also
+ * carries the engine's {@link Observers} to the machinery that reports to them (generation, expiry, distributions).
+ */
 final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
   private final CouponEventListener[] listeners;
+  private final Observers observers;
 
   /**
    * Creates a bus.
    *
    * @param listeners the listeners, called in order
+   * @param observers the engine's observers
    */
-  EventBus(List<CouponEventListener> listeners) {
+  EventBus(List<CouponEventListener> listeners, Observers observers) {
     this.listeners = listeners.toArray(new CouponEventListener[0]);
+    this.observers = observers;
+  }
+
+  /**
+   * The engine's observers (operations and timings, for metrics); never throw.
+   *
+   * @return the observers
+   */
+  Observers observers() {
+    return observers;
   }
 
   /**

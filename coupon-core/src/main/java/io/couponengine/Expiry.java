@@ -6,6 +6,7 @@ import io.couponengine.coupon.RedemptionResult;
 import io.couponengine.error.CouponException;
 import io.couponengine.event.CouponEvent;
 import io.couponengine.event.EventType;
+import io.couponengine.event.SweepKind;
 import io.couponengine.spi.CouponStore;
 import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
@@ -58,24 +59,33 @@ final class Expiry {
    */
   int expireDue() {
     Instant now = clock.instant();
-    int expired = 0;
-    for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, TemplateStatus.CREATING)) {
-      for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(s))) {
-        if (t.isPastClaimWindow(now) && expireTemplate(t, now)) {
-          expired++;
+    int templates = 0;
+    try {
+      for (TemplateStatus s : List.of(TemplateStatus.AVAILABLE, TemplateStatus.PAUSED, TemplateStatus.CREATING)) {
+        for (Template t : StoreCalls.call("find templates", () -> store.findTemplates(s))) {
+          if (t.isPastClaimWindow(now) && expireTemplate(t, now)) {
+            templates++;
+          }
         }
       }
+    } finally {
+      events.observers().onSweep(SweepKind.EXPIRED_TEMPLATES, templates); // what was done, also when it failed
     }
-    while (true) {
-      List<Coupon> batch = StoreCalls.call("expire coupons",
-          () -> store.expireDueCoupons(now, sweepBatchSize));
-      for (Coupon c : batch) {
-        events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, c));
+    int coupons = 0;
+    try {
+      while (true) {
+        List<Coupon> batch = StoreCalls.call("expire coupons",
+            () -> store.expireDueCoupons(now, sweepBatchSize));
+        for (Coupon c : batch) {
+          events.publish(CouponEvent.ofCoupon(EventType.EXPIRED, now, c));
+        }
+        coupons += batch.size();
+        if (batch.size() < sweepBatchSize) {
+          return templates + coupons;
+        }
       }
-      expired += batch.size();
-      if (batch.size() < sweepBatchSize) {
-        return expired;
-      }
+    } finally {
+      events.observers().onSweep(SweepKind.EXPIRED_COUPONS, coupons);
     }
   }
 
@@ -88,20 +98,24 @@ final class Expiry {
   int releaseStaleReservations() {
     Instant now = clock.instant();
     int released = 0;
-    while (true) {
-      List<String> stale = StoreCalls.call("find stale reservations",
-          () -> store.findStaleReservations(now, sweepBatchSize));
-      int before = released;
-      for (String orderId : stale) {
-        RedemptionResult r = StoreCalls.call("release", () -> store.release(orderId, now));
-        if (r.outcome().isSuccess() && !r.replayed()) {
-          released++;
-          events.publishOrder(EventType.RELEASED, now, r);
+    try {
+      while (true) {
+        List<String> stale = StoreCalls.call("find stale reservations",
+            () -> store.findStaleReservations(now, sweepBatchSize));
+        int before = released;
+        for (String orderId : stale) {
+          RedemptionResult r = StoreCalls.call("release", () -> store.release(orderId, now));
+          if (r.outcome().isSuccess() && !r.replayed()) {
+            released++;
+            events.publishOrder(EventType.RELEASED, now, r);
+          }
+        }
+        if (stale.size() < sweepBatchSize || released == before) {
+          return released;
         }
       }
-      if (stale.size() < sweepBatchSize || released == before) {
-        return released;
-      }
+    } finally {
+      events.observers().onSweep(SweepKind.RELEASED_RESERVATIONS, released); // also what a failed run did
     }
   }
 

@@ -288,6 +288,7 @@ class PublicApiValidationTest {
     invalid("builder clock(null)", "clock", env -> CouponEngine.builder().clock(null));
     invalid("builder executor(null)", "executor", env -> CouponEngine.builder().executor(null));
     invalid("builder listener(null)", "listener", env -> CouponEngine.builder().listener(null));
+    invalid("builder observer(null)", "observer", env -> CouponEngine.builder().observer(null));
     invalid("builder expirySweep(null)", "expirySweep", env -> CouponEngine.builder().expirySweep(null));
     invalid("builder expirySweep(0)", "expirySweep", env -> CouponEngine.builder().expirySweep(Duration.ZERO));
     invalid("builder expirySweep(10000 days)", "expirySweep",

@@ -19,7 +19,10 @@ import io.couponengine.template.Template;
 import io.couponengine.template.TemplateStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -179,7 +182,7 @@ public final class NearCachedStore implements CouponStore {
   }
 
   private static <K, V> Cache<K, V> newCache(Ticker ticker, long maximumSize, Expiry<K, V> expiry) {
-    return Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(expiry).ticker(ticker).build();
+    return Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(expiry).ticker(ticker).recordStats().build();
   }
 
   /**
@@ -256,6 +259,31 @@ public final class NearCachedStore implements CouponStore {
    */
   public long staleReads() {
     return staleReads.sum();
+  }
+
+  /**
+   * The Caffeine caches this store reads through, by name, for monitoring (their statistics are recorded:
+   * {@code cache.stats()}). {@code "templates"} ({@link #findTemplate}) and {@code "users"}
+   * ({@link #findCouponsByUser}) are always there; {@code "catalog"} ({@link #findTemplates}) and
+   * {@code "remaining"} ({@link #remainingCodes}) only when {@link Builder#catalogTtl(Duration)} was set.
+   * {@code coupon-micrometer} binds them with Micrometer's {@code CaffeineCacheMetrics}. Read them, do not write
+   * them: an entry put or replaced from outside would be served as the store's answer (invalidating is harmless).
+   *
+   * <pre>{@code
+   * store.caches().forEach((name, cache) -> log.info("{}: {}", name, cache.stats()));
+   * }</pre>
+   *
+   * @return the caches by name, in a fixed order (templates, users, then catalog and remaining); unmodifiable
+   */
+  public Map<String, Cache<?, ?>> caches() {
+    Map<String, Cache<?, ?>> caches = new LinkedHashMap<>();
+    caches.put("templates", templates);
+    caches.put("users", users);
+    if (templatesByStatus != null) {
+      caches.put("catalog", templatesByStatus);
+      caches.put("remaining", remaining);
+    }
+    return Collections.unmodifiableMap(caches);
   }
 
   @Override
@@ -740,7 +768,7 @@ public final class NearCachedStore implements CouponStore {
 
     /**
      * Sets the time source for expiry (default {@link Ticker#systemTicker()}); tests advance a fake ticker instead
-     * of sleeping. Package-private: Caffeine's type is not part of the public API.
+     * of sleeping. Package-private: tests only.
      *
      * @param ticker the nanosecond time source
      * @return this builder
