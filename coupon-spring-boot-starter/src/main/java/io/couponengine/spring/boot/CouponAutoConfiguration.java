@@ -3,6 +3,8 @@ package io.couponengine.spring.boot;
 import io.couponengine.CouponEngine;
 import io.couponengine.cache.NearCachedStore;
 import io.couponengine.event.CouponEventListener;
+import io.couponengine.event.EngineObserver;
+import io.couponengine.micrometer.CouponEngineMetrics;
 import io.couponengine.jdbc.JdbcCouponStore;
 import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.redis.RedisCouponStore;
@@ -14,6 +16,8 @@ import javax.sql.DataSource;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,7 +31,8 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Auto-configures a {@link CouponEngine} from {@link CouponProperties} ({@code coupon.*}): the store of
  * {@code coupon.store} (memory, redis, jdbc), an optional near-cache in front of it, and the engine itself, closed
- * with the application context. Every bean is {@code @ConditionalOnMissingBean}: an application's own
+ * with the application context, observed by Micrometer metrics when the application has a
+ * {@code MeterRegistry}. Every bean is {@code @ConditionalOnMissingBean}: an application's own
  * {@code CouponEngine}, {@code CouponStore} or {@code UnifiedJedis} bean wins. Application beans of type
  * {@link CouponEventListener} are added to the engine as listeners.
  *
@@ -60,12 +65,13 @@ public class CouponAutoConfiguration {
    * @param properties the bound properties (first: a binding failure is reported before a missing store)
    * @param couponStore the store bean
    * @param listeners the application's event listeners, in order
+   * @param observers the engine observers (the {@link CouponEngineMetrics} bean among them), in order
    * @return the engine
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public CouponEngine couponEngine(CouponProperties properties, CouponStore couponStore,
-      ObjectProvider<CouponEventListener> listeners) {
+      ObjectProvider<CouponEventListener> listeners, ObjectProvider<EngineObserver> observers) {
     CouponEngine.Builder b = CouponEngine.builder().store(nearCached(couponStore, properties.getNearCache()));
     if (properties.getExpirySweep() != null) {
       b.expirySweep(properties.getExpirySweep());
@@ -78,6 +84,7 @@ public class CouponAutoConfiguration {
       b.sweepBatchSize(properties.getSweepBatchSize());
     }
     listeners.orderedStream().forEach(b::listener);
+    observers.orderedStream().forEach(b::observer);
     return b.build();
   }
 
@@ -94,6 +101,33 @@ public class CouponAutoConfiguration {
       b.catalogTtl(p.getCatalogTtl());
     }
     return b.build();
+  }
+
+  /**
+   * Micrometer: a {@link CouponEngineMetrics} bean when the application has a MeterRegistry. It observes the
+   * engine (collected with the other {@link EngineObserver} beans) and, being a {@code MeterBinder}, is bound to
+   * every registry by Spring Boot's metrics auto-configuration.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry",
+      "io.couponengine.micrometer.CouponEngineMetrics"})
+  @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+  @ConditionalOnProperty(name = "coupon.metrics.enabled", havingValue = "true", matchIfMissing = true)
+  static class MetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    CouponEngineMetrics couponEngineMetrics(CouponProperties properties) {
+      CouponProperties.Metrics m = properties.getMetrics();
+      CouponEngineMetrics.Builder b = CouponEngineMetrics.builder().templateTag(m.isTemplateTag());
+      if (m.getPercentiles().length > 0) {
+        b.percentiles(m.getPercentiles());
+      }
+      if (m.isPercentileHistogram()) {
+        b.percentileHistogram(true);
+      }
+      return b.build();
+    }
   }
 
   /** {@code coupon.store=memory} (the default): the in-memory store. */

@@ -624,8 +624,10 @@ public class CouponProperties {
     private boolean enabled = true;
     /** Whether meters carry a 'template' tag (one series per template: mind the cardinality). */
     private boolean templateTag;
-    /** Latency percentiles published for timers, each in (0, 1), e.g. 0.5,0.99. */
+    /** Latency percentiles published for the engine's timers, each in [0, 1], e.g. 0.5,0.99; none by default. */
     private double[] percentiles = {};
+    /** Whether the engine's timers publish a histogram (for percentiles aggregated across instances). */
+    private boolean percentileHistogram;
 
     /** Creates the settings with their defaults. */
     public Metrics() {}
@@ -676,16 +678,34 @@ public class CouponProperties {
     }
 
     /**
+     * Whether the timers publish a percentile histogram.
+     *
+     * @return true to publish (default false)
+     */
+    public boolean isPercentileHistogram() {
+      return percentileHistogram;
+    }
+
+    /**
+     * Sets whether the timers publish a percentile histogram.
+     *
+     * @param percentileHistogram true to publish
+     */
+    public void setPercentileHistogram(boolean percentileHistogram) {
+      this.percentileHistogram = percentileHistogram;
+    }
+
+    /**
      * Sets the latency percentiles published for timers.
      *
-     * @param percentiles each in (0, 1), for example {@code 0.5, 0.99}
-     * @throws IllegalArgumentException when one is outside (0, 1)
+     * @param percentiles each in [0, 1], for example {@code 0.5, 0.99}
+     * @throws IllegalArgumentException when one is outside [0, 1] or NaN
      */
     public void setPercentiles(double[] percentiles) {
       double[] p = percentiles == null ? new double[0] : percentiles.clone();
       for (double v : p) {
-        if (!(v > 0 && v < 1)) {
-          throw invalid("coupon.metrics.percentiles", "must each be in (0, 1)", v);
+        if (!(v >= 0 && v <= 1)) {
+          throw invalid("coupon.metrics.percentiles", "must each be in [0, 1]", v);
         }
       }
       this.percentiles = p;
