@@ -41,6 +41,22 @@ final class Boots {
     }
   }
 
+  /**
+   * Boot's metrics auto-configurations that make the registry themselves (a SimpleMeterRegistry inside a
+   * composite), as an application without a registry bean of its own has them.
+   */
+  static AutoConfigurations metricsWithRegistry() {
+    String base = boot4() ? "org.springframework.boot.micrometer.metrics.autoconfigure."
+        : "org.springframework.boot.actuate.autoconfigure.metrics.";
+    try {
+      return AutoConfigurations.of(Class.forName(base + "MetricsAutoConfiguration"),
+          Class.forName(base + "CompositeMeterRegistryAutoConfiguration"),
+          Class.forName(base + "export.simple.SimpleMetricsExportAutoConfiguration"));
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError("Boot " + SpringBootVersion.getVersion(), e);
+    }
+  }
+
   /** A health indicator's answer, read reflectively (Boot 3 and 4 have different Health types). */
   record HealthReport(String status, Map<String, Object> details) {}
 

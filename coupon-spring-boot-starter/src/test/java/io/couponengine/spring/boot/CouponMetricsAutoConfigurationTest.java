@@ -34,6 +34,17 @@ class CouponMetricsAutoConfigurationTest {
   }
 
   @Test
+  void bootMadeRegistry_claimsAreCounted() {
+    new ApplicationContextRunner().withConfiguration(Boots.COUPON).withConfiguration(Boots.metricsWithRegistry())
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(CouponEngineMetrics.class);
+          Boots.claimOne(context.getBean(CouponEngine.class), 2, "u1");
+          assertThat(count(context.getBean(MeterRegistry.class), "coupon.claims", "outcome", "CLAIMED"))
+              .isEqualTo(1.0);
+        });
+  }
+
+  @Test
   void templateTagProperty_tagsByTemplate() {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withPropertyValues("coupon.metrics.template-tag=true", "coupon.metrics.percentiles=0.5,0.99")
