@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -142,14 +142,14 @@ public class CouponAutoConfiguration {
     }
   }
 
-  /** {@code coupon.store=redis}: the application's UnifiedJedis bean, or a JedisPooled made (and closed) here. */
+  /** {@code coupon.store=redis}: the application's UnifiedJedis bean, or a pooled RedisClient made (and closed) here. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty(name = "coupon.store", havingValue = "redis")
   static class RedisStoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(UnifiedJedis.class)
-    JedisPooled couponJedis(CouponProperties properties) {
+    RedisClient couponJedis(CouponProperties properties) {
       CouponProperties.Redis r = properties.getRedis();
       DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
           .database(r.getDatabase())
@@ -166,7 +166,8 @@ public class CouponAutoConfiguration {
       pool.setMaxTotal(r.getPoolSize());
       pool.setMaxIdle(r.getPoolSize());
       pool.setJmxEnabled(false);
-      return new JedisPooled(new HostAndPort(r.getHost(), r.getPort()), cfg.build(), pool);
+      return RedisClient.builder().hostAndPort(new HostAndPort(r.getHost(), r.getPort())).clientConfig(cfg.build())
+          .poolConfig(pool).build();
     }
 
     @Bean

@@ -355,8 +355,8 @@ public class CouponProperties {
   }
 
   /**
-   * The Redis client the starter makes when the application has no {@code UnifiedJedis} bean (a
-   * {@code JedisPooled}, closed with the context), and the store's key prefix. When the application has its own
+   * The Redis client the starter makes when the application has no {@code UnifiedJedis} bean (a pooled
+   * {@code RedisClient}, closed with the context), and the store's key prefix. When the application has its own
    * {@code UnifiedJedis} bean, only {@code prefix} is used and the client is never closed by the starter.
    */
   public static class Redis {

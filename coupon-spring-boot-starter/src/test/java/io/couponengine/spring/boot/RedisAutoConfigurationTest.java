@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** {@code coupon.store=redis} on a real Redis (COUPON_REDIS_URL or a test-started redis-server). */
@@ -41,15 +41,16 @@ class RedisAutoConfigurationTest {
           assertThat(h.details()).containsEntry("store", "RedisCouponStore");
         });
     // the client the starter made is closed with the context
-    assertThat(((JedisPooled) made.get()).getPool().isClosed()).isTrue();
+    assertThat(((RedisClient) made.get()).getPool().isClosed()).isTrue();
   }
 
   @Test
   void usersJedisBean_isUsedAndNotClosed() {
-    try (JedisPooled own = TestRedis.newClient(TestRedis.target(), 4)) {
+    HostAndPort hp = TestRedis.target();
+    try (RedisClient own = RedisClient.create(hp.getHost(), hp.getPort())) {
       runner.withPropertyValues("coupon.store=redis", "coupon.redis.prefix=" + prefix,
               "coupon.redis.port=1") // ignored: the application's client is used
-          .withBean("myJedis", JedisPooled.class, () -> own, bd -> bd.setDestroyMethodName(""))
+          .withBean("myJedis", RedisClient.class, () -> own, bd -> bd.setDestroyMethodName(""))
           .run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean("couponJedis");
             assertThat(Boots.claimOne(context.getBean(CouponEngine.class), 3, "u1").outcome())
