@@ -123,7 +123,7 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
     this.templateTag = b.templateTag;
     this.percentiles = b.percentiles;
     this.percentileHistogram = b.percentileHistogram;
-    this.untagged = templateTag ? null : new PerTemplate(Tags.empty());
+    this.untagged = templateTag ? null : new PerTemplate(Tags.empty(), false);
     this.reservations = new LongAdder[REDEMPTION_OUTCOMES.length + 1];
     for (int i = 0; i < reservations.length; i++) {
       String outcome = i < REDEMPTION_OUTCOMES.length ? REDEMPTION_OUTCOMES[i].name() : ERROR_OUTCOME;
@@ -326,7 +326,7 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
     }
     String id = templateId == null ? UNKNOWN_TEMPLATE : templateId;
     PerTemplate t = byTemplate.get(id);
-    return t != null ? t : byTemplate.computeIfAbsent(id, k -> new PerTemplate(Tags.of("template", k)));
+    return t != null ? t : byTemplate.computeIfAbsent(id, k -> new PerTemplate(Tags.of("template", k), true));
   }
 
   private void error(int operation, ErrorCode code) {
@@ -372,10 +372,10 @@ public final class CouponEngineMetrics implements EngineObserver, MeterBinder {
     private volatile LongAdder generated;
     private volatile LongAdder generations;
 
-    PerTemplate(Tags tags) {
+    PerTemplate(Tags tags, boolean perTemplate) {
       this.tags = tags;
       this.claimTimer = timer("coupon.claim", "claim latency", tags);
-      if (tags.stream().findAny().isEmpty()) {
+      if (!perTemplate) {
         // without a template tag every outcome is registered up front: rates of zero instead of missing series
         for (int i = 0; i <= CLAIM_OUTCOMES.length; i++) {
           claim(i);
