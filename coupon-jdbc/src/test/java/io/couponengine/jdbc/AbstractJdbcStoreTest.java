@@ -960,14 +960,6 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
 
   // ---- migration 0.1 -> 0.2 -------------------------------------------------------------------------------------
 
-  private String scriptName() {
-    return switch (expectedDialect()) {
-      case H2 -> "h2";
-      case POSTGRESQL -> "postgresql";
-      case MYSQL -> "mysql";
-    };
-  }
-
   private static void execute(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
@@ -992,7 +984,7 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
     try {
       try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
         // the 0.1 schema and data written by a 0.1 store, as SQL
-        for (String s : Schema.script("schema-0.1-" + scriptName() + ".sql", p)) {
+        for (String s : Schema.migrationStatements(expectedDialect(), "V1__coupon_schema.sql", p)) {
           st.execute(s);
         }
         execute(c, "INSERT INTO " + p + "templates (id, status, failure_reason, loaded, created_at_us, template_json)"
@@ -1017,8 +1009,8 @@ abstract class AbstractJdbcStoreTest extends CouponStoreContractTest {
         execute(c, "INSERT INTO " + p + "order_codes (order_id, pos, code) VALUES (?, 0, ?)", "o-1", "MG-C1");
         execute(c, "INSERT INTO " + p + "order_codes (order_id, pos, code) VALUES (?, 0, ?)", "o-2", "MG-C2");
         c.commit();
-        // the migration, as a user runs it
-        for (String s : Schema.migrationStatements(expectedDialect(), "0.2", p)) {
+        // the migration, as a user runs it (Flyway runs the same V2 script: FlywayMigrationTest)
+        for (String s : Schema.migrationStatements(expectedDialect(), "V2__coupon_0_2.sql", p)) {
           st.execute(s);
         }
         c.commit();

@@ -1,0 +1,37 @@
+package io.couponengine.jdbc;
+
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Runs the shipped migrations with Flyway, as an application would (docs/jdbc.md, "Flyway"). */
+final class FlywaySchemas {
+  private FlywaySchemas() {}
+
+  /** The Flyway location of a dialect's migrations, for example {@code classpath:db/migration/postgresql}. */
+  static String location(Dialect dialect) {
+    return "classpath:" + dialect.migrationLocation().substring(1);
+  }
+
+  /**
+   * Migrates the tables of {@code prefix} to {@code target} (null: the latest version); the history table is
+   * {@code flyway_<prefix>history}, one per prefix, so several prefixes can share a database.
+   */
+  static MigrateResult migrate(DataSource ds, Dialect dialect, String prefix, String target) {
+    FluentConfiguration cfg = Flyway.configure()
+        .dataSource(ds)
+        .locations(location(dialect))
+        .placeholders(Map.of("coupon_prefix", prefix))
+        .table(historyTable(prefix));
+    if (target != null) {
+      cfg.target(target);
+    }
+    return cfg.load().migrate();
+  }
+
+  static String historyTable(String prefix) {
+    return "flyway_" + prefix + "history";
+  }
+}
