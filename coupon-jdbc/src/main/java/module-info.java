@@ -8,4 +8,8 @@ module io.couponengine.jdbc {
   requires org.slf4j;
 
   exports io.couponengine.jdbc;
+  // the Flyway migrations (resources only): open so Flyway finds them on the module path too
+  opens db.migration.h2;
+  opens db.migration.mysql;
+  opens db.migration.postgresql;
 }

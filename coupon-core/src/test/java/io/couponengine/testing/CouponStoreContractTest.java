@@ -767,8 +767,12 @@ public abstract class CouponStoreContractTest {
           if (r.outcome() == ClaimOutcome.DUPLICATE) {
             // read at once, as the caller would: the coupon a DUPLICATE names is there
             Coupon c = r.coupon().orElseThrow();
-            if (e.couponByCode(c.code()).isEmpty() || !store.findCouponsByUser(c.userId()).contains(c)) {
-              problems.add("round " + round + ": DUPLICATE names " + c.code() + " before it is visible");
+            Optional<Coupon> byCode = e.couponByCode(c.code());
+            List<Coupon> listed = store.findCouponsByUser(c.userId());
+            if (byCode.isEmpty() || !listed.contains(c)) {
+              // what each read saw, so a failure tells an invisible coupon from one that reads back different
+              problems.add("round " + round + ": DUPLICATE names " + c + " before it is visible: by code " + byCode
+                  + ", the user's coupons " + listed);
             }
           } else if (r.outcome() != ClaimOutcome.CLAIMED) {
             problems.add("round " + round + ": " + r.outcome());

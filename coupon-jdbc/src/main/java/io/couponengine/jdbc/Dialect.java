@@ -32,9 +32,12 @@ public enum Dialect {
     return "schema-" + scriptName + ".sql";
   }
 
-  /** The classpath resource migrating this dialect's schema of the previous version to {@code version}. */
-  String migrationResource(String version) {
-    return "migrate-" + version + "-" + scriptName + ".sql";
+  /**
+   * The classpath folder of this dialect's Flyway migrations ({@code V1__coupon_schema.sql}, the 0.1 schema;
+   * {@code V2__coupon_0_2.sql}, 0.1 to 0.2), with {@code ${coupon_prefix}} placeholders; absolute, from the jar's root.
+   */
+  String migrationLocation() {
+    return "/db/migration/" + scriptName;
   }
 
   /**

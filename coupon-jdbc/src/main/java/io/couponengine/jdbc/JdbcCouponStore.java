@@ -118,7 +118,8 @@ public final class JdbcCouponStore implements CouponStore {
   /**
    * Creates the tables and indexes of this prefix, and on PostgreSQL and MySQL/MariaDB the claim routine
    * {@code <prefix>claim}, by running the dialect's script ({@code io/couponengine/jdbc/schema-<dialect>.sql} in this
-   * jar). Fails when they exist.
+   * jar). Fails when they exist. The same schema ships as versioned Flyway migrations ({@code db/migration/<dialect>},
+   * placeholder {@code coupon_prefix}) that reach the same tables, indexes and routine (docs/jdbc.md, "Flyway").
    *
    * @throws CouponException STORE_UNAVAILABLE when a statement fails
    */

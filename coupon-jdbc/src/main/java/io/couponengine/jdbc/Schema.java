@@ -52,16 +52,17 @@ final class Schema {
   }
 
   /**
-   * The statements of a dialect's migration script to {@code version} (from the version before it) for a prefix;
-   * {@code migrate-0.2-<dialect>.sql} adds {@code coupons.valid_from_us} and {@code order_codes.saving} to a 0.1
-   * schema.
+   * The statements of one of a dialect's Flyway migrations for a prefix, as Flyway runs them with the placeholder
+   * {@code coupon_prefix} set to {@code prefix}: {@code V1__coupon_schema.sql} is the 0.1 schema,
+   * {@code V2__coupon_0_2.sql} migrates it to 0.2 (the columns, tables and claim routine 0.2 added).
    */
-  static List<String> migrationStatements(Dialect dialect, String version, String prefix) {
-    return script(dialect.migrationResource(version), prefix);
+  static List<String> migrationStatements(Dialect dialect, String migration, String prefix) {
+    return script(dialect.migrationLocation() + "/" + migration, prefix);
   }
 
   /**
-   * The statements of a script resource beside this class, comment lines dropped, {@code ${prefix}} replaced. A
+   * The statements of a script resource (beside this class, or absolute), comment lines dropped, {@code ${prefix}}
+   * (the schema scripts) and {@code ${coupon_prefix}} (the Flyway migrations) replaced. A
    * statement ends at the delimiter ({@code ;}, or what a {@code DELIMITER} line sets, as the MariaDB/MySQL client
    * reads it), never inside a {@code $$}-quoted body (PostgreSQL functions), so a script feeds psql, the mariadb
    * client and this method alike.
@@ -80,7 +81,7 @@ final class Schema {
     StringBuilder current = new StringBuilder();
     String delimiter = ";";
     boolean dollarQuoted = false;
-    for (String line : script.replace("${prefix}", prefix).split("\n")) {
+    for (String line : script.replace("${prefix}", prefix).replace("${coupon_prefix}", prefix).split("\n")) {
       String stripped = line.strip();
       if (stripped.startsWith("--")) {
         continue;

@@ -36,7 +36,10 @@ final class Tx {
      * trip), isolation as the connection has it (the statement checks what it needs itself).
      */
     AUTOCOMMIT,
-    /** The connection as the pool hands it out: the work (a stored procedure) runs and ends its own transaction. */
+    /**
+     * The connection as the pool hands it out: the work (a stored procedure) runs and ends its own transaction;
+     * whatever the work's reads left open afterwards is rolled back.
+     */
     AS_IS
   }
 
@@ -112,7 +115,26 @@ final class Tx {
 
   private <T> T runAsIs(Work<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
+      try {
+        return work.run(c);
+      } finally {
+        // the procedure ends its own transaction, but a read after it (the earlier coupon after a duplicate key)
+        // opens one on a connection without autocommit: end it here rather than trust the pool to (a pool that
+        // does not roll back on return would hand out a connection whose next CALL fails with MariaDB/MySQL
+        // 1568, "transaction characteristics can't be changed", and whose reads at REPEATABLE READ keep an old
+        // snapshot); a no-op when nothing is open
+        endOpenTransaction(c);
+      }
+    }
+  }
+
+  private static void endOpenTransaction(Connection c) {
+    try {
+      if (!c.isClosed() && !c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException ignored) {
+      // a broken connection: the pool discards it
     }
   }
 

@@ -72,7 +72,7 @@ class SqlErrorsTest {
     assertThat(String.join("\n", my)).doesNotContain("DELIMITER").doesNotContain("//");
     assertThat(JdbcCouponStore.schemaStatements(Dialect.H2, "p_")).noneMatch(st -> st.contains("p_claim"));
     for (Dialect d : List.of(Dialect.POSTGRESQL, Dialect.MYSQL)) {
-      assertThat(Schema.migrationStatements(d, "0.2", "p_")).as(d.name())
+      assertThat(Schema.migrationStatements(d, "V2__coupon_0_2.sql", "p_")).as(d.name())
           .anyMatch(st -> st.startsWith("CREATE FUNCTION p_claim(") || st.startsWith("CREATE PROCEDURE p_claim("));
     }
   }

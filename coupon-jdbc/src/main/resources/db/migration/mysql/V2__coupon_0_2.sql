@@ -1,4 +1,6 @@
--- Coupon engine schema migration 0.1 -> 0.2, MariaDB 10.6+ or MySQL 8.0+. ${prefix} is the table prefix (default coupon_).
+-- Flyway migration V2 (location classpath:db/migration/mysql), after V1__coupon_schema.sql; without Flyway, run it
+-- once yourself with the placeholder replaced.
+-- Coupon engine schema migration 0.1 -> 0.2, MariaDB 10.6+ or MySQL 8.0+. ${coupon_prefix} is the table prefix (default coupon_).
 -- Run once on a schema created by coupon-jdbc 0.1 (schema-mysql.sql of that version); see docs/jdbc.md.
 -- What 0.2 adds:
 --   coupons.valid_from_us: the first instant a coupon can be used; NULL (every existing coupon) means usable from
@@ -18,11 +20,11 @@
 --   PAUSED templates and REVERTED orders: status columns are unconstrained VARCHAR(16), nothing to change.
 --   code_index, entry_codes and code_failures: shared and imported codes, the pool position of CODE_ENTRY codes and
 --   the failed-entry counter. New tables, empty: no 0.1 template has a shared, imported or entered code.
-ALTER TABLE ${prefix}coupons ADD COLUMN valid_from_us BIGINT;
-ALTER TABLE ${prefix}order_codes ADD COLUMN saving NUMERIC(19,2);
-ALTER TABLE ${prefix}templates ADD COLUMN added_count BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE ${prefix}templates ADD COLUMN code_key VARCHAR(128);
-CREATE TABLE ${prefix}template_stats (
+ALTER TABLE ${coupon_prefix}coupons ADD COLUMN valid_from_us BIGINT;
+ALTER TABLE ${coupon_prefix}order_codes ADD COLUMN saving NUMERIC(19,2);
+ALTER TABLE ${coupon_prefix}templates ADD COLUMN added_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ${coupon_prefix}templates ADD COLUMN code_key VARCHAR(128);
+CREATE TABLE ${coupon_prefix}template_stats (
   template_id VARCHAR(16)   NOT NULL,
   stripe      INT           NOT NULL,
   issued      BIGINT        NOT NULL,
@@ -32,19 +34,19 @@ CREATE TABLE ${prefix}template_stats (
   discount    NUMERIC(38,2) NOT NULL,
   PRIMARY KEY (template_id, stripe)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
-INSERT INTO ${prefix}template_stats (template_id, stripe, issued, reserved, used, expired, discount)
+INSERT INTO ${coupon_prefix}template_stats (template_id, stripe, issued, reserved, used, expired, discount)
   SELECT c.template_id, 0, COUNT(*),
          SUM(CASE WHEN c.status = 'RESERVED' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.status = 'USED' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.status = 'EXPIRED' THEN 1 ELSE 0 END),
          COALESCE(SUM(oc.saving), 0)
-  FROM ${prefix}coupons c
-  LEFT JOIN ${prefix}order_codes oc ON c.status = 'USED' AND oc.order_id = c.order_id AND oc.code = c.code
+  FROM ${coupon_prefix}coupons c
+  LEFT JOIN ${coupon_prefix}order_codes oc ON c.status = 'USED' AND oc.order_id = c.order_id AND oc.code = c.code
   GROUP BY c.template_id;
 -- where each code of a CODE_ENTRY template sits in its pool (schema 0.2): an entered code is found here, then its
 -- pool row by (template_id, seq); written with the pool rows of CODE_ENTRY templates only, so generating and
 -- importing the codes of other templates pays for no index by code; a row outlives its pool row (seq is never reused)
-CREATE TABLE ${prefix}entry_codes (
+CREATE TABLE ${coupon_prefix}entry_codes (
   template_id VARCHAR(16)  NOT NULL,
   code        VARCHAR(128) NOT NULL,
   seq         BIGINT       NOT NULL,
@@ -54,14 +56,14 @@ CREATE TABLE ${prefix}entry_codes (
 -- the store-wide code index (schema 0.2): every shared code (taken with its template's insert) and every imported
 -- code (taken by importCodes before it enters the pool), naming its template; the primary key keeps codes unique
 -- across templates, whoever inserts first wins
-CREATE TABLE ${prefix}code_index (
+CREATE TABLE ${coupon_prefix}code_index (
   code        VARCHAR(128) NOT NULL PRIMARY KEY,
   template_id VARCHAR(16)  NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- failed code entries (CODE_NOT_FOUND, CODE_TAKEN) per user in the current fixed window (schema 0.2): one row per
 -- user, locked by the entry that counts a failure; a row of an older window_index counts as 0 failures
-CREATE TABLE ${prefix}code_failures (
+CREATE TABLE ${coupon_prefix}code_failures (
   user_id      VARCHAR(128) NOT NULL PRIMARY KEY,
   window_index BIGINT       NOT NULL,
   failures     INT          NOT NULL
@@ -78,7 +80,7 @@ CREATE TABLE ${prefix}code_failures (
 -- again as it was (a duplicate key: the same key inserted by a claim that passed the counter first; the caller then
 -- answers DUPLICATE with the earlier coupon). Parameters carry the tables' collation, so ids compare byte for byte.
 DELIMITER //
-CREATE PROCEDURE ${prefix}claim(
+CREATE PROCEDURE ${coupon_prefix}claim(
     IN p_template VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
     IN p_user VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
     IN p_key VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
@@ -110,8 +112,8 @@ proc: BEGIN
            c.valid_from_us
       INTO v_status, o_id, o_code, o_template_id, o_user_id, o_claimed_at_us, o_expires_at_us, o_status, o_order_id,
            o_valid_from_us
-      FROM ${prefix}templates t
-      LEFT JOIN ${prefix}coupons c ON c.template_id = t.id AND c.user_id = p_user AND c.idem_key = p_key
+      FROM ${coupon_prefix}templates t
+      LEFT JOIN ${coupon_prefix}coupons c ON c.template_id = t.id AND c.user_id = p_user AND c.idem_key = p_key
       WHERE t.id = p_template LOCK IN SHARE MODE;
     IF v_found = 0 THEN
       SET v_outcome = 'TEMPLATE_NOT_FOUND';
@@ -132,12 +134,12 @@ proc: BEGIN
     END IF;
     -- the counter row, locked until the end: bumped while below the limit, else created at 1, else (a concurrent
     -- claim created it meanwhile) bumped again
-    UPDATE ${prefix}user_claims SET claimed = claimed + 1
+    UPDATE ${coupon_prefix}user_claims SET claimed = claimed + 1
       WHERE template_id = p_template AND user_id = p_user AND claimed < p_limit;
     IF ROW_COUNT() = 0 THEN
-      INSERT IGNORE INTO ${prefix}user_claims (template_id, user_id, claimed) VALUES (p_template, p_user, 1);
+      INSERT IGNORE INTO ${coupon_prefix}user_claims (template_id, user_id, claimed) VALUES (p_template, p_user, 1);
       IF ROW_COUNT() = 0 THEN
-        UPDATE ${prefix}user_claims SET claimed = claimed + 1
+        UPDATE ${coupon_prefix}user_claims SET claimed = claimed + 1
           WHERE template_id = p_template AND user_id = p_user AND claimed < p_limit;
         IF ROW_COUNT() = 0 THEN
           SET v_outcome = 'LIMIT_REACHED';
@@ -148,17 +150,17 @@ proc: BEGIN
         LEAVE decide;
       END IF;
     END IF;
-    SELECT seq, code INTO v_seq, o_code FROM ${prefix}codes WHERE template_id = p_template
+    SELECT seq, code INTO v_seq, o_code FROM ${coupon_prefix}codes WHERE template_id = p_template
       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF v_found = 0 THEN
       SET v_outcome = 'SOLD_OUT';
       LEAVE decide;
     END IF;
-    DELETE FROM ${prefix}codes WHERE template_id = p_template AND seq = v_seq;
-    INSERT INTO ${prefix}coupons (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us, status,
+    DELETE FROM ${coupon_prefix}codes WHERE template_id = p_template AND seq = v_seq;
+    INSERT INTO ${coupon_prefix}coupons (id, code, template_id, user_id, idem_key, claimed_at_us, expires_at_us, status,
         order_id, valid_from_us)
       VALUES (p_id, o_code, p_template, p_user, p_key, p_claimed_us, p_expires_us, 'USABLE', NULL, p_valid_from_us);
-    INSERT INTO ${prefix}template_stats (template_id, stripe, issued, reserved, used, expired, discount)
+    INSERT INTO ${coupon_prefix}template_stats (template_id, stripe, issued, reserved, used, expired, discount)
       VALUES (p_template, p_stripe, 1, 0, 0, 0, 0) ON DUPLICATE KEY UPDATE issued = issued + 1;
     IF p_own_tx THEN
       COMMIT;
@@ -173,7 +175,7 @@ proc: BEGIN
            c.valid_from_us
       INTO o_id, o_code, o_template_id, o_user_id, o_claimed_at_us, o_expires_at_us, o_status, o_order_id,
            o_valid_from_us
-      FROM ${prefix}coupons c WHERE c.template_id = p_template AND c.user_id = p_user AND c.idem_key = p_key;
+      FROM ${coupon_prefix}coupons c WHERE c.template_id = p_template AND c.user_id = p_user AND c.idem_key = p_key;
     IF v_found = 1 THEN
       SET v_outcome = 'DUPLICATE';
     END IF;
