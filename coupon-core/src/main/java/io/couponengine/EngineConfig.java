@@ -52,6 +52,19 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
   /**
    * Checks every setting and copies the lists.
    *
+   * @param store the storage
+   * @param clock the time source
+   * @param executor runs code generation, or null for the engine's own small daemon pool
+   * @param listeners event listeners, called in order
+   * @param expirySweepInterval how often the active sweep runs, or null when it is not scheduled
+   * @param reservationTimeout how long a reservation holds coupons before the sweeper releases it
+   * @param generationBatchSize codes generated and loaded per store call
+   * @param sweepBatchSize coupons expired (or reservations released) per store call during a sweep
+   * @param settlementPolicy price floor, scale and rounding of settlements
+   * @param settlementExecutors executors registered explicitly, on top of the built-ins (they may replace one)
+   * @param codeEntryMaxFailures failed code entries a user may make per {@code codeEntryWindow} before entries
+   *     answer TOO_MANY_ATTEMPTS
+   * @param codeEntryWindow the fixed window failed entries are counted in
    * @throws CouponException INVALID_ARGUMENT naming the first field out of range
    */
   public EngineConfig {

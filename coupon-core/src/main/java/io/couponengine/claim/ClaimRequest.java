@@ -23,6 +23,9 @@ public record ClaimRequest(String userId, String templateId, String idempotencyK
   /**
    * Checks the fields.
    *
+   * @param userId the claiming user
+   * @param templateId the template to claim from
+   * @param idempotencyKey a caller-chosen key, unique per attempt the caller considers new
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming the first field that is not an id
    */
   public ClaimRequest {

@@ -17,13 +17,15 @@ import java.util.Optional;
  * }</pre>
  *
  * @param outcome how the claim ended
- * @param coupon the coupon for CLAIMED and DUPLICATE, else null (use {@link #coupon()})
+ * @param couponOrNull the coupon for CLAIMED and DUPLICATE, else null (use {@link #coupon()})
  */
 public record ClaimResult(ClaimOutcome outcome, Coupon couponOrNull) {
 
   /**
    * Checks that a coupon is present exactly when the outcome carries one.
    *
+   * @param outcome how the claim ended
+   * @param couponOrNull the coupon for CLAIMED and DUPLICATE, else null (use {@link #coupon()})
    * @throws CouponException INVALID_ARGUMENT naming {@code outcome} when null, or {@code couponOrNull} when it is
    *     missing for CLAIMED or DUPLICATE or present for a refusal
    */

@@ -46,6 +46,16 @@ public record Coupon(String id, String code, String templateId, String userId, I
    * Checks the required parts: {@code id}, {@code code}, {@code templateId}, {@code userId} and (when present)
    * {@code orderId} are ids (not null, at most 128 characters, a visible character, no control characters).
    *
+   * @param id unique id of this coupon
+   * @param code the redeemable code, in canonical (grouped, upper-case) form
+   * @param templateId the template it was issued from
+   * @param userId the holder
+   * @param claimedAt when the user claimed it
+   * @param expiresAt from this instant on the coupon is expired (exclusive end of validity)
+   * @param status the stored status; see {@link #statusAt(Instant)} for the status as seen now
+   * @param orderId the order holding or having used it (RESERVED, USED), else null
+   * @param validFrom the first instant the coupon can be used, or null when it is usable from its claim (a rolling
+   *     validity); before it the coupon is {@link CouponStatus#PENDING}
    * @throws CouponException INVALID_ARGUMENT naming the field that is null or not an id
    */
   public Coupon {

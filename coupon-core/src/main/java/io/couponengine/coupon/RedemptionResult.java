@@ -44,6 +44,14 @@ public record RedemptionResult(RedemptionOutcome outcome, String orderId, OrderS
   /**
    * Checks the parts and copies the list (null becomes empty).
    *
+   * @param outcome how the call ended
+   * @param orderId the order
+   * @param orderStatus the order's status after the call, or null when the order does not exist
+   * @param coupons the order's coupons after the call (empty on refusal)
+   * @param offendingCode the code that caused a refusal, or null
+   * @param replayed true when the call repeated an earlier successful one and changed nothing
+   * @param savings what each coupon of the order saves (code → amount), as settled when a priced reservation
+   *     ({@code reserve(cart, orderId, codes)}) held them; empty for an order reserved without a cart, and on refusal
    * @throws CouponException INVALID_ARGUMENT naming {@code outcome} when null, {@code orderId} or
    *     {@code offendingCode} (when present) when not an id, or {@code coupons[i]} when null
    */

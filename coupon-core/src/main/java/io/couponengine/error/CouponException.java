@@ -22,7 +22,9 @@ import java.util.Objects;
 public final class CouponException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The stable error code callers branch on. */
   private final ErrorCode code;
+  /** Every problem found, each naming its field; empty when the message says it all. */
   private final List<Violation> violations;
 
   private CouponException(ErrorCode code, String message, Throwable cause, List<Violation> violations,

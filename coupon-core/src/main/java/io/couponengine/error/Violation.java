@@ -11,6 +11,8 @@ public record Violation(String field, String message) {
    * Validates both parts. The refusal is itself a {@code CouponException} with one violation, built from constant,
    * non-null parts, so it cannot come back here with a null and loop.
    *
+   * @param field the dotted path of the offending field, for example {@code "discount.threshold"}
+   * @param message what is wrong, in lowercase, for example {@code "must be positive"}
    * @throws CouponException INVALID_ARGUMENT naming {@code field} or {@code message} when it is null
    */
   public Violation {

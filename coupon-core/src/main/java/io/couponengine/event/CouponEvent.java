@@ -32,6 +32,14 @@ public record CouponEvent(String id, EventType type, Instant occurredAt, String 
   /**
    * Checks the parts and copies the collections (null becomes empty).
    *
+   * @param id the event id, stable across redeliveries
+   * @param type what happened
+   * @param occurredAt when
+   * @param templateId the template concerned, or null for order events spanning several templates
+   * @param userId the user concerned, or null
+   * @param orderId the order for RESERVED/COMMITTED/RELEASED, else null
+   * @param coupons the coupons after the change (CLAIMED, EXPIRED: one; order events: the order's coupons)
+   * @param details extra facts, for example {@code generated}/{@code total} or {@code reason}
    * @throws CouponException INVALID_ARGUMENT naming {@code id} when it is null, blank, invisible only, longer than
    *     {@value #MAX_EVENT_ID_LENGTH} characters or holds control characters; {@code type} or {@code occurredAt}
    *     when null; {@code templateId}, {@code userId} or {@code orderId} when present but not an id;

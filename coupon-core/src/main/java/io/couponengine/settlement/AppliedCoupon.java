@@ -30,6 +30,12 @@ public record AppliedCoupon(String code, String couponId, String templateId, Cou
   /**
    * Validates the parts and that the allocations sum to the saving.
    *
+   * @param code the coupon code
+   * @param couponId the coupon id
+   * @param templateId its template
+   * @param category its category
+   * @param saved what it took off, {@code >= 0}, equal to the sum of the allocations
+   * @param allocations goods id to the part taken off that line (every in-scope line, in cart order); unmodifiable
    * @throws CouponException INVALID_ARGUMENT naming the field: {@code code}, {@code couponId} or
    *     {@code templateId} when not an id, {@code category} when null, {@code saved} when null, negative or of
    *     more than 24 integer digits or 30 decimal places, {@code allocations} when null, holding a null key or

@@ -21,6 +21,8 @@ public record BestCombinationResult(List<Coupon> coupons, SettlementResult resul
   /**
    * Checks and copies.
    *
+   * @param coupons the chosen coupons in the order they were applied; empty when no coupon lowers the price
+   * @param result the settlement of exactly these coupons
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code coupons} or {@code result} when
    *     null, {@code coupons[i]} for a null coupon
    */

@@ -31,6 +31,9 @@ public record Cart(String userId, List<CartLine> lines) {
   /**
    * Validates and copies the lines.
    *
+   * @param userId the buyer; only their own coupons apply
+   * @param lines 1 to {@value #MAX_LINES} lines with distinct goods ids, in display order (the order discounts are
+   *     distributed in)
    * @throws CouponException INVALID_ARGUMENT naming {@code userId} when it is not an id (null, blank, invisible
    *     only, longer than 128 characters, control characters), {@code lines} for no lines or more than
    *     {@value #MAX_LINES}, {@code lines[i]} for a null line, or {@code lines[i].goodsId} for a goods id that

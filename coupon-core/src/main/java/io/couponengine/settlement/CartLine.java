@@ -33,6 +33,12 @@ public record CartLine(String goodsId, String goodsType, String region, BigDecim
    * Validates every field. The price's size is checked before any rounding, so a value such as
    * {@code 1E+100000000} is refused at once.
    *
+   * @param goodsId the goods (SKU) id, non-blank, at most 128 characters, unique within a cart
+   * @param goodsType the goods type a coupon {@link io.couponengine.template.Scope scope} names, non-blank
+   * @param region the region the goods are sold in, or null when the cart has none (then only coupons without a
+   *     region restriction cover the line)
+   * @param unitPrice the price of one unit, {@code 0 <= unitPrice <=} {@value #MAX_UNIT_PRICE}, at most two decimals
+   * @param quantity how many units, 1 to {@value #MAX_QUANTITY}
    * @throws CouponException INVALID_ARGUMENT naming the field: {@code goodsId} or {@code goodsType} when not an id
    *     (null, blank, invisible only, longer than 128 characters, control characters), {@code region} when present
    *     but not an id, {@code unitPrice} when null, negative, above {@value #MAX_UNIT_PRICE} or with more than two

@@ -22,6 +22,9 @@ public record CouponSaving(String couponId, BigDecimal saved, Map<String, BigDec
   /**
    * Validates that the parts add up to the whole and copies the allocations.
    *
+   * @param couponId the coupon ({@code Coupon.id()})
+   * @param saved the amount saved, {@code >= 0}; equals the sum of the allocations exactly
+   * @param allocations goods id to the part of {@code saved} taken off that line, in cart order; unmodifiable
    * @throws CouponException INVALID_ARGUMENT naming the field: {@code couponId} when not an id, {@code saved} when
    *     null, negative or of more than 24 integer digits or 30 decimal places, {@code allocations} when null,
    *     holding a null key or value ({@code allocations[goodsId]} for an oversized one) or not summing to

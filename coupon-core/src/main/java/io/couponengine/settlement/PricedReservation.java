@@ -21,6 +21,8 @@ public record PricedReservation(RedemptionResult reservation, SettlementResult s
   /**
    * Checks the parts.
    *
+   * @param reservation the reservation; its {@code savings()} name each code's saving
+   * @param settlement the settlement the reservation was priced with
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming a null part
    */
   public PricedReservation {

@@ -19,6 +19,10 @@ public record RejectedCoupon(String code, String couponId, RejectionReason reaso
   /**
    * Checks the required parts.
    *
+   * @param code the coupon code as offered (canonical when it was well formed; otherwise as typed, so only null is
+   *     refused)
+   * @param couponId the coupon id, or null when no coupon has the code
+   * @param reason why it was not applied
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code code} or {@code reason} when null,
    *     or {@code couponId} when present but not an id
    */

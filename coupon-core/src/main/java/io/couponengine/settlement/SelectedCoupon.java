@@ -21,6 +21,8 @@ public record SelectedCoupon(Coupon coupon, Template template) {
   /**
    * Checks that the template is the coupon's.
    *
+   * @param coupon the coupon
+   * @param template its template ({@code template.id()} equals {@code coupon.templateId()})
    * @throws CouponException INVALID_ARGUMENT when either is null or the template is another one
    */
   public SelectedCoupon {

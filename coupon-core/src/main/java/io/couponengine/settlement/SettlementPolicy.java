@@ -37,6 +37,10 @@ public record SettlementPolicy(BigDecimal priceFloor, int scale, RoundingMode ro
   /**
    * Validates the rules and brings the floor to {@code scale}.
    *
+   * @param priceFloor the lowest final price coupons may bring an order to, {@code >= 0}, at most {@code scale}
+   *     decimals
+   * @param scale decimals of every computed amount, {@value #MIN_SCALE} to {@value #MAX_SCALE}
+   * @param roundingMode how inexact amounts are rounded; {@link RoundingMode#UNNECESSARY} is refused
    * @throws CouponException INVALID_ARGUMENT naming {@code priceFloor} when null, negative, above
    *     999,999,999,999.99 or with more decimals than the scale, {@code scale} when out of range, or
    *     {@code roundingMode} when null or UNNECESSARY

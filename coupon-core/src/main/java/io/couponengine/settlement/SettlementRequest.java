@@ -22,6 +22,10 @@ public record SettlementRequest(Cart cart, List<Coupon> coupons) {
   /**
    * Validates and copies the coupon list.
    *
+   * @param cart the cart
+   * @param coupons the chosen coupons, at most {@value SettlementCalculator#MAX_COUPONS}, in priority order: the
+   *     calculator applies the allowed subset with the lowest price and, among equal prices, the one keeping the
+   *     earlier coupons
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code cart} when null, {@code coupons}
    *     when null or holding too many coupons, {@code coupons[i]} for a null coupon
    */

@@ -32,6 +32,11 @@ public record SettlementResult(BigDecimal originalTotal, BigDecimal totalDiscoun
   /**
    * Validates the arithmetic and copies the lists.
    *
+   * @param originalTotal the cart total before coupons
+   * @param totalDiscount the sum of what the applied coupons saved
+   * @param finalPrice what the buyer pays
+   * @param applied the applied coupons, in application order
+   * @param rejected the coupons not applied, with reasons
    * @throws CouponException INVALID_ARGUMENT naming the field: an amount that is null or of more than 24 integer
    *     digits or 30 decimal places, {@code applied} or {@code rejected} when null ({@code applied[i]},
    *     {@code rejected[i]} for a null element), {@code totalDiscount} or {@code finalPrice} when the amounts do not

@@ -44,6 +44,16 @@ public record ClaimCommand(String templateId, String userId, String idempotencyK
   /**
    * Checks every field, so that a store handed a command may trust it.
    *
+   * @param templateId the template
+   * @param userId the claiming user
+   * @param idempotencyKey the caller's key, scoped to (template, user)
+   * @param couponId the id to give the new coupon (ignored on a duplicate)
+   * @param perUserLimit the template's per-user limit
+   * @param claimedAt the claim instant
+   * @param expiresAt the new coupon's expiry
+   * @param validFrom the new coupon's first usable instant, or null (usable from its claim)
+   * @param claimFrom the template's claim window start, or null (open from creation)
+   * @param claimUntil the template's claim window end (exclusive), or null (no end but the pool and the use window)
    * @throws CouponException INVALID_ARGUMENT naming {@code templateId}, {@code userId}, {@code idempotencyKey} or
    *     {@code couponId} when not an id, {@code perUserLimit} when not 1 to
    *     {@value TemplateSpec#MAX_PER_USER_LIMIT}, {@code claimedAt} or {@code expiresAt} when null

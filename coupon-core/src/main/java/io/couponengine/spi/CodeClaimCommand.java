@@ -30,6 +30,12 @@ public record CodeClaimCommand(String userId, ClaimCommand claim, String code, i
   /**
    * Checks every field.
    *
+   * @param userId the user entering the code
+   * @param claim the claim the code leads to, or null when the code names no template
+   * @param code the canonical code to bind, or null to claim from the pool (a shared code)
+   * @param maxFailures failed entries allowed per window, at least 1
+   * @param failureWindow the window's length, 1 second to 366 days
+   * @param now the entry's instant (the claim's {@code claimedAt} when there is a claim)
    * @throws CouponException INVALID_ARGUMENT naming {@code userId} when not an id or not the claim's user,
    *     {@code code} when blank or longer than 128 characters, {@code maxFailures} when below 1,
    *     {@code failureWindow} when out of range, {@code now} when null

@@ -39,6 +39,13 @@ public record ReserveCommand(String userId, String orderId, List<String> codes, 
   /**
    * Checks every field and copies the list.
    *
+   * @param userId the user placing the order; every code must be theirs
+   * @param orderId the order, the idempotency key of reserve/commit/release
+   * @param codes the canonical codes to reserve, all or none
+   * @param now the current instant (coupons with {@code expiresAt <= now} are expired)
+   * @param reservedUntil when the sweeper may release the reservation if it is still held
+   * @param savings code → what the coupon saves in this order (a priced reservation: exactly the codes), or empty;
+   *     the store keeps it with the order and returns it in every later result of the order
    * @throws CouponException INVALID_ARGUMENT naming {@code userId} or {@code orderId} when not an id, {@code codes}
    *     when null or empty, {@code codes[i]} when null or not an id, {@code now} or {@code reservedUntil} when null
    */

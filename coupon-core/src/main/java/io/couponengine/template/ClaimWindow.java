@@ -19,6 +19,8 @@ public record ClaimWindow(Instant from, Instant until) {
   /**
    * Checks the parts are present (their order is the spec's to judge, with every other rule).
    *
+   * @param from the first instant a claim is accepted
+   * @param until the first instant claims are refused again
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming {@code from} or {@code until} when null
    */
   public ClaimWindow {

@@ -35,6 +35,11 @@ public record CodeRules(String allowedCharacters, int minLength, int maxLength, 
   /**
    * Checks the rules themselves.
    *
+   * @param allowedCharacters the characters a code may use (with {@code foldCase}, a letter allowed in either case
+   *     is allowed in both)
+   * @param minLength the shortest code, at least 1
+   * @param maxLength the longest code, at most {@value #MAX_LENGTH}
+   * @param foldCase whether codes are case-insensitive: stored and matched upper-cased (Locale.ROOT)
    * @throws CouponException INVALID_ARGUMENT naming {@code allowedCharacters} when null, empty or holding a
    *     character outside printable ASCII, {@code minLength} when not 1 to {@code maxLength}, {@code maxLength} when
    *     not up to {@value #MAX_LENGTH}

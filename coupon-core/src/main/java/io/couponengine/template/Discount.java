@@ -47,6 +47,11 @@ public record Discount(Kind kind, BigDecimal threshold, BigDecimal amount, BigDe
   /**
    * Checks that the kind is present and that each number is of a size the validation can handle.
    *
+   * @param kind which of the three discounts
+   * @param threshold the subtotal that must be reached (THRESHOLD only)
+   * @param amount the amount taken off (THRESHOLD and AMOUNT_OFF)
+   * @param percent the percentage taken off, e.g. {@code 15} for 15% (PERCENT_OFF only)
+   * @param cap the most a percentage takes off, or null for no cap (PERCENT_OFF only; see {@link #capped})
    * @throws CouponException INVALID_ARGUMENT naming {@code kind} when it is null, or {@code threshold},
    *     {@code amount}, {@code percent} or {@code cap} when it has more than {@value #MAX_INTEGER_DIGITS} integer
    *     digits or is written with more than {@value #MAX_WRITTEN_DECIMALS} decimal places

@@ -29,6 +29,8 @@ public record Scope(Set<String> goodsTypes, Set<String> regions) {
   /**
    * Checks and copies both sets; null becomes empty.
    *
+   * @param goodsTypes goods types the coupon covers; empty for all
+   * @param regions regions the coupon covers; empty for all
    * @throws CouponException INVALID_ARGUMENT naming the element ({@code goodsTypes[i]}, {@code regions[i]}, in
    *     iteration order) that is null or not an id: blank, invisible only, longer than 128 characters or holding
    *     control characters

@@ -31,6 +31,8 @@ public record Stacking(Set<String> templateIds, Set<CouponCategory> categories) 
   /**
    * Checks and copies both sets; null becomes empty.
    *
+   * @param templateIds ids of templates this one combines with
+   * @param categories categories this one combines with
    * @throws CouponException INVALID_ARGUMENT naming the element ({@code templateIds[i]}, {@code categories[i]}, in
    *     iteration order) that is null, or a template id that is not six characters of the code alphabet (it could
    *     never match a template)

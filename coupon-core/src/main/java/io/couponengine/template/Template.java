@@ -39,6 +39,13 @@ public record Template(String id, TemplateSpec spec, TemplateStatus status, Inst
    * Checks the required parts. The id is checked as any id (the engine makes six alphabet characters; stores and
    * tests may use others); the failure reason is free text and not checked.
    *
+   * @param id the template id, six characters of the code alphabet (it is part of every code)
+   * @param spec what the operator asked for
+   * @param status where the template is in its life cycle
+   * @param createdAt when it was created
+   * @param failureReason why generation failed (FAILED only), else null
+   * @param addedCount codes added after creation ({@code engine.addCodes}); {@link #totalCount()} is the spec's
+   *     total plus these
    * @throws CouponException INVALID_ARGUMENT naming {@code id} when it is null, blank, invisible only, longer than
    *     128 characters or holds control characters, or {@code spec}, {@code status} or {@code createdAt} when null
    */

@@ -107,6 +107,37 @@ public record TemplateSpec(
   /**
    * Applies defaults, then validates every field at once.
    *
+   * @param name display name, 1 to 100 characters
+   * @param description optional text, at most 1000 characters
+   * @param category THRESHOLD, DISCOUNT or DIRECT
+   * @param productLine the business line the template belongs to, 1 to 64 characters
+   * @param totalCount how many coupons exist, 1 to {@value #MAX_TOTAL_COUNT}; 0 with {@code externalCodes}
+   * @param perUserLimit how many coupons of this template one user may claim, 1 to {@value #MAX_PER_USER_LIMIT}
+   * @param validity when claimed coupons can be used
+   * @param discount what a coupon takes off; its kind must match the category
+   * @param scope which goods the coupon applies to
+   * @param stacking which other coupons it may combine with
+   * @param operatorId optional id of the operator who created it, at most 64 characters
+   * @param codePrefix optional 1 to 4 characters of the code alphabet that start every code (the family mark)
+   * @param minimumSubtotal optional: the in-scope subtotal a cart must reach for the coupon to apply; null for none,
+   *     otherwise 0 to 100,000,000 with at most two decimals
+   * @param minimumQuantity the number of in-scope items a cart must hold for the coupon to apply; 0 for none,
+   *     otherwise 1 to {@value #MAX_MINIMUM_QUANTITY}
+   * @param claimWindow optional: when the template can be claimed; null for "from creation until the pool is empty
+   *     or a fixed use window ends"
+   * @param sharedCode optional: one public code many users claim with ({@code engine.claimByCode}), each getting a
+   *     coupon of their own; 3 to 32 letters, digits, {@code -} or {@code _}, case-insensitive (stored upper-cased),
+   *     unique across the store's templates, not the shape of a generated code; {@code totalCount} is then the number
+   *     of uses
+   * @param distribution how codes leave the pool (default {@link Distribution#CLAIM}); {@link Distribution#CODE_ENTRY}
+   *     binds a code to whoever enters it first and takes no shared code
+   * @param externalCodes optional: the template's codes are imported ({@code engine.importCodes}) under these rules
+   *     instead of generated; {@code totalCount} must then be 0 (the total is what was imported)
+   * @param shards into how many sub-pools a store may split the template's pool, 1 (default) to {@value #MAX_SHARDS}:
+   *     a hint for stores that spread one hot template over several servers (Redis Cluster: each sub-pool in its own
+   *     hash slot, a user always served by the same one, codes moved between them when one runs dry); stores with one
+   *     pool (in-memory, JDBC) ignore it, with the same semantics. Above 1 only for a generated {@link
+   *     Distribution#CLAIM} template without a shared code
    * @throws CouponException INVALID_ARGUMENT naming {@code minimumSubtotal} when it has more than
    *     {@value Discount#MAX_INTEGER_DIGITS} integer digits or {@value Discount#MAX_WRITTEN_DECIMALS} decimal places
    *     (refused before any arithmetic); INVALID_TEMPLATE listing every broken field rule

@@ -26,6 +26,14 @@ public record TemplateStats(String templateId, long issued, long reserved, long 
   /**
    * Checks the parts.
    *
+   * @param templateId the template
+   * @param issued coupons claimed, ever (a revert or release gives none back)
+   * @param reserved coupons held by an order now
+   * @param used coupons used by a committed order now (a revert takes them off)
+   * @param expired coupons expired unused (stored status; one past its window but not yet swept counts as usable)
+   * @param remaining codes in the pool, not yet claimed
+   * @param discountGiven the savings of this template's coupons in committed orders, reverted ones taken off; orders
+   *     reserved without a cart add nothing
    * @throws io.couponengine.error.CouponException INVALID_ARGUMENT naming a null part or a negative count
    */
   public TemplateStats {

@@ -36,6 +36,10 @@ public record Validity(Kind kind, Instant from, Instant to, Duration duration) {
   /**
    * Checks only that the kind is present; {@link TemplateSpec} validation reports the rest field by field.
    *
+   * @param kind FIXED or ROLLING
+   * @param from start of a fixed window (null for rolling)
+   * @param to end of a fixed window, exclusive (null for rolling)
+   * @param duration how long a coupon lasts after its claim (null for fixed)
    * @throws CouponException INVALID_ARGUMENT naming {@code kind} when it is null
    */
   public Validity {
