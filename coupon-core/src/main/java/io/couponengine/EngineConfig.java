@@ -65,6 +65,7 @@ public record EngineConfig(CouponStore store, Clock clock, Executor executor, Li
    * @param codeEntryMaxFailures failed code entries a user may make per {@code codeEntryWindow} before entries
    *     answer TOO_MANY_ATTEMPTS
    * @param codeEntryWindow the fixed window failed entries are counted in
+   * @param observers observers of operations and their timings (metrics), called in order; empty for none
    * @throws CouponException INVALID_ARGUMENT naming the first field out of range
    */
   public EngineConfig {
