@@ -27,8 +27,7 @@ import org.w3c.dom.NodeList;
  *       set {@code maven.deploy.skip} to {@code true} (coupon-examples and benchmarks do);</li>
  *   <li>every published module is in the BOM, and so is its test-jar when its pom builds one (the
  *       {@code test-jar} goal of maven-jar-plugin);</li>
- *   <li>every artifact the BOM names is such a module or test-jar. Only the modules announced for issue #14 but not
- *       written yet ({@link #ANNOUNCED}) may be named without existing, and only while their directory is absent;</li>
+ *   <li>every artifact the BOM names is such a module or test-jar;</li>
  *   <li>every directory at the root with a {@code pom.xml} is a module of the parent (so a new module cannot be
  *       forgotten in both places at once);</li>
  *   <li>the BOM has no parent, the parent's groupId and version, and versions its entries with
@@ -36,8 +35,6 @@ import org.w3c.dom.NodeList;
  * </ul>
  */
 class BomCoversModulesTest {
-  /** Modules the BOM lists ahead of their arrival; tolerated only while their directory does not exist. */
-  static final Set<String> ANNOUNCED = Set.of("coupon-micrometer", "coupon-spring-boot-starter");
   private static final String GROUP = "io.couponengine";
 
   @Test
@@ -49,10 +46,7 @@ class BomCoversModulesTest {
   void bom_missingAModuleWhoseDirectoryExists_isReported(@TempDir Path dir) throws Exception {
     Path root = projectRoot();
     copyPoms(root, dir);
-    // an announced module arrives (directory, pom, listed in the parent) while the BOM still lists it: passes
-    addModule(dir, "coupon-micrometer");
-    assertThat(problems(dir)).isEmpty();
-    // a module nobody announced arrives without a BOM entry: reported
+    // a new module (directory, pom, listed in the parent) without a BOM entry: reported
     addModule(dir, "coupon-tracing");
     assertThat(problems(dir)).containsExactly("published module coupon-tracing (jar) is not in coupon-bom");
   }
@@ -71,11 +65,9 @@ class BomCoversModulesTest {
   @Test
   void bom_moduleDirectoryNotInTheParent_isReported(@TempDir Path dir) throws Exception {
     copyPoms(projectRoot(), dir);
-    Files.createDirectories(dir.resolve("coupon-spring-boot-starter"));
-    Files.writeString(dir.resolve("coupon-spring-boot-starter/pom.xml"), modulePom("coupon-spring-boot-starter"));
-    assertThat(problems(dir)).containsExactly(
-        "coupon-spring-boot-starter has a pom.xml but is not a module of the parent",
-        "coupon-bom names coupon-spring-boot-starter (jar), which is not a published module");
+    Files.createDirectories(dir.resolve("coupon-tracing"));
+    Files.writeString(dir.resolve("coupon-tracing/pom.xml"), modulePom("coupon-tracing"));
+    assertThat(problems(dir)).containsExactly("coupon-tracing has a pom.xml but is not a module of the parent");
   }
 
   /** Every way the BOM and the modules disagree, one sentence each; empty when they agree. */
@@ -136,10 +128,7 @@ class BomCoversModulesTest {
       }
     }
     for (String entry : listed) {
-      String artifactId = entry.substring(0, entry.indexOf(' '));
-      boolean notYetWritten = ANNOUNCED.contains(artifactId) && entry.endsWith("(jar)")
-          && !Files.exists(root.resolve(artifactId));
-      if (!published.contains(entry) && !notYetWritten) {
+      if (!published.contains(entry)) {
         problems.add("coupon-bom names " + entry + ", which is not a published module");
       }
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModulePathTest {
   private static final List<String> NOT_ON_MODULE_PATH = List.of("junit", "opentest4j", "apiguardian", "assertj",
-      "byte-buddy", "postgresql", "mariadb", "HikariCP", "coupon-examples", "test-classes");
+      "byte-buddy", "postgresql", "mariadb", "HikariCP", "coupon-examples", "test-classes", "-tests.jar");
 
   @Test
   void engine_runsOnTheModulePath(@TempDir Path dir) throws Exception {
