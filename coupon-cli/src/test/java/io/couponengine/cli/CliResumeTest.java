@@ -139,7 +139,7 @@ class CliResumeTest {
     useStore(kind);
     String id = create(CliSessionTest.spec(0, 1).replace("}}", "}, \"externalCodes\": {\"allowedCharacters\": "
         + "\"ABCDEFGHJKLMNPQRSTUVWXYZ23456789\", \"minLength\": 6, \"maxLength\": 12, \"foldCase\": true}}"));
-    String tag = Long.toString(System.nanoTime() % 1_000_000_000L, 32).toUpperCase().replaceAll("[^A-Z2-9]", "Z");
+    String tag = spell((int) (System.nanoTime() % 1_000_000_000L)); // codes are unique across the store
     List<String> codes = IntStream.rangeClosed(1, USERS).mapToObj(i -> "P" + tag + "X" + spell(i))
         .collect(Collectors.toList());
     Path file = Files.writeString(dir.resolve("codes.txt"), String.join("\n", codes) + "\n");
