@@ -179,6 +179,25 @@ class CliSessionTest {
   }
 
   @Test
+  void export_stoppedByCtrlC_leavesNoFile_andBarModeRuns() throws Exception {
+    String id = create();
+    Path out = dir.resolve("codes.csv");
+    CouponCli stopped = new CouponCli();
+    stopped.cancel.set(true); // as the Ctrl-C hook sets it
+    CliRun r = CliRun.run(stopped, with("codes", "export", id, out.toString()));
+    assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+    assertThat(r.err()).contains("stopped after 0 of 50 codes");
+    assertThat(out).doesNotExist();
+    assertThat(dir.resolve("codes.csv.part")).doesNotExist();
+
+    List<String> args = new ArrayList<>(List.of(with("codes", "export", id, out.toString())));
+    args.set(args.indexOf("none"), "bar");
+    CliRun bar = CliRun.run(args.toArray(String[]::new));
+    assertThat(bar.exit()).as(bar.toString()).isZero();
+    assertThat(Files.readAllLines(out)).hasSize(50);
+  }
+
+  @Test
   void memoryStore_lastsOneCommand() {
     CliRun r = CliRun.run("--store", "memory", "template", "list", "--json");
     assertThat(r.exit()).isZero();
