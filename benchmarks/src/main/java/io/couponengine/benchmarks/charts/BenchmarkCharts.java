@@ -109,14 +109,14 @@ public final class BenchmarkCharts {
    */
   public static List<ChartModel> models(BenchmarkResults r, Consumer<String> skipped) {
     List<ChartModel> charts = new ArrayList<>();
-    Series inMemory = jmhSeries("in-memory (JMH ClaimBenchmark)", r, "ClaimBenchmark.claim",
+    Series inMemory = jmhSeries("in-memory (JMH)", r, "ClaimBenchmark.claim",
         j -> "1".equals(j.params().getOrDefault("templates", "1")));
     Series redis = lineSeries("Redis: RedisClaimLoad", r, l -> l.program().equals("redis-claim-load"),
         l -> l.number(CLAIMS_PER_SEC));
-    Series redisRef = lineSeries("Redis: reference script (redis-benchmark)", r,
+    Series redisRef = lineSeries("Redis: reference script", r,
         l -> l.program().equals("redis-reference"), l -> l.number(CLAIMS_PER_SEC));
     Series pg = lineSeries("PostgreSQL: JdbcClaimLoad", r, jdbc("postgresql"), l -> l.number(CLAIMS_PER_SEC));
-    Series pgRef = lineSeries("PostgreSQL: pgbench, claim statement", r, l -> l.program().equals("pgbench"),
+    Series pgRef = lineSeries("PostgreSQL: pgbench", r, l -> l.program().equals("pgbench"),
         l -> l.number(CLAIMS_PER_SEC));
     Series maria = lineSeries("MariaDB: JdbcClaimLoad", r, jdbc("mariadb"), l -> l.number(CLAIMS_PER_SEC));
 
@@ -257,8 +257,7 @@ public final class BenchmarkCharts {
     s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    s.setLegendPosition(Styler.LegendPosition.OutsideS);
-    s.setLegendLayout(Styler.LegendLayout.Horizontal);
+    s.setLegendPosition(Styler.LegendPosition.OutsideE);
     s.setYAxisLogarithmic(m.logY());
     s.setYAxisDecimalPattern("#,##0.##");
     s.setErrorBarsColorSeriesColor(true);
@@ -272,8 +271,8 @@ public final class BenchmarkCharts {
     double maxX = m.series().stream().flatMap(s -> s.points().stream()).mapToDouble(Point::x).max().orElse(1);
     if (m.logX()) {
       // plotted at log2(x) so that 1, 2, 4, ... 64 are evenly spaced and labelled as themselves
-      c.getStyler().setXAxisMin(-0.25);
-      c.getStyler().setXAxisMax(Math.ceil(log2(maxX)) + 0.25);
+      c.getStyler().setXAxisMin(0.0);
+      c.getStyler().setXAxisMax(Math.max(1, Math.ceil(log2(maxX))));
       c.setCustomXAxisTickLabelsFormatter(v -> Math.abs(v - Math.rint(v)) < 1e-6 && v >= 0
           ? Long.toString(Math.round(Math.pow(2, Math.rint(v)))) : "");
     } else {
@@ -286,8 +285,13 @@ public final class BenchmarkCharts {
       double[] x = s.points().stream().mapToDouble(p -> m.logX() ? log2(p.x()) : p.x()).toArray();
       double[] y = s.points().stream().mapToDouble(Point::y).toArray();
       double[] e = s.points().stream().mapToDouble(Point::error).toArray();
-      XYSeries xs = Arrays.stream(e).anyMatch(v -> v > 0) ? c.addSeries(s.name(), x, y, e) : c.addSeries(s.name(), x, y);
+      // no error bars on a log axis: JMH's 99.9% interval of a few short iterations often reaches below zero
+      XYSeries xs = !m.logY() && Arrays.stream(e).anyMatch(v -> v > 0) ? c.addSeries(s.name(), x, y, e)
+          : c.addSeries(s.name(), x, y);
       xs.setMarker(SeriesMarkers.CIRCLE);
+      Color colour = colour(s.name());
+      xs.setLineColor(colour);
+      xs.setMarkerColor(colour);
       if (s.name().contains("reference") || s.name().contains("pgbench")) {
         xs.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
             10f, new float[] {6f, 4f}, 0f));
@@ -319,6 +323,18 @@ public final class BenchmarkCharts {
       c.addSeries(s.name(), x, y);
     }
     return c;
+  }
+
+  /** One colour per store, the same for the store's program and its reference (drawn dashed). */
+  private static Color colour(String series) {
+    if (series.startsWith("PostgreSQL")) {
+      return new Color(0x1f, 0x77, 0xb4);
+    } else if (series.startsWith("MariaDB")) {
+      return new Color(0xff, 0x7f, 0x0e);
+    } else if (series.startsWith("in-memory")) {
+      return new Color(0x2c, 0xa0, 0x2c);
+    }
+    return new Color(0xd6, 0x27, 0x28); // Redis
   }
 
   private static double log2(double v) {

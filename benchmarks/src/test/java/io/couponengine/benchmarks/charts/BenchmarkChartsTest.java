@@ -49,16 +49,16 @@ class BenchmarkChartsTest {
     assertThat(overview.logY()).isTrue();
     assertThat(overview.series()).hasSize(6);
     // templates=64 is left out; the NaN error becomes no error bar
-    assertThat(overview.series("in-memory (JMH ClaimBenchmark)").points()).extracting(Point::x, Point::y,
+    assertThat(overview.series("in-memory (JMH)").points()).extracting(Point::x, Point::y,
         Point::error).containsExactly(tuple(1.0, 450_000.0, 40_000.0), tuple(2.0, 530_000.0, 0.0));
     // two runs at 1 thread: the median (mean of the two middle values)
     assertThat(overview.series("Redis: RedisClaimLoad").points()).extracting(Point::x, Point::y)
         .containsExactly(tuple(1.0, 4_500.0), tuple(4.0, 12_000.0));
-    assertThat(overview.series("PostgreSQL: pgbench, claim statement").points()).extracting(Point::x, Point::y)
+    assertThat(overview.series("PostgreSQL: pgbench").points()).extracting(Point::x, Point::y)
         .containsExactly(tuple(4.0, 1_800.0));
 
     assertThat(charts.get(2).series()).extracting(ChartModel.Series::name).containsExactly(
-        "PostgreSQL: JdbcClaimLoad", "PostgreSQL: pgbench, claim statement", "MariaDB: JdbcClaimLoad");
+        "PostgreSQL: JdbcClaimLoad", "PostgreSQL: pgbench", "MariaDB: JdbcClaimLoad");
     assertThat(charts.get(3).series("reference script").points()).extracting(Point::y).containsExactly(18.5, 19.5);
     assertThat(charts.get(3).series("RedisClaimLoad (claim.lua)").points()).extracting(Point::y)
         .containsExactly(21.0, 25.0);
