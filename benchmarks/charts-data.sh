@@ -2,7 +2,7 @@
 # Short sweeps for the benchmark charts: writes the data files BenchmarkCharts reads (docs/benchmarks/data/).
 #
 #   mvn -B -q package -DskipTests -pl benchmarks,coupon-examples -am
-#   bash benchmarks/charts-data.sh            # about 10 minutes on 2 cores
+#   ROUNDS=2 bash benchmarks/charts-data.sh   # about 8 minutes on 2 cores (5 with ROUNDS=1)
 #   java -cp benchmarks/target/benchmarks.jar io.couponengine.benchmarks.charts.BenchmarkCharts \
 #       docs/benchmarks/data docs/benchmarks
 #
@@ -24,7 +24,7 @@
 # ("1 2 4 8 16 32 64"), OUT (docs/benchmarks/data), REDIS_CLAIMS (30000), PG_CLAIMS (6000), MARIADB_CLAIMS (6000),
 # PGBENCH_SECONDS (4), CODES (100000: codes generated and loaded per load run, at least the claims; the
 # code-rate chart takes their rates), REDIS_REFERENCE (../shared/bench/redis-reference.sh), SKIP ("jmh redis postgresql mariadb":
-# any of them to leave out).
+# any of them to leave out), ROUNDS (1: how many times each sweep goes over THREADS).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -41,6 +41,9 @@ PGBENCH_SECONDS=${PGBENCH_SECONDS:-4}
 CODES=${CODES:-100000}
 REDIS_REFERENCE=${REDIS_REFERENCE:-$ROOT/../shared/bench/redis-reference.sh}
 SKIP=${SKIP:-}
+ROUNDS=${ROUNDS:-1}
+# the client counts of every sweep, ROUNDS times over (repeated points are drawn as their median)
+SWEEP=$(for ((r = 0; r < ROUNDS; r++)); do echo $THREADS; done)
 BENCH_JAR=benchmarks/target/benchmarks.jar
 EXAMPLES_JAR=coupon-examples/target/coupon-examples.jar
 PGB=coupon-examples/src/main/resources/pgbench
@@ -75,7 +78,7 @@ evalsha_stats() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1)"
   echo "redis: $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" INFO server | tr -d '\r' | grep '^redis_version')"
-  echo "threads: $THREADS; claims per run: Redis $REDIS_CLAIMS, PostgreSQL $PG_CLAIMS, MariaDB $MARIADB_CLAIMS; codes per run $CODES; pgbench ${PGBENCH_SECONDS} s"
+  echo "threads: $THREADS, $ROUNDS round(s); claims per run: Redis $REDIS_CLAIMS, PostgreSQL $PG_CLAIMS, MariaDB $MARIADB_CLAIMS; codes per run $CODES; pgbench ${PGBENCH_SECONDS} s"
   echo "load average before: $(loadavg)"
 } > "$OUT/run.txt"
 START=$(date +%s)
@@ -97,7 +100,7 @@ fi
 
 if ! skip redis; then
   : > "$OUT/redis.jsonl"
-  for t in $THREADS; do
+  for t in $SWEEP; do
     log "Redis: RedisClaimLoad, $t threads"
     java -cp "$EXAMPLES_JAR" io.couponengine.examples.RedisClaimLoad --redis "$REDIS_URL" --threads "$t" \
       --claims "$REDIS_CLAIMS" --users "$REDIS_CLAIMS" --codes "$CODES" --load-codes 200000 --warmup 5000 \
@@ -117,7 +120,7 @@ fi
 
 if ! skip postgresql; then
   : > "$OUT/postgresql.jsonl"
-  for t in $THREADS; do
+  for t in $SWEEP; do
     log "PostgreSQL: JdbcClaimLoad, $t threads"
     java -cp "$EXAMPLES_JAR" io.couponengine.examples.JdbcClaimLoad --jdbc "$PG_JDBC" --threads "$t" \
       --claims "$PG_CLAIMS" --users "$PG_CLAIMS" --codes "$CODES" --limit 2 --warmup 1000 \
@@ -138,7 +141,7 @@ fi
 
 if ! skip mariadb; then
   : > "$OUT/mariadb.jsonl"
-  for t in $THREADS; do
+  for t in $SWEEP; do
     log "MariaDB: JdbcClaimLoad, $t threads"
     java -cp "$EXAMPLES_JAR" io.couponengine.examples.JdbcClaimLoad --jdbc "$MARIADB_JDBC" --threads "$t" \
       --claims "$MARIADB_CLAIMS" --users "$MARIADB_CLAIMS" --codes "$CODES" --limit 2 --warmup 1000 \

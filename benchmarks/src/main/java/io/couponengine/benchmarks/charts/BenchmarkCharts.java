@@ -311,6 +311,11 @@ public final class BenchmarkCharts {
     c.getStyler().setLabelsFontColorAutomaticEnabled(false);
     c.getStyler().setLabelsFontColor(Color.BLACK);
     c.getStyler().setLabelsPosition(1.0);
+    double smallest = m.series().stream().flatMap(s -> s.points().stream()).mapToDouble(Point::y).min().orElse(0);
+    c.getStyler().setYAxisDecimalPattern(smallest >= 100 ? "#,##0" : "#,##0.##");
+    if (m.series().stream().mapToInt(s -> s.points().size()).sum() > 3) {
+      c.getStyler().setXAxisLabelRotation(15);
+    }
     if (m.logY()) {
       // bars start at the axis minimum: a power of ten below the smallest value (XChart refuses 0 on a log axis)
       double min = m.series().stream().flatMap(s -> s.points().stream()).mapToDouble(Point::y).filter(v -> v > 0)
