@@ -181,7 +181,7 @@ public record BenchmarkResults(List<JmhResult> jmh, List<LoadLine> lines) {
       Map<String, String> params = new TreeMap<>();
       JsonNode p = e.get("params");
       if (p != null && p.isObject()) {
-        p.fields().forEachRemaining(kv -> params.put(kv.getKey(), kv.getValue().asText()));
+        p.properties().forEach(kv -> params.put(kv.getKey(), kv.getValue().asText()));
       }
       JsonNode error = metric.get("scoreError");
       out.add(new JmhResult(require(e, "benchmark", where).asText(), require(e, "mode", where).asText(),
