@@ -810,11 +810,22 @@ final class Commands {
   static final class SweepCmd extends Base {
     @Override
     int run() {
-      CouponEngine engine = cli.engine();
-      long start = System.nanoTime();
       note("sweeping " + cli.store().description + " ...");
-      int expired = engine.expireDue();
-      int released = engine.releaseStaleReservations();
+      long start = System.nanoTime();
+      int expired;
+      int released;
+      // the total is unknown until the sweep ends: the progress counts what the sweep's events report (expired
+      // templates and coupons, released orders; published synchronously, batch by batch) with its rate
+      try (Progress p = cli.progress("swept", -1)) {
+        CouponEngine engine = cli.engine(e -> {
+          if (e.type() == EventType.EXPIRED || e.type() == EventType.TEMPLATE_EXPIRED
+              || e.type() == EventType.RELEASED) {
+            p.step(1);
+          }
+        });
+        expired = engine.expireDue();
+        released = engine.releaseStaleReservations();
+      }
       long millis = (System.nanoTime() - start) / 1_000_000;
       if (cli.json) {
         ObjectNode o = CouponCli.ok("sweep");

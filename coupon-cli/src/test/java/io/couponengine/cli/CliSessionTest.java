@@ -179,6 +179,32 @@ class CliSessionTest {
   }
 
   @Test
+  void sweep_expiresPastValidity_andShowsProgressLines() throws Exception {
+    java.time.Instant to = java.time.Instant.now().plusSeconds(2);
+    Path fixed = Files.writeString(dir.resolve("fixed.json"), spec(50, 1).replace(
+        "{\"kind\": \"ROLLING\", \"duration\": \"P30D\"}",
+        "{\"kind\": \"FIXED\", \"from\": \"" + to.minusSeconds(3600) + "\", \"to\": \"" + to + "\"}"));
+    CliRun created = cli("template", "create", fixed.toString(), "--json");
+    assertThat(created.exit()).as(created.toString()).isZero();
+    String id = created.json().get("template").get("id").asText();
+    for (String user : List.of("ann", "bob", "cid")) {
+      assertThat(cli("claim", user, id).exit()).isZero();
+    }
+    Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), to).toMillis() + 200));
+
+    CouponCli cli = new CouponCli();
+    cli.lineIntervalMillis = 0;
+    List<String> args = new ArrayList<>(List.of(with("sweep", "--json")));
+    args.set(args.indexOf("none"), "lines");
+    CliRun r = CliRun.run(cli, args.toArray(String[]::new));
+    assertThat(r.exit()).as(r.toString()).isZero();
+    int expired = r.json().get("expired").asInt();
+    assertThat(expired).isEqualTo(4); // the template and its three coupons
+    assertThat(r.err()).contains("swept 1, ").contains("swept 4, ");
+    assertThat(cli("sweep", "--json").json().get("expired").asInt()).isZero();
+  }
+
+  @Test
   void export_stoppedByCtrlC_leavesNoFile_andBarModeRuns() throws Exception {
     String id = create();
     Path out = dir.resolve("codes.csv");
