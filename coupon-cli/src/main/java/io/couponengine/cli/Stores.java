@@ -10,10 +10,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import javax.sql.DataSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
@@ -141,33 +137,11 @@ final class Stores {
     }
     try {
       JdbcCouponStore store = JdbcCouponStore.builder(ds).tablePrefix(tablePrefix).build();
-      if (!templatesTableExists(ds, tablePrefix)) {
-        store.createSchema();
-      }
+      store.createSchemaIfMissing();
       return new Opened(store, where, ds);
     } catch (RuntimeException e) {
       ds.close();
       throw e;
-    }
-  }
-
-  /** Whether {@code <prefix>templates} answers a query (the schema's first table), as the Spring Boot starter asks. */
-  private static boolean templatesTableExists(DataSource dataSource, String prefix) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      try (Statement st = c.createStatement()) {
-        st.executeQuery("SELECT 1 FROM " + prefix + "templates WHERE 1 = 0").close();
-        return true;
-      } catch (SQLException missing) {
-        return false;
-      } finally {
-        if (!autoCommit) {
-          c.rollback();
-        }
-      }
-    } catch (SQLException e) {
-      throw new CliFailure(ExitCodes.STORE_UNAVAILABLE, "STORE_UNAVAILABLE",
-          "cannot check for the coupon tables: " + e.getMessage());
     }
   }
 

@@ -128,6 +128,33 @@ public final class JdbcCouponStore implements CouponStore {
   }
 
   /**
+   * Whether this prefix's tables exist: {@code <prefix>templates} answers a query in the connection's schema.
+   *
+   * @return true when the schema is there
+   * @throws CouponException STORE_UNAVAILABLE when no connection can be had
+   */
+  public boolean schemaExists() {
+    return Schema.exists(tables);
+  }
+
+  /**
+   * Creates the schema ({@link #createSchema()}) unless {@link #schemaExists()}: for applications and tools that set
+   * up their own tables at start. Two processes starting at once on an empty database may both try; the second
+   * fails with STORE_UNAVAILABLE (its tables exist by then) and succeeds when started again. Shops that migrate
+   * with Flyway use the shipped migrations instead.
+   *
+   * @return true when it created the schema, false when it was there
+   * @throws CouponException STORE_UNAVAILABLE when a statement fails
+   */
+  public boolean createSchemaIfMissing() {
+    if (schemaExists()) {
+      return false;
+    }
+    createSchema();
+    return true;
+  }
+
+  /**
    * Drops the tables of this prefix and its claim routine (for tests and throw-away runs). Missing ones are ignored.
    *
    * @throws CouponException STORE_UNAVAILABLE when a statement fails

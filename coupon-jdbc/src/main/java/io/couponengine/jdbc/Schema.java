@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.couponengine.error.CouponException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,27 @@ final class Schema {
       }
       return null;
     });
+  }
+
+  /**
+   * Whether the prefix's first table, {@code <prefix>templates}, answers a query in the connection's schema. A query
+   * rather than {@code DatabaseMetaData}, which would need each database's case rules for names.
+   */
+  static boolean exists(Tables tables) {
+    try (Connection c = tables.dataSource().getConnection()) {
+      try (Statement st = c.createStatement()) {
+        st.executeQuery("SELECT 1 FROM " + tables.prefix() + "templates WHERE 1 = 0").close();
+        return true;
+      } catch (SQLException missing) {
+        return false;
+      } finally {
+        if (!c.getAutoCommit()) {
+          c.rollback(); // PostgreSQL: the failed query aborted the transaction
+        }
+      }
+    } catch (SQLException e) {
+      throw CouponException.storeUnavailable("check for the coupon tables", e);
+    }
   }
 
   static void drop(Tables tables) {

@@ -33,6 +33,28 @@ class JdbcCouponStoreBuilderTest {
     return ds;
   }
 
+  @Test
+  void createSchemaIfMissing_createsOnce_andSchemaExistsSaysSo() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:ifmissing;DB_CLOSE_DELAY=-1");
+    JdbcCouponStore store = JdbcCouponStore.builder(ds).tablePrefix("im_").build();
+    JdbcCouponStore other = JdbcCouponStore.builder(ds).tablePrefix("other_").build();
+    assertThat(store.schemaExists()).isFalse();
+    assertThat(store.createSchemaIfMissing()).isTrue();
+    assertThat(store.schemaExists()).isTrue();
+    assertThat(store.createSchemaIfMissing()).isFalse(); // createSchema() itself would fail on existing tables
+    assertThat(other.schemaExists()).isFalse();          // per prefix
+    store.dropSchema();
+    assertThat(store.schemaExists()).isFalse();
+  }
+
+  @Test
+  void schemaExists_unreachableDatabase_isStoreUnavailable() {
+    JdbcCouponStore store = JdbcCouponStore.builder(unreachable()).dialect(Dialect.POSTGRESQL).build();
+    assertThatThrownBy(store::schemaExists).isInstanceOf(CouponException.class)
+        .satisfies(e -> assertCode(e, ErrorCode.STORE_UNAVAILABLE));
+  }
+
   /** Nothing listens on port 1: every connection attempt fails with SQLState 08001, a transient failure. */
   private static DataSource unreachable() {
     PGSimpleDataSource ds = new PGSimpleDataSource();

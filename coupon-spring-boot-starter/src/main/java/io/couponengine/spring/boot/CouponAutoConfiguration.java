@@ -9,9 +9,6 @@ import io.couponengine.jdbc.JdbcCouponStore;
 import io.couponengine.memory.InMemoryCouponStore;
 import io.couponengine.redis.RedisCouponStore;
 import io.couponengine.spi.CouponStore;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.beans.factory.ObjectProvider;
@@ -187,29 +184,10 @@ public class CouponAutoConfiguration {
     JdbcCouponStore couponStore(DataSource dataSource, CouponProperties properties) {
       CouponProperties.Jdbc p = properties.getJdbc();
       JdbcCouponStore store = JdbcCouponStore.builder(dataSource).tablePrefix(p.getTablePrefix()).build();
-      if (p.isCreateSchema() && !templatesTableExists(dataSource, p.getTablePrefix())) {
-        store.createSchema();
+      if (p.isCreateSchema()) {
+        store.createSchemaIfMissing();
       }
       return store;
-    }
-
-    /** Whether {@code <prefix>templates} answers a query (the schema's first table), in the connection's schema. */
-    static boolean templatesTableExists(DataSource dataSource, String prefix) {
-      try (Connection c = dataSource.getConnection()) {
-        boolean autoCommit = c.getAutoCommit();
-        try (Statement st = c.createStatement()) {
-          st.executeQuery("SELECT 1 FROM " + prefix + "templates WHERE 1 = 0").close();
-          return true;
-        } catch (SQLException missing) {
-          return false;
-        } finally {
-          if (!autoCommit) {
-            c.rollback();
-          }
-        }
-      } catch (SQLException e) {
-        throw io.couponengine.error.CouponException.storeUnavailable("check for the coupon tables", e);
-      }
     }
   }
 }

@@ -74,7 +74,7 @@ class JdbcAutoConfigurationTest {
   /** Reaches the auto-configuration's table check. */
   static final class JdbcStoreTables {
     static boolean exist(DataSource ds, String prefix) {
-      return CouponAutoConfiguration.JdbcStoreConfiguration.templatesTableExists(ds, prefix);
+      return io.couponengine.jdbc.JdbcCouponStore.builder(ds).tablePrefix(prefix).build().schemaExists();
     }
   }
 }
