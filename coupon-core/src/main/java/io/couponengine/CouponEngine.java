@@ -59,6 +59,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -585,16 +587,8 @@ public final class CouponEngine implements AutoCloseable {
     if (!observers.active()) {
       return checkout.reserve(userId, orderId, codes);
     }
-    long start = System.nanoTime();
-    RedemptionResult result;
-    try {
-      result = checkout.reserve(userId, orderId, codes);
-    } catch (CouponException e) {
-      observers.onReserveFailed(e.code(), System.nanoTime() - start);
-      throw e;
-    }
-    observers.onReserve(result.outcome(), System.nanoTime() - start);
-    return result;
+    return observed(() -> checkout.reserve(userId, orderId, codes),
+        (r, nanos) -> observers.onReserve(r.outcome(), nanos), observers::onReserveFailed);
   }
 
   /**
@@ -619,16 +613,8 @@ public final class CouponEngine implements AutoCloseable {
     if (!observers.active()) {
       return checkout.reserve(cart, orderId, codes);
     }
-    long start = System.nanoTime();
-    PricedReservation result;
-    try {
-      result = checkout.reserve(cart, orderId, codes);
-    } catch (CouponException e) {
-      observers.onReserveFailed(e.code(), System.nanoTime() - start);
-      throw e;
-    }
-    observers.onReserve(result.reservation().outcome(), System.nanoTime() - start);
-    return result;
+    return observed(() -> checkout.reserve(cart, orderId, codes),
+        (r, nanos) -> observers.onReserve(r.reservation().outcome(), nanos), observers::onReserveFailed);
   }
 
   /**
@@ -697,16 +683,8 @@ public final class CouponEngine implements AutoCloseable {
     if (!observers.active()) {
       return checkout.settle(cart, codes);
     }
-    long start = System.nanoTime();
-    SettlementResult result;
-    try {
-      result = checkout.settle(cart, codes);
-    } catch (CouponException e) {
-      observers.onSettleFailed(e.code(), System.nanoTime() - start);
-      throw e;
-    }
-    observers.onSettle(System.nanoTime() - start);
-    return result;
+    return observed(() -> checkout.settle(cart, codes), (r, nanos) -> observers.onSettle(nanos),
+        observers::onSettleFailed);
   }
 
   /**
@@ -727,15 +705,25 @@ public final class CouponEngine implements AutoCloseable {
     if (!observers.active()) {
       return checkout.bestCombination(cart);
     }
+    return observed(() -> checkout.bestCombination(cart), (r, nanos) -> observers.onSettle(nanos),
+        observers::onSettleFailed);
+  }
+
+  /**
+   * Runs an operation timed for the observers: {@code done} gets its result and nanoseconds, {@code failed} the code
+   * of a CouponException it throws. Callers check {@link Observers#active()} first, so an engine nobody observes
+   * builds no lambda and reads no clock (the claim path times itself inline, without lambdas).
+   */
+  private static <T> T observed(Supplier<T> operation, ObjLongConsumer<T> done, ObjLongConsumer<ErrorCode> failed) {
     long start = System.nanoTime();
-    BestCombinationResult result;
+    T result;
     try {
-      result = checkout.bestCombination(cart);
+      result = operation.get();
     } catch (CouponException e) {
-      observers.onSettleFailed(e.code(), System.nanoTime() - start);
+      failed.accept(e.code(), System.nanoTime() - start);
       throw e;
     }
-    observers.onSettle(System.nanoTime() - start);
+    done.accept(result, System.nanoTime() - start);
     return result;
   }
 
